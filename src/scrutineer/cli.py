@@ -1,0 +1,86 @@
+"""The `scrutineer` command: a thin shell, one library call per command.
+
+Each command's docstring is its --help. Errors the user can fix are ScrutineerError and
+become a message on stderr and a non-zero exit code in `main`, the only place that does so.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scrutineer.errors import ExtractRejected, ScrutineerError
+from scrutineer.extract.load import load_extract
+from scrutineer.extract.report import format_issues, write_issues_csv
+from scrutineer.extract.snapshots import SnapshotStore
+from scrutineer.settings import load_settings
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Children's social care performance from one definition of every figure.",
+)
+
+
+def _store() -> SnapshotStore:
+    return SnapshotStore(load_settings().snapshots_dir)
+
+
+def _date(text: str | None, what: str) -> date | None:
+    from scrutineer.errors import DateInvalid
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DateInvalid(text, what) from None
+
+
+@app.command()
+def load(
+    folder: Annotated[Path, typer.Argument(help="Folder of ssd_*.csv / ssd_*.parquet files")],
+    as_at: Annotated[
+        str | None, typer.Option(help="Date the extract was taken (YYYY-MM-DD)")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Load files even if they were loaded before")] = False,
+    issues: Annotated[Path | None, typer.Option(help="Write every issue found to this CSV")] = None,
+) -> None:
+    """Validate an extract folder and load it as a new snapshot (all or nothing)."""
+    try:
+        result = load_extract(folder, _store(), _date(as_at, "--as-at"), force)
+    except ExtractRejected as rejected:
+        typer.echo(format_issues(rejected.issues), err=True)
+        if issues:
+            write_issues_csv(rejected.issues, issues)
+        raise
+    if issues:
+        write_issues_csv(result.issues, issues)
+    m = result.manifest
+    typer.echo(
+        f"Loaded snapshot {m.id} (as at {m.as_at}): {sum(m.rows.values()):,} rows "
+        f"in {len(m.files)} files, {len(result.issues)} warning(s)."
+    )
+
+
+@app.command()
+def snapshots() -> None:
+    """List the snapshots loaded so far, newest last."""
+    for m in _store().manifests():
+        typer.echo(
+            f"{m.id}  as at {m.as_at}  loaded {m.loaded_at:%Y-%m-%d %H:%M}  "
+            f"{sum(m.rows.values()):>9,} rows  {len(m.warnings)} warning(s)"
+        )
+
+
+def main() -> None:
+    try:
+        app()
+    except ScrutineerError as error:
+        failed = error.exit_code != 0
+        typer.echo(f"Error: {error}" if failed else str(error), err=failed)
+        raise SystemExit(error.exit_code) from None

@@ -1,0 +1,101 @@
+"""Every error a user can be told about, in one place.
+
+Each message says what went wrong, where, and how to fix it. The CLI turns these into
+a message on stderr and a non-zero exit code; nothing else catches them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scrutineer.findings import Issue
+
+
+class ScrutineerError(Exception):
+    """An error the user can fix. The message names what, where, and the next step."""
+
+    exit_code = 1
+
+
+class SettingInvalid(ScrutineerError):
+    def __init__(self, key: str, raw: str, expected: str) -> None:
+        super().__init__(
+            f"Setting {key}={raw!r} is not a valid {expected}. "
+            f"Fix it in the environment or in .env, or unset it to use the default."
+        )
+
+
+class PeriodInvalid(ScrutineerError):
+    def __init__(self, text: str) -> None:
+        super().__init__(f"{text!r} is not a month: write it as YYYY-MM, e.g. 2025-03.")
+
+
+class DateInvalid(ScrutineerError):
+    def __init__(self, text: str, what: str = "date") -> None:
+        super().__init__(f"{what} {text!r} is not a date: write it as YYYY-MM-DD.")
+
+
+class ContractInvalid(ScrutineerError):
+    """The extract contract shipped with Scrutineer is inconsistent (a developer's error)."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("The extract contract is invalid:\n  " + "\n  ".join(problems))
+
+
+class ExtractNotFound(ScrutineerError):
+    def __init__(self, folder: Path) -> None:
+        super().__init__(
+            f"No extract folder at {folder}. Pass the folder holding ssd_*.csv or ssd_*.parquet "
+            f"files, e.g. `scrutineer load ./extract`."
+        )
+
+
+class ExtractRejected(ScrutineerError):
+    """The extract has errors; nothing was loaded and every existing snapshot is untouched."""
+
+    exit_code = 2
+
+    def __init__(self, folder: Path, issues: Sequence[Issue]) -> None:
+        self.issues = list(issues)
+        errors = sum(1 for i in self.issues if i.is_error)
+        super().__init__(
+            f"The extract in {folder} has {errors:,} error(s); nothing was loaded and existing "
+            f"snapshots are unchanged. Fix the files and run `scrutineer load` again."
+        )
+
+
+class AlreadyLoaded(ScrutineerError):
+    """The same files were loaded before; not an error, but nothing new was made."""
+
+    exit_code = 0
+
+    def __init__(self, snapshot_id: str) -> None:
+        self.snapshot_id = snapshot_id
+        super().__init__(
+            f"These files were already loaded as snapshot {snapshot_id}; no new snapshot was "
+            f"made. Use `--force` to load them again as a new snapshot."
+        )
+
+
+class SnapshotNotFound(ScrutineerError):
+    def __init__(self, wanted: str) -> None:
+        super().__init__(
+            f"No snapshot {wanted!r}. Run `scrutineer snapshots` to list them, or "
+            f"`scrutineer load DIR` to make one."
+        )
+
+
+class NoSnapshot(ScrutineerError):
+    def __init__(self, where: Path) -> None:
+        super().__init__(
+            f"No snapshot has been loaded in {where} yet. Run `scrutineer load DIR` first "
+            f"(or `scrutineer generate DIR` to make a synthetic extract)."
+        )
+
+
+class GeneratorInvalid(ScrutineerError):
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"Cannot generate: {problem}.")

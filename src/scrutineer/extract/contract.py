@@ -1,0 +1,196 @@
+"""The extract contract, read from tables.yaml and codes.yaml into frozen dataclasses.
+
+The YAML files are the single definition of every table, column, type and code list: the
+loader checks extracts against them, the generator writes to them, docs/extract-contract.md
+is rendered from them, and the catalogue resolves KPI columns against them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any, Literal, cast, get_args
+
+import yaml
+
+from scrutineer.errors import ContractInvalid
+
+ColumnType = Literal["id", "text", "date", "integer", "number", "flag", "code"]
+COLUMN_TYPES: tuple[str, ...] = get_args(ColumnType)
+SQL_TYPES: dict[str, str] = {
+    "id": "VARCHAR",
+    "text": "VARCHAR",
+    "date": "DATE",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "flag": "VARCHAR",
+    "code": "VARCHAR",
+}
+
+
+@dataclass(frozen=True)
+class CodeList:
+    name: str
+    source: str
+    strict: bool
+    values: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Reference:
+    table: str
+    column: str
+
+    def __str__(self) -> str:
+        return f"{self.table}.{self.column}"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType
+    description: str
+    required: bool = False
+    not_null: bool = False
+    codes: str | None = None
+    references: Reference | None = None
+    future: bool = False
+
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    key: str
+    columns: tuple[Column, ...]
+    sequences: tuple[tuple[str, str], ...] = ()
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"{self.name} has no column {name}")
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def is_extension(self) -> bool:
+        return self.name.startswith("ext_")
+
+
+@dataclass(frozen=True)
+class Contract:
+    tables: tuple[Table, ...]
+    codes: Mapping[str, CodeList] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[Table]:
+        return iter(self.tables)
+
+    def table(self, name: str) -> Table:
+        for table in self.tables:
+            if table.name == name:
+                return table
+        raise KeyError(f"no table {name} in the extract contract")
+
+    @property
+    def table_names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.tables)
+
+    def schema(self) -> dict[str, dict[str, str]]:
+        """{table: {column: SQL type}}, the shape sqlglot resolves KPI queries against."""
+        return {t.name: {c.name: c.sql_type for c in t.columns} for t in self.tables}
+
+
+@cache
+def load_contract() -> Contract:
+    """The contract shipped with Scrutineer, checked for consistency."""
+    folder = resources.files(__package__)
+    codes = _parse_codes(yaml.safe_load(folder.joinpath("codes.yaml").read_text("utf-8")))
+    tables = _parse_tables(yaml.safe_load(folder.joinpath("tables.yaml").read_text("utf-8")))
+    contract = Contract(tables=tables, codes=codes)
+    problems = list(contract_problems(contract))
+    if problems:
+        raise ContractInvalid(problems)
+    return contract
+
+
+def _parse_codes(raw: Mapping[str, Any]) -> dict[str, CodeList]:
+    return {
+        name: CodeList(
+            name=name,
+            source=str(spec["source"]),
+            strict=bool(spec["strict"]),
+            values={str(k).upper(): str(v) for k, v in spec["values"].items()},
+        )
+        for name, spec in raw.items()
+    }
+
+
+def _parse_tables(raw: Mapping[str, Any]) -> tuple[Table, ...]:
+    return tuple(
+        Table(
+            name=name,
+            description=" ".join(str(spec["description"]).split()),
+            key=str(spec["key"]),
+            columns=tuple(_parse_column(c, s) for c, s in spec["columns"].items()),
+            sequences=tuple((str(a), str(b)) for a, b in spec.get("sequences", ())),
+        )
+        for name, spec in raw.items()
+    )
+
+
+def _parse_column(name: str, spec: Mapping[str, Any]) -> Column:
+    ref = spec.get("references")
+    table, _, column = str(ref).partition(".") if ref else ("", "", "")
+    return Column(
+        name=name,
+        type=cast(ColumnType, spec["type"]),
+        description=str(spec.get("description", "")),
+        required=bool(spec.get("required", False)),
+        not_null=bool(spec.get("not_null", False)),
+        codes=spec.get("codes"),
+        references=Reference(table, column) if ref else None,
+        future=bool(spec.get("future", False)),
+    )
+
+
+def contract_problems(contract: Contract) -> Iterator[str]:
+    """Every inconsistency in the contract: unknown types, codes, keys and references."""
+    for table in contract:
+        names = set(table.column_names)
+        if table.key not in names:
+            yield f"{table.name}: key {table.key} is not one of its columns"
+        for start, end in table.sequences:
+            for col in (start, end):
+                if col not in names:
+                    yield f"{table.name}: sequence column {col} is not one of its columns"
+        for column in table.columns:
+            yield from _column_problems(contract, table, column)
+
+
+def _column_problems(contract: Contract, table: Table, column: Column) -> Iterator[str]:
+    where = f"{table.name}.{column.name}"
+    if column.type not in COLUMN_TYPES:
+        yield f"{where}: type {column.type!r} is not one of {list(COLUMN_TYPES)}"
+    if not column.description:
+        yield f"{where}: has no description"
+    if (column.type == "code") != (column.codes is not None):
+        yield f"{where}: a code column needs `codes`, and only a code column may have it"
+    if column.codes is not None and column.codes not in contract.codes:
+        yield f"{where}: code list {column.codes!r} is not in codes.yaml"
+    if column.future and column.type != "date":
+        yield f"{where}: only a date column may be `future`"
+    ref = column.references
+    if ref is not None:
+        if ref.table not in contract.table_names:
+            yield f"{where}: references unknown table {ref.table}"
+        elif ref.column not in contract.table(ref.table).column_names:
+            yield f"{where}: references unknown column {ref}"

@@ -1,0 +1,179 @@
+"""Load an extract folder: read, validate, and make a new snapshot, all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+
+from scrutineer import __version__
+from scrutineer.calendar import calendar_rows
+from scrutineer.errors import AlreadyLoaded, ExtractNotFound, ExtractRejected
+from scrutineer.extract.contract import Contract, Table, load_contract
+from scrutineer.extract.read import SourceFile, find_files, read_raw
+from scrutineer.extract.snapshots import FileEntry, Manifest, SnapshotStore, Staging
+from scrutineer.extract.sql import install_macros, quote, typed
+from scrutineer.extract.validate import Extract, validate
+from scrutineer.findings import Issue, errors_first
+
+CALENDAR_FIRST = date(1990, 1, 1)
+CALENDAR_YEARS_AHEAD = 3
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    manifest: Manifest
+    issues: list[Issue]  # warnings only: a load with errors raises ExtractRejected
+
+
+def load_extract(
+    folder: Path, store: SnapshotStore, as_at: date | None = None, force: bool = False
+) -> LoadResult:
+    """Validate every file in `folder` and, if there is no error, make a new snapshot.
+
+    Raises ExtractRejected (listing every issue) when any error is found, and AlreadyLoaded
+    when the same files were loaded before (unless `force`). Either way nothing changes.
+    """
+    if not folder.is_dir():
+        raise ExtractNotFound(folder)
+    contract = load_contract()
+    files, issues = find_files(folder, contract)
+    fingerprint = _fingerprint(files)
+    previous = None if force else store.with_fingerprint(fingerprint)
+    if previous is not None:
+        raise AlreadyLoaded(previous.id)
+    con = duckdb.connect()  # raw tables and checks stay in memory; only typed tables persist
+    try:
+        install_macros(con)
+        extract = _read_all(con, contract, files, issues)
+        chosen_as_at = as_at or _latest_date(extract) or datetime.now(UTC).date()
+        extract = Extract(con, contract, extract.files, extract.columns, chosen_as_at)
+        issues = errors_first(issues + validate(extract))
+        if any(i.is_error for i in issues):
+            raise ExtractRejected(folder, issues)
+        with store.staging() as staging:
+            manifest = _build(con, contract, files, staging, folder, chosen_as_at, as_at, issues)
+            manifest = replace(manifest, fingerprint=fingerprint)
+            store.commit(staging, manifest)
+    finally:
+        con.close()
+    return LoadResult(manifest, issues)
+
+
+def _read_all(
+    con: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    files: list[SourceFile],
+    issues: list[Issue],
+) -> Extract:
+    names: dict[str, str] = {}
+    columns: dict[str, frozenset[str]] = {}
+    for source in files:
+        table = contract.table(source.table)
+        issues += read_raw(con, source, table)
+        if _exists(con, source.table):
+            names[source.table] = source.path.name
+            columns[source.table] = frozenset(_raw_columns(con, source.table))
+    return Extract(con, contract, names, columns)
+
+
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' AND table_name = ?",
+        [table],
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def _latest_date(extract: Extract) -> date | None:
+    """The as-at date when none is given: the latest event date, never after today."""
+    selects = [
+        f"SELECT max(scr_date({quote(c.name)})) AS d FROM raw.{t.name}"
+        for t, _ in extract.present()
+        for c in t.columns
+        if c.type == "date" and not c.future and extract.has(t.name, c.name)
+    ]
+    if not selects:
+        return None
+    found = extract.con.execute(f"SELECT max(d) FROM ({' UNION ALL '.join(selects)})").fetchone()
+    latest = found[0] if found else None
+    today = datetime.now(UTC).date()
+    return min(latest, today) if isinstance(latest, date) else None
+
+
+def _build(
+    con: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    files: list[SourceFile],
+    staging: Staging,
+    folder: Path,
+    as_at: date,
+    given: date | None,
+    issues: list[Issue],
+) -> Manifest:
+    con.execute(f"ATTACH '{staging.db_path}' AS snap")
+    rows = {table.name: _write_table(con, table) for table in contract}
+    _write_calendar(con, as_at)
+    con.execute(
+        "CREATE TABLE snap.scrutineer_snapshot AS SELECT ? AS snapshot_id, ?::DATE AS as_at",
+        [staging.snapshot_id(as_at), as_at],
+    )
+    con.execute("DETACH snap")
+    return Manifest(
+        id=staging.snapshot_id(as_at),
+        as_at=as_at,
+        as_at_source="given" if given else "latest date in the extract",
+        loaded_at=datetime.now(UTC).replace(microsecond=0),
+        source_dir=str(folder.resolve()),
+        fingerprint="",
+        files=tuple(
+            FileEntry(f.table, f.path.name, f.sha256, f.bytes, rows[f.table]) for f in files
+        ),
+        rows=rows,
+        warnings=tuple(str(i) for i in issues),
+        scrutineer_version=__version__,
+        contract_tables=contract.table_names,
+    )
+
+
+def _write_table(con: duckdb.DuckDBPyConnection, table: Table) -> int:
+    """Create snap.<table> with every contract column typed; absent columns are NULL."""
+    present = _exists(con, table.name)
+    have = _raw_columns(con, table.name) if present else set()
+    selects = ", ".join(
+        f"{typed(c) if c.name in have else f'CAST(NULL AS {c.sql_type})'} AS {quote(c.name)}"
+        for c in table.columns
+    )
+    source = f"FROM raw.{table.name}" if present else "WHERE false"
+    con.execute(f"CREATE TABLE snap.{table.name} AS SELECT {selects} {source}")
+    counted = con.execute(f"SELECT count(*) FROM snap.{table.name}").fetchone()
+    return int(counted[0]) if counted else 0
+
+
+def _write_calendar(con: duckdb.DuckDBPyConnection, as_at: date) -> None:
+    """The working-day calendar as known at load time, so the snapshot recomputes exactly."""
+    last = date(as_at.year + CALENDAR_YEARS_AHEAD, 12, 31)
+    rows = calendar_rows(CALENDAR_FIRST, last)
+    con.execute(
+        "CREATE TABLE snap.calendar AS SELECT unnest(?::DATE[]) AS day, "
+        "unnest(?::BOOLEAN[]) AS is_working_day, unnest(?::INTEGER[]) AS working_day_number, "
+        "unnest(?::VARCHAR[]) AS bank_holiday",
+        [
+            [r.day for r in rows],
+            [r.is_working_day for r in rows],
+            [r.working_day_number for r in rows],
+            [r.bank_holiday for r in rows],
+        ],
+    )
+
+
+def _fingerprint(files: list[SourceFile]) -> str:
+    lines = "".join(f"{f.table}:{f.sha256}\n" for f in sorted(files, key=lambda f: f.table))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+def _raw_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {str(row[0]) for row in con.execute(f"DESCRIBE raw.{table}").fetchall()}

@@ -1,0 +1,217 @@
+"""Find an extract's files and read each into a raw all-text table, row numbers kept.
+
+Every value is read as text so nothing is lost before validation ("0123" stays "0123", a
+bad date stays visible). Raw tables live in the `raw` schema of an in-memory database;
+their `_row` column is the row as a spreadsheet shows it (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from scrutineer.extract.contract import Contract, Table
+from scrutineer.findings import Issue, Level
+
+SUFFIXES = (".csv", ".parquet")
+DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    table: str
+    path: Path
+    sha256: str
+    bytes: int
+
+
+def find_files(folder: Path, contract: Contract) -> tuple[list[SourceFile], list[Issue]]:
+    """The extract's table files, and issues for unknown or doubled ones."""
+    by_table: dict[str, list[Path]] = {}
+    issues: list[Issue] = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        name, suffix = path.stem.lower().strip(), path.suffix.lower()
+        if suffix in SUFFIXES and name in contract.table_names:
+            by_table.setdefault(name, []).append(path)
+        elif not path.name.startswith("."):
+            issues.append(_unknown_file(path))
+    files: list[SourceFile] = []
+    for table, paths in sorted(by_table.items()):
+        if len(paths) > 1:
+            issues.append(_doubled_table(table, paths))
+        else:
+            files.append(SourceFile(table, paths[0], *_hash(paths[0])))
+    return files, issues
+
+
+def _unknown_file(path: Path) -> Issue:
+    return Issue(
+        Level.WARNING,
+        "unknown-file",
+        "file ignored: its name is not a table of the extract contract",
+        "Name files after the tables in docs/extract-contract.md, e.g. ssd_person.csv",
+        file=path.name,
+    )
+
+
+def _doubled_table(table: str, paths: list[Path]) -> Issue:
+    names = ", ".join(p.name for p in paths)
+    return Issue(
+        Level.ERROR,
+        "doubled-table",
+        f"table {table} is given by more than one file ({names})",
+        "Keep one file per table",
+        file=paths[0].name,
+    )
+
+
+def _hash(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest(), path.stat().st_size
+
+
+def read_raw(con: duckdb.DuckDBPyConnection, source: SourceFile, table: Table) -> list[Issue]:
+    """Read one file into raw.<table> (all text, trimmed names, a `_row` column)."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    if source.path.suffix.lower() == ".parquet":
+        return _read_parquet(con, source, table)
+    return _read_csv(con, source)
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, source: SourceFile) -> list[Issue]:
+    header, encoding, issues = _csv_header(source)
+    if header is None:
+        return issues
+    duplicates = sorted({h for h in header if header.count(h) > 1})
+    if duplicates:
+        return [*issues, _issue(source, "duplicate-column", f"columns named twice: {duplicates}")]
+    columns = {name: "VARCHAR" for name in header}
+    delimiter = _delimiter(source.path, encoding)
+    con.execute(
+        f"CREATE OR REPLACE TABLE raw.{source.table} AS "
+        "SELECT * FROM read_csv(?, header=true, auto_detect=false, columns=?, delim=?, "
+        "quote='\"', escape='\"', strict_mode=true, store_rejects=true, encoding=?, "
+        "null_padding=false)",
+        [str(source.path), columns, delimiter, encoding],
+    )
+    issues += _rejects(con, source)
+    _number_rows(con, source.table)
+    return issues
+
+
+def _csv_header(source: SourceFile) -> tuple[list[str] | None, str, list[Issue]]:
+    encoding = "utf-8" if _is_utf8(source.path) else "latin-1"
+    issues = [] if encoding == "utf-8" else [_not_utf8(source)]
+    with source.path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding) as handle:
+        line = handle.readline()
+    first = next(csv.reader([line], delimiter=_sniff(line)), None)
+    if not first or not any(h.strip() for h in first):
+        return None, encoding, [*issues, _issue(source, "empty-file", "the file has no header")]
+    return [h.strip().lower() for h in first], encoding, issues
+
+
+def _is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _not_utf8(source: SourceFile) -> Issue:
+    return Issue(
+        Level.WARNING,
+        "not-utf8",
+        "the file is not UTF-8; it was read as Latin-1",
+        "Save it as UTF-8 so names with accents are read exactly",
+        file=source.path.name,
+    )
+
+
+def _sniff(line: str) -> str:
+    return max(DELIMITERS, key=line.count)
+
+
+def _delimiter(path: Path, encoding: str) -> str:
+    with path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding) as handle:
+        return _sniff(handle.readline())
+
+
+def _rejects(con: duckdb.DuckDBPyConnection, source: SourceFile) -> list[Issue]:
+    rows = con.execute(
+        "SELECT line, column_name, error_type, error_message FROM reject_errors ORDER BY line"
+    ).fetchall()
+    con.execute("DELETE FROM reject_errors")
+    con.execute("DELETE FROM reject_scans")
+    return [
+        Issue(
+            Level.ERROR,
+            "malformed-row",
+            f"{str(kind).lower()}: {message}",
+            "Check the delimiter, quotes and the number of values on this line",
+            file=source.path.name,
+            row=int(line),
+            column=str(column or ""),
+        )
+        for line, column, kind, message in rows
+    ]
+
+
+def _read_parquet(con: duckdb.DuckDBPyConnection, source: SourceFile, table: Table) -> list[Issue]:
+    try:
+        described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(source.path)])
+        types = {str(name).strip().lower(): str(kind) for name, kind, *_ in described.fetchall()}
+    except duckdb.Error as error:
+        return [_issue(source, "unreadable", f"not a readable Parquet file ({error})")]
+    issues = list(_float_ids(source, table, types))
+    selects = ", ".join(_as_text(name, kind) for name, kind in types.items())
+    con.execute(
+        f"CREATE OR REPLACE TABLE raw.{source.table} AS SELECT {selects} FROM read_parquet(?)",
+        [str(source.path)],
+    )
+    _number_rows(con, source.table)
+    return issues
+
+
+def _as_text(name: str, kind: str) -> str:
+    quoted = '"' + name.replace('"', '""') + '"'
+    if kind == "BOOLEAN":  # flags stored as booleans read as Y/N
+        return f"CASE WHEN {quoted} THEN 'Y' WHEN NOT {quoted} THEN 'N' END AS {quoted}"
+    return f"CAST({quoted} AS VARCHAR) AS {quoted}"
+
+
+def _float_ids(source: SourceFile, table: Table, types: dict[str, str]) -> Iterator[Issue]:
+    for column in table.columns:
+        if column.type == "id" and types.get(column.name) in ("FLOAT", "DOUBLE"):
+            yield Issue(
+                Level.ERROR,
+                "id-stored-as-number",
+                f"id column stored as {types[column.name]}: ids must be text",
+                "Write ids as text (e.g. VARCHAR) so leading zeros and exact values survive",
+                file=source.path.name,
+                column=column.name,
+            )
+
+
+def _number_rows(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    # rowid follows insertion order, which follows the file; +2 makes the header row 1.
+    con.execute(
+        f"CREATE OR REPLACE TABLE raw.{table} AS SELECT rowid + 2 AS _row, * FROM raw.{table}"
+    )
+
+
+def _issue(source: SourceFile, rule: str, message: str) -> Issue:
+    return Issue(Level.ERROR, rule, message, "Fix the file and load again", file=source.path.name)

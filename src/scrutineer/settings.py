@@ -1,0 +1,78 @@
+"""Settings, declared once: environment > .env > default.
+
+Every setting is read from `SCRUTINEER_<NAME>`. The table below is the single source for
+reading, casting, `scrutineer settings` and docs/settings.md (a test keeps them in step).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from scrutineer.errors import SettingInvalid
+
+PREFIX = "SCRUTINEER_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | int | Path
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", Path("scrutineer-data"), "Folder holding snapshots and the records store"),
+    Setting("la_code", "E08000099", "ONS code of the authority (E08000099 is the synthetic one)"),
+    Setting("population", 51800, "0-17 population used when the authority has no ONS figure"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    la_code: str
+    population: int
+
+    @property
+    def snapshots_dir(self) -> Path:
+        return self.data_dir / "snapshots"
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path = Path(".env")
+) -> Settings:
+    """Read SCRUTINEER_* values: the environment first, then .env, then the default."""
+    env = os.environ if environ is None else environ
+    from_file = _read_env_file(env_file) if env_file.is_file() else {}
+    values: dict[str, object] = {}
+    for setting in SETTINGS:
+        key = PREFIX + setting.name.upper()
+        raw = env.get(key, from_file.get(key))
+        values[setting.name] = setting.default if raw is None else _cast(key, raw, setting.default)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _cast(key: str, raw: str, default: object) -> object:
+    if isinstance(default, bool):  # pragma: no cover - no boolean settings yet
+        raise TypeError(key)
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise SettingInvalid(key, raw, "whole number") from None
+    if isinstance(default, Path):
+        return Path(raw).expanduser()
+    return raw
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip().strip("'\"")
+    return values
