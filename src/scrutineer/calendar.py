@@ -16,6 +16,7 @@ Conventions used everywhere:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -42,13 +43,26 @@ def is_working_day(day: date) -> bool:
 
 def add_working_days(day: date, n: int) -> date:
     """The date n working days after `day` (n < 0 goes back); `day` itself is day 0."""
-    step = 1 if n >= 0 else -1
-    remaining = abs(n)
-    while remaining:
-        day += timedelta(days=step)
-        if is_working_day(day):
-            remaining -= 1
-    return day
+    if n == 0:
+        return day
+    year = day.year
+    days = _working_days_of(year)
+    # index of the first working day after `day` (n > 0) or the last before it (n < 0)
+    index = bisect_right(days, day) + n - 1 if n > 0 else bisect_left(days, day) + n
+    while index >= len(days):
+        index -= len(days)
+        year += 1
+        days = _working_days_of(year)
+    while index < 0:
+        year -= 1
+        days = _working_days_of(year)
+        index += len(days)
+    return days[index]
+
+
+@lru_cache(maxsize=512)
+def _working_days_of(year: int) -> tuple[date, ...]:
+    return tuple(d for d in _days(date(year, 1, 1), date(year, 12, 31)) if is_working_day(d))
 
 
 def working_days_between(start: date, end: date) -> int:

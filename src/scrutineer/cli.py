@@ -12,11 +12,14 @@ from typing import Annotated
 
 import typer
 
-from scrutineer.errors import ExtractRejected, ScrutineerError
+from scrutineer.errors import DateInvalid, ExtractRejected, GeneratorInvalid, ScrutineerError
+from scrutineer.extract.docs import render_contract
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.report import format_issues, write_issues_csv
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.settings import load_settings
+from scrutineer.synth import generate as synth
+from scrutineer.synth.params import REFERENCE_POPULATION, AuthorityParams
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -31,14 +34,20 @@ def _store() -> SnapshotStore:
 
 
 def _date(text: str | None, what: str) -> date | None:
-    from scrutineer.errors import DateInvalid
+    return None if text is None else _day(text, what)
 
-    if text is None:
-        return None
+
+def _day(text: str, what: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise DateInvalid(text, what) from None
+
+
+def _format(fmt: str) -> str:
+    if fmt not in ("csv", "parquet"):
+        raise GeneratorInvalid(f"--format {fmt!r} is not csv or parquet")
+    return fmt
 
 
 @app.command()
@@ -65,6 +74,35 @@ def load(
         f"Loaded snapshot {m.id} (as at {m.as_at}): {sum(m.rows.values()):,} rows "
         f"in {len(m.files)} files, {len(result.issues)} warning(s)."
     )
+
+
+@app.command()
+def generate(
+    folder: Annotated[Path, typer.Argument(help="Folder to write the extract to")],
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files")] = 1,
+    children: Annotated[int, typer.Option(help="0-17 population of the authority")] = (
+        REFERENCE_POPULATION
+    ),
+    start: Annotated[str, typer.Option(help="First day of the reporting period")] = "2023-04-01",
+    end: Annotated[str, typer.Option(help="Last day, the extract's as-at date")] = "2026-03-31",
+    las: Annotated[int, typer.Option(help="Number of authorities (one folder each)")] = 1,
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
+) -> None:
+    """Write a synthetic authority's extract (children's journeys month by month) to FOLDER."""
+    params = AuthorityParams(
+        population=children, seed=seed, start=_day(start, "--start"), end=_day(end, "--end")
+    )
+    for made in synth.generate(folder, params, las, _format(fmt)):
+        typer.echo(
+            f"{made.params.la_code} {made.params.name}: {sum(made.rows.values()):,} rows "
+            f"in {made.folder}"
+        )
+
+
+@app.command()
+def contract() -> None:
+    """Print the extract contract (every table, column and code list) as Markdown."""
+    typer.echo(render_contract(), nl=False)
 
 
 @app.command()

@@ -25,7 +25,7 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", Path("scrutineer-data"), "Folder holding snapshots and the records store"),
-    Setting("la_code", "E08000099", "ONS code of the authority (E08000099 is the synthetic one)"),
+    Setting("la_code", "E99000000", "ONS code of the authority (E99000000 is the synthetic one)"),
     Setting("population", 51800, "0-17 population used when the authority has no ONS figure"),
 )
 

@@ -252,13 +252,12 @@ def sequences_ordered(extract: Extract) -> Iterator[Issue]:
                 f"FROM raw.{table.name} WHERE scr_date({quote(end)}) < scr_date({quote(start)})",
             )
             hint = f"Correct the dates: {end} cannot come before {start}"
+            message = f"{end} is before {start}"
             for row, value, start_value in found:
-                message = f"{end} is before {start} ({start_value})"
-                yield Issue(Level.ERROR, "end-before-start", message, hint, file, row, end, value)
+                shown = f"{value} (start {start_value})"
+                yield Issue(Level.ERROR, "end-before-start", message, hint, file, row, end, shown)
             more = total - len(found)
-            yield from _remainder(
-                more, Level.ERROR, "end-before-start", "end before start", hint, file, end
-            )
+            yield from _remainder(more, Level.ERROR, "end-before-start", message, hint, file, end)
 
 
 def dates_after_as_at(extract: Extract) -> Iterator[Issue]:

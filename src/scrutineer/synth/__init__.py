@@ -1,0 +1,1 @@
+"""The synthetic authority generator: realistic children's journeys, no real child."""

@@ -1,0 +1,432 @@
+"""Looked-after children: legal statuses, placements, visits, reviews and health; then
+leaving care, and care leavers month by month until they are 21."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from scrutineer.synth import leaving
+from scrutineer.synth.sim import Child, Sim
+
+# How a period of care ends, by age at entry: (reason, weight, shortest days, mean days).
+# "AGE18" stays until the 18th birthday.
+EXITS: dict[str, tuple[tuple[str, float, int, int], ...]] = {
+    "0-4": (
+        ("E11", 40, 300, 620),
+        ("E4A", 30, 30, 240),
+        ("E45", 11, 250, 520),
+        ("E46", 11, 250, 520),
+        ("AGE18", 8, 0, 0),
+    ),
+    "5-9": (("E4A", 48, 30, 240), ("E41", 5, 120, 400), ("E46", 15, 250, 600), ("AGE18", 32, 0, 0)),
+    "10-15": (("E4A", 40, 7, 180), ("E13", 5, 30, 150), ("E8", 8, 30, 150), ("AGE18", 47, 0, 0)),
+    "16-17": (("E4A", 20, 7, 120), ("E5", 10, 30, 150), ("AGE18", 70, 0, 0)),
+}
+AT_18 = (("E17", 25), ("E5", 50), ("E6", 10), ("E8", 15))
+ENTRY_AGES = (("0-4", 33), ("5-9", 16), ("10-15", 37), ("16-17", 14))
+PARTICIPATION = (
+    ("PN1", 40),
+    ("PN2", 5),
+    ("PN3", 10),
+    ("PN4", 5),
+    ("PN5", 15),
+    ("PN6", 15),
+    ("PN7", 10),
+)
+CLOSURE = {"E11": "RC1", "E12": "RC1", "E41": "RC3", "E45": "RC4", "E46": "RC4"}
+PLANS = {
+    "E11": "ADOPTION",
+    "E4A": "RETURN_HOME",
+    "E45": "SGO",
+    "E46": "SGO",
+    "E41": "CAO",
+    "AGE18": "LONG_TERM_FOSTERING",
+}
+MOVES_PER_YEAR_EARLY, MOVES_PER_YEAR_SETTLED = 1.4, 0.45
+
+
+@dataclass(frozen=True)
+class Period:
+    id: str
+    child: Child
+    entry: date
+    exit: date  # the horizon if still looked after
+    reason: str  # SSDA903 reason ceased (or "" if still looked after)
+    route: str
+
+
+def looked_after(
+    sim: Sim, child: Child, referral: str | None, entry: date, need: str, uasc: bool = False
+) -> tuple[date, str]:
+    """A period of care from `entry`; returns when the CIN episode closes and why."""
+    if entry >= child.birthday(18) - timedelta(days=28):
+        return entry, "RC7"  # too close to adulthood: the plan ends without care
+    period = _plan_period(sim, child, entry, uasc)
+    placements = _placements(sim, period)
+    clae_id = sim.records.next_id("CLE")
+    ended = sim.records.ended(period.exit if period.exit < sim.horizon else None)
+    sim.records.span(
+        "ssd_cla_episodes",
+        entry,
+        ended,
+        clae_cla_episode_id=clae_id,
+        clae_person_id=child.id,
+        clae_cla_episode_start_date=entry,
+        clae_cla_episode_start_reason="S",
+        clae_cla_primary_need_code=need if need != "N9" else "N1",
+        clae_cla_episode_ceased_date=ended,
+        clae_cla_episode_ceased_reason=period.reason if ended else None,
+        clae_cla_id=period.id,
+        clae_referral_id=referral,
+        clae_cla_placement_id=placements[-1] if placements else None,
+        clae_entered_care_date=entry,
+    )
+    _legal_statuses(sim, period, uasc)
+    _reviews_and_plans(sim, period)
+    _health(sim, period)
+    _missing(sim, period)
+    runs = sim.allocate(child, "looked_after", entry, period.exit, referral)
+    sim.supervise(child, runs, sim.params.practice.supervision)
+    if uasc:
+        _immigration(sim, period)
+    child.busy_until = max(child.busy_until, period.exit)
+    if period.exit >= sim.horizon:
+        return sim.horizon, "RC7"
+    if _is_care_leaver(period):
+        leaving.care_leaver(sim, child, period.exit)
+    return period.exit, CLOSURE.get(period.reason, "RC7")
+
+
+def _plan_period(sim: Sim, child: Child, entry: date, uasc: bool) -> Period:
+    age = child.age(entry)
+    band = "0-4" if age < 5 else "5-9" if age < 10 else "10-15" if age < 16 else "16-17"
+    reason, _, shortest, mean = sim.weighted(tuple((e, e[1]) for e in EXITS[band]))
+    eighteen = child.birthday(18)
+    if uasc or reason == "AGE18":
+        exit_day, reason = eighteen, sim.weighted(AT_18)
+    else:
+        exit_day = min(entry + timedelta(days=sim.days(mean, shortest)), eighteen)
+        reason = reason if exit_day < eighteen else sim.weighted(AT_18)
+    if reason == "E11" and sim.chance(0.3):
+        reason = "E12"
+    route = "uasc" if uasc else reason
+    if exit_day >= sim.horizon:
+        exit_day, reason = sim.horizon, ""
+    return Period(sim.records.next_id("P"), child, entry, exit_day, reason, route)
+
+
+def _is_care_leaver(period: Period) -> bool:
+    in_care_13_weeks = (period.exit - period.entry).days >= 91
+    return (
+        in_care_13_weeks
+        and period.child.age(period.exit) >= 16
+        and period.reason not in ("E11", "E12", "E45", "E46", "E41", "E2")
+    )
+
+
+def _placements(sim: Sim, period: Period) -> list[str]:
+    """The placements of a period: random moves, and an adoptive placement before adoption."""
+    adoptive = None
+    if period.reason in ("E11", "E12"):
+        adoptive = max(
+            period.exit - timedelta(days=sim.rng.randint(150, 300)),
+            period.entry + timedelta(days=1),
+        )
+    ids: list[str] = []
+    start = period.entry
+    while start < period.exit:
+        adopting = adoptive is not None and start >= adoptive
+        if adopting:
+            end = period.exit
+        else:
+            early = (start - period.entry).days < 180
+            rate = MOVES_PER_YEAR_EARLY if early else MOVES_PER_YEAR_SETTLED
+            end = start + timedelta(days=int(sim.rng.expovariate(rate / 365)) + 1)
+            end = min(end, period.exit, adoptive or period.exit)
+        kind = _placement_kind(sim, period.child.age(start), adopting)
+        ids.append(_placement(sim, period, start, end, kind, changed=end < period.exit))
+        _placement_visits(sim, period, start, end)
+        start = end
+    return ids
+
+
+def _placement_kind(sim: Sim, age: int, adoption: bool) -> tuple[str, str]:
+    if adoption:
+        return sim.weighted(((("A4", "PR1"), 60), (("A6", "PR2"), 25), (("A3", "PR1"), 15)))
+    if age >= 16 and sim.chance(0.3):
+        return sim.weighted(((("H5", "PR4"), 60), (("K3", "PR4"), 40)))
+    residential = 0.03 if age < 10 else 0.26 if age >= 13 else 0.12
+    draw = sim.rng.random()
+    if draw < residential:
+        return ("K2", "PR4") if sim.chance(0.8) else ("K2", "PR1")
+    if draw < residential + 0.07:
+        return ("P1", "PR0")
+    if draw < residential + 0.09:
+        return sim.weighted(((("R1", "PR4"), 40), (("S1", "PR4"), 40), (("R3", "PR1"), 20)))
+    if draw < residential + 0.30:
+        return (sim.weighted((("U1", 30), ("U3", 70))), "PR1")
+    provider = sim.weighted((("PR1", 42), ("PR4", 48), ("PR5", 10)))
+    return (sim.weighted((("U4", 35), ("U6", 65))), provider)
+
+
+def _placement(
+    sim: Sim, period: Period, start: date, end: date, kind: tuple[str, str], changed: bool
+) -> str:
+    placement_id = sim.records.next_id("PL")
+    inside = sim.chance(0.68)
+    distance = round(sim.rng.uniform(0.3, 9) if inside else sim.rng.uniform(4, 70), 1)
+    ended = sim.records.ended(end if end < sim.horizon else None)
+    place, provider = kind
+    sim.records.span(
+        "ssd_cla_placement",
+        start,
+        ended,
+        clap_cla_placement_id=placement_id,
+        clap_cla_id=period.id,
+        clap_person_id=period.child.id,
+        clap_cla_placement_start_date=start,
+        clap_cla_placement_end_date=ended,
+        clap_cla_placement_type=place,
+        clap_cla_placement_provider=provider,
+        clap_cla_placement_distance=distance,
+        clap_cla_placement_inside_la="Y" if inside else "N",
+        clap_cla_placement_change_reason=(
+            sim.weighted(
+                (
+                    ("CARPL", 50),
+                    ("CREQB", 15),
+                    ("CREQO", 10),
+                    ("CHILD", 8),
+                    ("STAND", 5),
+                    ("OTHER", 12),
+                )
+            )
+            if changed and ended
+            else None
+        ),
+    )
+    return placement_id
+
+
+def _placement_visits(sim: Sim, period: Period, start: date, end: date) -> None:
+    first = 7 if sim.chance(0.88) else 14
+    for day in sim.recurring(sim.params.practice.cla_visit, start, end, first_due=first):
+        seen = "Y" if sim.chance(0.97) else "N"
+        sim.records.event(
+            "ssd_cla_visits",
+            day,
+            clav_cla_visit_id=sim.records.next_id("V"),
+            clav_cla_id=period.id,
+            clav_person_id=period.child.id,
+            clav_cla_visit_date=day,
+            clav_cla_visit_seen=seen,
+            clav_cla_visit_seen_alone="Y" if seen == "Y" and sim.chance(0.6) else "N",
+        )
+
+
+def _legal_statuses(sim: Sim, period: Period, uasc: bool) -> None:
+    spans: list[tuple[str, date]] = []
+    day = period.entry
+    if uasc:
+        spans.append(("V2", day))
+    elif sim.chance(0.10):
+        spans.append((sim.weighted((("L1", 60), ("L2", 40))), day))
+        day += timedelta(days=sim.rng.randint(1, 8))
+        spans.append(("C1", day))
+    elif sim.chance(0.22) and period.route not in ("E11", "E12"):
+        spans.append(("V2", day))
+        if sim.chance(0.55):
+            day += timedelta(days=sim.rng.randint(30, 120))
+            spans.append(("C1", day))
+    else:
+        spans.append(("C1", day))
+    if spans[-1][0] == "C1":
+        day += timedelta(days=sim.rng.randint(150, 330))
+        spans.append(("C2", day))
+        if period.route in ("E11", "E12"):
+            spans.append(("E1", day + timedelta(days=sim.rng.randint(20, 120))))
+    for index, (status, start) in enumerate(spans):
+        if start >= period.exit:
+            break
+        end = spans[index + 1][1] if index + 1 < len(spans) else period.exit
+        end = min(end, period.exit)
+        ended = sim.records.ended(end if end < sim.horizon else None)
+        sim.records.span(
+            "ssd_legal_status",
+            start,
+            ended,
+            lega_legal_status_id=sim.records.next_id("LS"),
+            lega_person_id=period.child.id,
+            lega_legal_status=status,
+            lega_legal_status_start_date=start,
+            lega_legal_status_end_date=ended,
+        )
+
+
+def _reviews_and_plans(sim: Sim, period: Period) -> None:
+    late_share = sim.params.practice.cla_review_late_share
+    due = sim.wd(period.entry, 20)
+    held_reviews: list[date] = []
+    while due < period.exit:
+        late = sim.chance(late_share)
+        held = (
+            due + timedelta(days=sim.rng.randint(1, 45))
+            if late
+            else due - timedelta(days=sim.rng.randint(0, 10 if not held_reviews else 25))
+        )
+        held = max(held, period.entry + timedelta(days=1))
+        if held >= period.exit:
+            break
+        age = period.child.age(held)
+        sim.records.event(
+            "ssd_cla_reviews",
+            held,
+            clar_cla_review_id=sim.records.next_id("RV"),
+            clar_cla_id=period.id,
+            clar_cla_review_due_date=due,
+            clar_cla_review_date=held,
+            clar_cla_review_cancelled="N",
+            clar_cla_review_participation="PN0" if age < 4 else sim.weighted(PARTICIPATION),
+        )
+        held_reviews.append(held)
+        due = held + timedelta(days=91 if len(held_reviews) == 1 else 182)
+    _care_plans(sim, period, held_reviews)
+
+
+def _care_plans(sim: Sim, period: Period, reviews: list[date]) -> None:
+    if len(reviews) >= 2 and sim.chance(0.88):
+        decided = reviews[1] - timedelta(days=sim.rng.randint(0, 20))
+    else:
+        decided = period.entry + timedelta(days=sim.rng.randint(120, 420))
+    decided = max(decided, period.entry + timedelta(days=1))
+    plan = (
+        "INDEPENDENCE"
+        if period.child.age(period.entry) >= 16
+        else PLANS.get(period.route, "LONG_TERM_FOSTERING")
+    )
+    for code, start, end in (
+        ("NOT_YET", period.entry, min(decided, period.exit)),
+        (plan, decided, period.exit),
+    ):
+        if start < end:
+            ended = sim.records.ended(end if end < sim.horizon else None)
+            sim.records.span(
+                "ssd_cla_care_plan",
+                start,
+                ended,
+                lacp_table_id=sim.records.next_id("CP"),
+                lacp_person_id=period.child.id,
+                lacp_cla_care_plan_start_date=start,
+                lacp_cla_care_plan_end_date=ended,
+                lacp_cla_care_plan_json=code,
+            )
+
+
+def _health(sim: Sim, period: Period) -> None:
+    practice = sim.params.practice
+    in_time = sim.chance(practice.iha_in_20wd_share)
+    day = sim.wd(period.entry, sim.rng.randint(5, 20) if in_time else sim.rng.randint(21, 60))
+    kind = "IHA"
+    while day < period.exit:
+        sim.records.event(
+            "ssd_cla_health",
+            day,
+            clah_health_check_id=sim.records.next_id("H"),
+            clah_person_id=period.child.id,
+            clah_health_check_type=kind,
+            clah_health_check_date=day,
+            clah_health_check_status="Completed",
+        )
+        interval = 182 if period.child.age(day) < 5 else 365
+        late = sim.chance(practice.rha_late_share)
+        day += timedelta(
+            days=interval + (sim.rng.randint(1, 60) if late else -sim.rng.randint(0, 30))
+        )
+        kind = "RHA"
+
+
+def _missing(sim: Sim, period: Period) -> None:
+    start = max(period.entry, sim.history_start)
+    for month in sim.months(start, min(period.exit, sim.as_at)):
+        age = period.child.age(month.start)
+        chance = 0.10 if age >= 14 else 0.04 if age >= 11 else 0.0
+        if chance and sim.chance(chance):
+            day = month.start + timedelta(days=sim.rng.randrange(month.end.day))
+            if period.entry <= day < period.exit:
+                back = day + timedelta(days=sim.rng.randint(0, 3))
+                sim.records.event(
+                    "ssd_missing",
+                    day,
+                    miss_table_id=sim.records.next_id("MS"),
+                    miss_person_id=period.child.id,
+                    miss_missing_episode_start_date=day,
+                    miss_missing_episode_type="M" if sim.chance(0.75) else "A",
+                    miss_missing_episode_end_date=sim.records.ended(back),
+                    miss_missing_rhi_offered="Y" if sim.chance(0.9) else "N",
+                    miss_missing_rhi_accepted="Y" if sim.chance(0.5) else "N",
+                )
+
+
+def _immigration(sim: Sim, period: Period) -> None:
+    eighteen = period.child.birthday(18)
+    for status, start, end in (("UASC", period.entry, eighteen), ("FORMER_UASC", eighteen, None)):
+        ended = sim.records.ended(end)
+        sim.records.span(
+            "ssd_immigration_status",
+            start,
+            ended,
+            immi_immigration_status_id=sim.records.next_id("IM"),
+            immi_person_id=period.child.id,
+            immi_immigration_status=status,
+            immi_immigration_status_start_date=start,
+            immi_immigration_status_end_date=ended,
+        )
+
+
+def unaccompanied(sim: Sim, day: date) -> None:
+    """An unaccompanied asylum-seeking child arriving and becoming looked after."""
+    child = sim.new_child(day, age=sim.weighted(((15, 35), (16, 45), (17, 20))))
+    admitted_directly(sim, child, day, need="N8", source="7", uasc=True)
+
+
+def admitted_directly(
+    sim: Sim, child: Child, day: date, need: str, source: str, uasc: bool = False
+) -> None:
+    """A referral that leads straight to care (also how the years before the extract begin)."""
+    referral = sim.records.next_id("R")
+    end, reason = looked_after(sim, child, referral, day, need, uasc)
+    closed = sim.records.ended(end if end < sim.horizon else None)
+    sim.records.span(
+        "ssd_cin_episodes",
+        day,
+        closed,
+        cine_referral_id=referral,
+        cine_person_id=child.id,
+        cine_referral_date=day,
+        cine_cin_primary_need_code=need,
+        cine_referral_source_code=source,
+        cine_referral_nfa="N",
+        cine_close_reason=reason if closed else None,
+        cine_close_date=closed,
+    )
+
+
+def before_history(sim: Sim) -> None:
+    """Children who came into care in the 18 years before the extract's history begins."""
+    first = date(sim.history_start.year - 18, sim.history_start.month, 1)
+    for month in sim.months(first, sim.history_start - timedelta(days=1)):
+        for _ in range(sim.count(sim.params.flows.care_entries_before * sim.params.scale)):
+            day = sim.working_day_in(month)
+            band = sim.weighted(ENTRY_AGES)
+            low, high = {"0-4": (0, 4), "5-9": (5, 9), "10-15": (10, 15), "16-17": (16, 17)}[band]
+            child = sim.new_child(day, age=sim.rng.randint(low, high))
+            admitted_directly(
+                sim,
+                child,
+                day,
+                need=sim.weighted(
+                    (("N1", 60), ("N4", 10), ("N5", 12), ("N8", 8), ("N2", 5), ("N3", 5))
+                ),
+                source="6",
+            )

@@ -1,0 +1,101 @@
+"""Where the generator's rows go: one list per contract table, clipped to what an extract
+taken on the as-at date would hold, then written as CSV or Parquet.
+
+Rows are stored as tuples in contract column order; columns the generator does not fill
+are written empty, as an authority's extract would leave them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from scrutineer.extract.contract import Contract
+
+Value = str | int | float | date | None
+
+
+class Records:
+    def __init__(self, contract: Contract, history_start: date, as_at: date) -> None:
+        self.contract = contract
+        self.history_start = history_start
+        self.as_at = as_at
+        self._columns = {t.name: t.column_names for t in contract}
+        self._column_sets = {t.name: frozenset(t.column_names) for t in contract}
+        self._rows: dict[str, list[tuple[Value, ...]]] = defaultdict(list)
+        self._counters: dict[str, int] = defaultdict(int)
+
+    def next_id(self, prefix: str) -> str:
+        self._counters[prefix] += 1
+        return f"{prefix}{self._counters[prefix]:06d}"
+
+    def ended(self, day: date | None) -> date | None:
+        """An end date as the extract shows it: none yet if it falls after the as-at date."""
+        return day if day is not None and day <= self.as_at else None
+
+    def add(self, table: str, **row: Value) -> None:
+        if not row.keys() <= self._column_sets[table]:
+            unknown = sorted(row.keys() - self._column_sets[table])
+            raise KeyError(f"{table} has no column(s) {unknown}")
+        self._rows[table].append(tuple(map(row.get, self._columns[table])))
+
+    def event(self, table: str, day: date, **row: Value) -> bool:
+        """Add a dated event if the extract would hold it; say whether it was added."""
+        if self.history_start <= day <= self.as_at:
+            self.add(table, **row)
+            return True
+        return False
+
+    def span(self, table: str, start: date, end: date | None, **row: Value) -> bool:
+        """Add a record with a start and an end if any of it falls in the extract's window."""
+        if start <= self.as_at and (end is None or end >= self.history_start):
+            self.add(table, **row)
+            return True
+        return False
+
+    def keep_people_with_records(self, person_columns: set[str]) -> None:
+        """Drop people no other table names (children whose records all predate the extract)."""
+        named: set[Value] = set()
+        for table, columns in self._columns.items():
+            if table == "ssd_person":
+                continue
+            positions = [i for i, c in enumerate(columns) if c in person_columns]
+            for row in self._rows[table]:
+                named.update(row[i] for i in positions)
+        self._rows["ssd_person"] = [r for r in self._rows["ssd_person"] if r[0] in named]
+        disabilities = self._rows["ssd_disability"]
+        person = self._columns["ssd_disability"].index("disa_person_id")
+        self._rows["ssd_disability"] = [r for r in disabilities if r[person] in named]
+
+    def count(self, table: str) -> int:
+        return len(self._rows[table])
+
+    def write(self, folder: Path, fmt: str = "csv") -> list[Path]:
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for table, columns in self._columns.items():
+            path = folder / f"{table}.csv"
+            with path.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(columns)
+                writer.writerows(self._rows[table])  # csv writes None as empty, dates as ISO
+            written.append(_to_parquet(path) if fmt == "parquet" else path)
+        return written
+
+
+def _to_parquet(path: Path) -> Path:
+    target = path.with_suffix(".parquet")
+    con = duckdb.connect()
+    try:
+        con.execute(
+            "COPY (SELECT * FROM read_csv(?, all_varchar=true, header=true)) TO ? (FORMAT parquet)",
+            [str(path), str(target)],
+        )
+    finally:
+        con.close()
+    path.unlink()
+    return target
