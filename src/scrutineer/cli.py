@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from scrutineer.demo import run_demo
 from scrutineer.errors import DateInvalid, ExtractRejected, GeneratorInvalid, ScrutineerError
 from scrutineer.extract.docs import render_contract
 from scrutineer.extract.load import load_extract
@@ -97,6 +98,12 @@ def generate(
             f"{made.params.la_code} {made.params.name}: {sum(made.rows.values()):,} rows "
             f"in {made.folder}"
         )
+
+
+@app.command()
+def demo() -> None:
+    """Generate the synthetic reference authority and load it (each only once)."""
+    run_demo(load_settings(), typer.echo)
 
 
 @app.command()

@@ -166,7 +166,7 @@ def _placement_kind(sim: Sim, age: int, adoption: bool) -> tuple[str, str]:
         return sim.weighted(((("R1", "PR4"), 40), (("S1", "PR4"), 40), (("R3", "PR1"), 20)))
     if draw < residential + 0.30:
         return (sim.weighted((("U1", 30), ("U3", 70))), "PR1")
-    provider = sim.weighted((("PR1", 42), ("PR4", 48), ("PR5", 10)))
+    provider = sim.weighted((("PR1", 38), ("PR4", 50), ("PR5", 12)))
     return (sim.weighted((("U4", 35), ("U6", 65))), provider)
 
 
@@ -234,9 +234,9 @@ def _legal_statuses(sim: Sim, period: Period, uasc: bool) -> None:
         spans.append((sim.weighted((("L1", 60), ("L2", 40))), day))
         day += timedelta(days=sim.rng.randint(1, 8))
         spans.append(("C1", day))
-    elif sim.chance(0.22) and period.route not in ("E11", "E12"):
+    elif sim.chance(0.12) and period.route not in ("E11", "E12"):
         spans.append(("V2", day))
-        if sim.chance(0.55):
+        if sim.chance(0.6):
             day += timedelta(days=sim.rng.randint(30, 120))
             spans.append(("C1", day))
     else:

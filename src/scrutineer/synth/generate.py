@@ -72,7 +72,7 @@ def generate(
 def _population(params: AuthorityParams, index: int) -> int:
     """Authorities vary in size as English ones do: from a third to three times the reference."""
     spread = random.Random(params.seed * 7919 + index).lognormvariate(0, 0.45)
-    return int(min(3.0, max(0.3, spread)) * params.population)
+    return max(1_000, int(min(3.0, max(0.3, spread)) * params.population))
 
 
 def _check(params: AuthorityParams) -> None:

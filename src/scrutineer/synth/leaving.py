@@ -1,4 +1,4 @@
-"""Care leavers from the day they leave care until they turn 22, month by month."""
+"""Care leavers from the day they leave care until services end (21 or a little after)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ SUPERVISION = Cadence(due=56, on_time=0.6, early_min=20, late_max=110, swing=0.1
 
 
 def care_leaver(sim: Sim, child: Child, left: date) -> None:
-    until = child.birthday(22)  # care leavers are counted to the end of age 21
+    # duties run to 21, and on past it for those who ask (in education, say)
+    until = child.birthday(21) + timedelta(days=sim.rng.randint(0, 420))
     runs = sim.allocate(child, "care_leavers", left, until, None, role="PERSONAL_ADVISOR")
     sim.supervise(child, runs, SUPERVISION)
     contacts = list(sim.recurring(sim.params.practice.care_leaver_contact, left, until, 14))

@@ -1,0 +1,5 @@
+"""`python -m scrutineer`: the same as the `scrutineer` command."""
+
+from scrutineer.cli import main
+
+main()

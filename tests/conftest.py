@@ -1,0 +1,130 @@
+"""Shared fixtures: tiny hand-written extracts, and synthetic authorities made once."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from scrutineer.extract.snapshots import SnapshotStore
+from scrutineer.synth.generate import generate
+from scrutineer.synth.params import AuthorityParams
+
+SMALL = AuthorityParams(
+    population=6_000, start=date(2025, 4, 1), end=date(2026, 3, 31), seed=7, warm_up_months=12
+)
+
+
+def write_csv(
+    folder: Path,
+    table: str,
+    header: Sequence[str],
+    *rows: Sequence[str],
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{table}.csv"
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+PERSON = ("pers_person_id", "pers_forename", "pers_sex", "pers_dob")
+CONTACTS = ("cont_contact_id", "cont_person_id", "cont_contact_date", "cont_contact_outcome_json")
+EPISODES = (
+    "cine_referral_id",
+    "cine_person_id",
+    "cine_referral_date",
+    "cine_referral_nfa",
+    "cine_close_date",
+    "cine_close_reason",
+)
+
+
+def tiny_extract(folder: Path) -> Path:
+    """Three children, three contacts, two referrals: every row valid.
+
+    Row numbers as a spreadsheet shows them (header = row 1) are used by the tests:
+    ssd_person row 2 is "0123", row 3 is "0456", row 4 is "0789".
+    """
+    write_csv(
+        folder,
+        "ssd_person",
+        PERSON,
+        ("0123", "Ada", "F", "2015-03-01"),
+        ("0456", "Ben", "m", "28/02/2016"),
+        ("0789", "Cat", "U", "2020-02-29 00:00:00"),
+    )
+    write_csv(
+        folder,
+        "ssd_contacts",
+        CONTACTS,
+        ("C1", "0123", "2024-01-05", "NFA"),
+        ("C2", "0456", "05/02/2024", "REFERRAL"),
+        ("C3", "0789", "2024-02-29T09:30:00", "referral"),
+    )
+    write_csv(
+        folder,
+        "ssd_cin_episodes",
+        EPISODES,
+        ("R1", "0456", "2024-02-06", "N", "2024-03-01", "RC8"),
+        ("R2", "0789", "2024-03-01", "N", "", ""),
+    )
+    return folder
+
+
+@pytest.fixture
+def extract(tmp_path: Path) -> Path:
+    return tiny_extract(tmp_path / "extract")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SnapshotStore:
+    return SnapshotStore(tmp_path / "data" / "snapshots")
+
+
+@pytest.fixture(scope="session")
+def small_authority(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic authority (6,000 children, one year): fast, and still realistic."""
+    folder = tmp_path_factory.mktemp("small") / "extract"
+    generate(folder, SMALL)
+    return folder
+
+
+@dataclass(frozen=True)
+class Cli:
+    home: Path
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "SCRUTINEER_DATA_DIR": str(self.home / "data")}
+        done = subprocess.run(
+            [sys.executable, "-m", "scrutineer", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=self.home,
+            timeout=600,
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(f"scrutineer {' '.join(args)} failed:\n{done.stderr}")
+        return done
+
+
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Cli, Path]:
+    """The reference authority made and loaded by the commands of the README, once."""
+    home = tmp_path_factory.mktemp("reference")
+    cli = Cli(home)
+    cli.run("generate", str(home / "la"))
+    cli.run("load", str(home / "la"))
+    return cli, home / "la"

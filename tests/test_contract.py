@@ -1,0 +1,69 @@
+"""The extract contract is consistent, documented, and catches its own mistakes."""
+
+from dataclasses import replace
+from pathlib import Path
+
+from scrutineer.extract.contract import Column, Reference, contract_problems, load_contract
+from scrutineer.extract.docs import render_contract
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def test_shipped_contract_is_consistent() -> None:
+    contract = load_contract()
+    assert list(contract_problems(contract)) == []
+    assert {"ssd_person", "ssd_cp_plans", "ext_case_supervisions", "ext_care_leaver_status"} <= set(
+        contract.table_names
+    )
+
+
+def test_extension_tables_are_few() -> None:
+    extensions = [t.name for t in load_contract() if t.is_extension]
+    assert extensions == ["ext_care_leaver_status", "ext_case_supervisions"]
+
+
+def test_every_reference_points_at_a_key_or_a_period_id() -> None:
+    contract = load_contract()
+    for table in contract:
+        for column in table.columns:
+            if column.references:
+                target = contract.table(column.references.table)
+                assert column.references.column in (target.key, "clae_cla_id"), column.name
+
+
+def test_problems_are_named() -> None:
+    contract = load_contract()
+    person = contract.table("ssd_person")
+    broken = replace(
+        person,
+        key="nope",
+        columns=(
+            *person.columns,
+            Column("pers_x", "code", "x", codes="no_such_list"),
+            Column("pers_y", "text", "", references=Reference("ssd_nowhere", "id")),
+            Column("pers_z", "text", "z", future=True),
+        ),
+    )
+    problems = list(contract_problems(replace(contract, tables=(broken,))))
+    assert "ssd_person: key nope is not one of its columns" in problems
+    assert any("code list 'no_such_list'" in p for p in problems)
+    assert any("pers_y: has no description" in p for p in problems)
+    assert any("unknown table ssd_nowhere" in p for p in problems)
+    assert any("only a date column may be `future`" in p for p in problems)
+
+
+def test_schema_types() -> None:
+    schema = load_contract().schema()
+    assert schema["ssd_person"]["pers_dob"] == "DATE"
+    assert schema["ssd_person"]["pers_person_id"] == "VARCHAR"
+    assert schema["ssd_cla_placement"]["clap_cla_placement_distance"] == "DOUBLE"
+
+
+def test_docs_are_rendered_from_the_contract() -> None:
+    text = (DOCS / "extract-contract.md").read_text(encoding="utf-8")
+    assert text == render_contract(), (
+        "docs/extract-contract.md is out of date: run `scrutineer contract > "
+        "docs/extract-contract.md`"
+    )
+    for table in load_contract():
+        assert f"### `{table.name}`" in text

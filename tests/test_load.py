@@ -1,0 +1,325 @@
+"""Loading an extract: each contract check, and the all-or-nothing snapshot."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import CONTACTS, EPISODES, PERSON, write_csv
+from scrutineer.errors import AlreadyLoaded, ExtractNotFound, ExtractRejected
+from scrutineer.extract.load import load_extract
+from scrutineer.extract.snapshots import SnapshotStore
+from scrutineer.findings import Issue, Level
+
+
+def rejected(folder: Path, store: SnapshotStore) -> list[Issue]:
+    with pytest.raises(ExtractRejected) as caught:
+        load_extract(folder, store)
+    return [i for i in caught.value.issues if i.is_error]
+
+
+def only(issues: list[Issue], rule: str) -> Issue:
+    found = [i for i in issues if i.rule == rule]
+    assert len(found) == 1, issues
+    return found[0]
+
+
+def test_a_good_extract_becomes_a_snapshot(extract: Path, store: SnapshotStore) -> None:
+    result = load_extract(extract, store)
+    manifest = result.manifest
+    assert manifest.id == "s0001-20240301"
+    assert manifest.as_at == date(2024, 3, 1)  # the latest event date in the files
+    assert manifest.as_at_source == "latest date in the extract"
+    assert manifest.rows["ssd_person"] == 3 and manifest.rows["ssd_cla_episodes"] == 0
+    assert {f.table: f.rows for f in manifest.files} == {
+        "ssd_person": 3,
+        "ssd_contacts": 3,
+        "ssd_cin_episodes": 2,
+    }
+    person_file = next(f for f in manifest.files if f.table == "ssd_person")
+    expected = hashlib.sha256((extract / "ssd_person.csv").read_bytes()).hexdigest()
+    assert person_file.sha256 == expected
+    assert store.latest().id == manifest.id
+
+
+def test_values_are_typed_and_ids_kept_exactly(extract: Path, store: SnapshotStore) -> None:
+    load_extract(extract, store)
+    con = duckdb.connect(str(store.db_path("latest")), read_only=True)
+    people = con.execute(
+        "SELECT pers_person_id, pers_sex, pers_dob FROM ssd_person ORDER BY 1"
+    ).fetchall()
+    assert people == [
+        ("0123", "F", date(2015, 3, 1)),
+        ("0456", "M", date(2016, 2, 28)),
+        ("0789", "U", date(2020, 2, 29)),
+    ]
+    outcomes = con.execute(
+        "SELECT cont_contact_date, cont_contact_outcome_json FROM ssd_contacts ORDER BY 1"
+    ).fetchall()
+    assert outcomes[1:] == [(date(2024, 2, 5), "REFERRAL"), (date(2024, 2, 29), "REFERRAL")]
+    # absent tables exist, empty, with every contract column
+    assert con.execute("SELECT count(*) FROM ssd_cp_plans").fetchone() == (0,)
+    columns = {r[0] for r in con.execute("DESCRIBE ssd_cp_plans").fetchall()}
+    assert "cppl_cp_plan_ola" in columns
+    # the working-day calendar as known at load time travels with the snapshot
+    assert con.execute(
+        "SELECT bank_holiday FROM calendar WHERE day = DATE '2023-05-08'"
+    ).fetchone() == ("Coronation of Charles III",)
+    assert con.execute("SELECT as_at FROM scrutineer_snapshot").fetchone() == (date(2024, 3, 1),)
+
+
+def test_as_at_can_be_given(extract: Path, store: SnapshotStore) -> None:
+    manifest = load_extract(extract, store, as_at=date(2024, 3, 31)).manifest
+    assert (manifest.as_at, manifest.as_at_source) == (date(2024, 3, 31), "given")
+
+
+@pytest.mark.parametrize(
+    "table, header, rows, rule, row, column",
+    [
+        (
+            "ssd_person",
+            ("pers_person_id", "pers_sex"),
+            [("1", "F")],
+            "missing-column",
+            None,
+            "pers_dob",
+        ),
+        ("ssd_person", PERSON, [("1", "A", "F", "31/02/2016")], "bad-date", 2, "pers_dob"),
+        ("ssd_person", PERSON, [("1", "A", "F", "yesterday")], "bad-date", 2, "pers_dob"),
+        ("ssd_person", PERSON, [("1", "A", "F", "1066-10-14")], "implausible-date", 2, "pers_dob"),
+        ("ssd_person", PERSON, [("1", "A", "X", "2015-01-01")], "unknown-code", 2, "pers_sex"),
+        (
+            "ssd_person",
+            PERSON,
+            [("1", "A", "F", "2015-01-01"), ("1", "B", "M", "2016-01-01")],
+            "duplicate-id",
+            3,
+            "pers_person_id",
+        ),
+        (
+            "ssd_person",
+            PERSON,
+            [("123.0", "A", "F", "2015-01-01")],
+            "decimal-id",
+            2,
+            "pers_person_id",
+        ),
+        ("ssd_person", PERSON, [("", "A", "F", "2015-01-01")], "empty-value", 2, "pers_person_id"),
+        (
+            "ssd_contacts",
+            CONTACTS,
+            [("C9", "9999", "2024-01-01", "NFA")],
+            "dangling-reference",
+            2,
+            "cont_person_id",
+        ),
+        (
+            "ssd_cin_episodes",
+            EPISODES,
+            [("R9", "0123", "2024-02-01", "Yes", "", "")],
+            "bad-flag",
+            2,
+            "cine_referral_nfa",
+        ),
+        (
+            "ssd_cin_episodes",
+            EPISODES,
+            [("R9", "0123", "2024-02-01", "N", "2024-01-31", "RC7")],
+            "end-before-start",
+            2,
+            "cine_close_date",
+        ),
+        (
+            "ssd_professionals",
+            ("prof_professional_id", "prof_full_time_equivalency"),
+            [("W1", "full")],
+            "bad-number",
+            2,
+            "prof_full_time_equivalency",
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) and v.count("-") else None,
+)
+def test_each_check_names_file_row_and_column(
+    extract: Path,
+    store: SnapshotStore,
+    table: str,
+    header: tuple[str, ...],
+    rows: list[tuple[str, ...]],
+    rule: str,
+    row: int | None,
+    column: str,
+) -> None:
+    write_csv(extract, table, header, *rows)
+    issue = only(rejected(extract, store), rule)
+    assert (issue.file, issue.row, issue.column) == (f"{table}.csv", row, column)
+    assert issue.hint, "every problem says how to fix it"
+    assert store.manifests() == []
+
+
+def test_every_problem_is_reported_at_once(extract: Path, store: SnapshotStore) -> None:
+    write_csv(
+        extract,
+        "ssd_person",
+        PERSON,
+        ("0123", "A", "Q", "2015-02-30"),
+        ("0123", "B", "F", "2016-01-01"),
+    )
+    write_csv(extract, "ssd_contacts", CONTACTS, ("C1", "0999", "2024-01-05", "NFA"))
+    rules = sorted(i.rule for i in rejected(extract, store))
+    # the episodes of 0456 and 0789 now point at nobody, as does the contact of 0999
+    assert rules == [
+        "bad-date",
+        "dangling-reference",
+        "dangling-reference",
+        "dangling-reference",
+        "duplicate-id",
+        "unknown-code",
+    ]
+
+
+def test_many_bad_rows_are_listed_then_counted(extract: Path, store: SnapshotStore) -> None:
+    rows = [(f"P{i}", "A", "F", "not a date") for i in range(250)]
+    write_csv(
+        extract,
+        "ssd_person",
+        PERSON,
+        *rows,
+        ("0123", "A", "F", "2015-01-01"),
+        ("0456", "A", "F", "2015-01-01"),
+        ("0789", "A", "F", "2015-01-01"),
+    )
+    bad = [i for i in rejected(extract, store) if i.rule == "bad-date"]
+    assert len([i for i in bad if i.row is not None]) == 200
+    assert [i.message for i in bad if i.row is None] == ["not a date: 50 more rows like this"]
+
+
+def test_malformed_csv_rows_are_errors(extract: Path, store: SnapshotStore) -> None:
+    path = extract / "ssd_person.csv"
+    path.write_text(path.read_text() + "0999,Dan,M,2015-01-01,extra\n")
+    issue = only(rejected(extract, store), "malformed-row")
+    assert (issue.file, issue.row) == ("ssd_person.csv", 5)
+
+
+def test_unknown_code_in_a_loose_list_is_a_warning(extract: Path, store: SnapshotStore) -> None:
+    write_csv(extract, "ssd_contacts", CONTACTS, ("C1", "0123", "2024-01-05", "SIGNPOSTED"))
+    result = load_extract(extract, store)
+    issue = only(result.issues, "unknown-code")
+    assert issue.level is Level.WARNING and issue.row == 2
+    assert any("unknown-code" in w for w in result.manifest.warnings)
+
+
+def test_dates_after_the_as_at_date_are_warnings(extract: Path, store: SnapshotStore) -> None:
+    result = load_extract(extract, store, as_at=date(2024, 2, 29))
+    future = sorted((i.file, i.row, i.column) for i in result.issues if i.rule == "future-date")
+    # R1 closed on 1 March and R2 was referred on 1 March, after the as-at date
+    assert future == [
+        ("ssd_cin_episodes.csv", 2, "cine_close_date"),
+        ("ssd_cin_episodes.csv", 3, "cine_referral_date"),
+    ]
+
+
+def test_real_world_files_latin1_bom_semicolons(extract: Path, store: SnapshotStore) -> None:
+    write_csv(
+        extract,
+        "ssd_person",
+        PERSON,
+        ("0123", "Zoë", "F", "2015-03-01"),
+        ("0456", "Ben", "M", "2016-02-28"),
+        ("0789", "Cat", "U", "2020-02-29"),
+        encoding="latin-1",
+        delimiter=";",
+    )
+    bom = extract / "ssd_contacts.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + bom.read_bytes())
+    result = load_extract(extract, store)
+    assert only(result.issues, "not-utf8").file == "ssd_person.csv"
+    con = duckdb.connect(str(store.db_path("latest")), read_only=True)
+    assert con.execute(
+        "SELECT pers_forename FROM ssd_person WHERE pers_person_id = '0123'"
+    ).fetchone() == ("Zoë",)
+    assert con.execute("SELECT count(*) FROM ssd_contacts").fetchone() == (3,)
+
+
+def test_unknown_files_and_columns_are_warnings(extract: Path, store: SnapshotStore) -> None:
+    (extract / "notes.txt").write_text("not a table")
+    write_csv(
+        extract,
+        "ssd_person",
+        (*PERSON, "pers_shoe_size"),
+        ("0123", "A", "F", "2015-01-01", "3"),
+        ("0456", "B", "M", "2016-01-01", "4"),
+        ("0789", "C", "U", "2017-01-01", "5"),
+    )
+    result = load_extract(extract, store)
+    assert only(result.issues, "unknown-file").file == "notes.txt"
+    assert "pers_shoe_size" in only(result.issues, "unknown-column").message
+
+
+def test_parquet_files_load_and_float_ids_are_refused(extract: Path, store: SnapshotStore) -> None:
+    con = duckdb.connect()
+    csv_path = extract / "ssd_contacts.csv"
+    con.execute(
+        f"COPY (SELECT * FROM read_csv('{csv_path}', all_varchar=true)) "
+        f"TO '{extract / 'ssd_contacts.parquet'}' (FORMAT parquet)"
+    )
+    csv_path.unlink()
+    assert load_extract(extract, store).manifest.rows["ssd_contacts"] == 3
+    con.execute(
+        "COPY (SELECT 1.0::DOUBLE AS disa_table_id, '0123' AS disa_person_id, "
+        f"'AUT' AS disa_disability_code) TO '{extract / 'ssd_disability.parquet'}' "
+        "(FORMAT parquet)"
+    )
+    assert only(rejected(extract, store), "id-stored-as-number").column == "disa_table_id"
+
+
+def test_a_table_given_twice_is_refused(extract: Path, store: SnapshotStore) -> None:
+    duckdb.connect().execute(
+        f"COPY (SELECT * FROM read_csv('{extract / 'ssd_person.csv'}', all_varchar=true)) "
+        f"TO '{extract / 'ssd_person.parquet'}' (FORMAT parquet)"
+    )
+    assert only(rejected(extract, store), "doubled-table").file == "ssd_person.csv"
+
+
+def test_a_missing_folder_says_so(tmp_path: Path, store: SnapshotStore) -> None:
+    with pytest.raises(ExtractNotFound, match="No extract folder"):
+        load_extract(tmp_path / "nowhere", store)
+
+
+def snapshot_state(store: SnapshotStore) -> dict[str, str]:
+    return {
+        str(p.relative_to(store.root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(store.root.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
+
+
+def test_a_rejected_load_changes_nothing(extract: Path, store: SnapshotStore) -> None:
+    load_extract(extract, store)
+    before = snapshot_state(store)
+    write_csv(extract, "ssd_person", PERSON, ("0123", "A", "F", "2015-13-01"))
+    rejected(extract, store)
+    assert snapshot_state(store) == before
+    assert [m.id for m in store.manifests()] == ["s0001-20240301"]
+    assert not list(store.root.glob(".staging-*"))
+
+
+def test_the_same_files_twice_are_detected(extract: Path, store: SnapshotStore) -> None:
+    first = load_extract(extract, store).manifest
+    with pytest.raises(AlreadyLoaded, match=first.id):
+        load_extract(extract, store)
+    again = load_extract(extract, store, force=True).manifest
+    assert again.id == "s0002-20240301" and again.fingerprint == first.fingerprint
+    assert store.latest().id == again.id
+    assert store.get("s0001").id == first.id
+
+
+def test_snapshots_are_read_only(extract: Path, store: SnapshotStore) -> None:
+    load_extract(extract, store)
+    db = store.db_path("latest")
+    assert db.stat().st_mode & 0o222 == 0
+    assert (db.parent / "manifest.json").stat().st_mode & 0o222 == 0
