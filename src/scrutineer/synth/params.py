@@ -61,12 +61,12 @@ class Flows:
     assessment_step_down_to_eh: float = 0.25
     cin_plan_months: float = 5.3
     cin_plan_to_s47_monthly: float = 0.012
-    cp_plan_to_care: float = 0.09
-    cin_plan_to_care: float = 0.015
-    referral_to_care: float = 0.025
-    uasc_arrivals: float = 1.0
+    cp_plan_to_care: float = 0.08
+    cin_plan_to_care: float = 0.016
+    referral_to_care: float = 0.019
+    uasc_arrivals: float = 1.05
     early_help_months: float = 5.2
-    care_entries_before: float = 17.0  # monthly entries in the years before the period
+    care_entries_before: float = 17.5  # monthly entries in the years before the period
     trend_per_year: float = 0.025  # growth in contacts
 
 

@@ -163,10 +163,14 @@ class Sim:
         return chosen
 
     def count(self, mean: float) -> int:
-        """A Poisson-like monthly count (normal approximation for large means)."""
+        """A Poisson count: exact for small means, the normal approximation for large ones."""
         if mean > 30:
             return max(0, round(self.rng.gauss(mean, math.sqrt(mean))))
-        return sum(1 for _ in range(int(mean * 3)) if self.chance(1 / 3))
+        limit, product, count = math.exp(-mean), self.rng.random(), 0
+        while product > limit:
+            product *= self.rng.random()
+            count += 1
+        return count
 
     def days(self, mean: float, minimum: int = 1) -> int:
         return minimum + int(self.rng.expovariate(1 / max(mean - minimum, 1)))
