@@ -8,16 +8,30 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
+from scrutineer.calendar import Period
+from scrutineer.catalogue.load import load_catalogue
 from scrutineer.demo import run_demo
-from scrutineer.errors import DateInvalid, ExtractRejected, GeneratorInvalid, ScrutineerError
+from scrutineer.engine.compute import By
+from scrutineer.engine.exceptions import exception_list
+from scrutineer.engine.explain import explain
+from scrutineer.engine.session import Session, open_session
+from scrutineer.engine.table import kpi_table
+from scrutineer.errors import (
+    DateInvalid,
+    ExtractRejected,
+    FormatInvalid,
+    GeneratorInvalid,
+    ScrutineerError,
+)
 from scrutineer.extract.docs import render_contract
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.report import format_issues, write_issues_csv
 from scrutineer.extract.snapshots import SnapshotStore
+from scrutineer.outputs.text import render
 from scrutineer.settings import load_settings
 from scrutineer.synth import generate as synth
 from scrutineer.synth.params import REFERENCE_POPULATION, AuthorityParams
@@ -120,6 +134,100 @@ def snapshots() -> None:
             f"{m.id}  as at {m.as_at}  loaded {m.loaded_at:%Y-%m-%d %H:%M}  "
             f"{sum(m.rows.values()):>9,} rows  {len(m.warnings)} warning(s)"
         )
+
+
+Format = Annotated[str, typer.Option("--format", help="table, csv or json")]
+
+
+def _session(snapshot: str) -> Session:
+    return open_session(load_settings(), snapshot)
+
+
+def _period(session: Session, period: str | None) -> Period:
+    return Period.parse(period) if period else session.latest_period
+
+
+def _check_format(fmt: str) -> str:
+    if fmt not in ("table", "csv", "json"):
+        raise FormatInvalid(fmt)
+    return fmt
+
+
+@app.command()
+def kpi(
+    period: Annotated[
+        str | None, typer.Option(help="Last month, YYYY-MM (default: latest)")
+    ] = None,
+    months: Annotated[int, typer.Option(help="Number of months ending with --period")] = 1,
+    kpi_ids: Annotated[
+        list[str] | None, typer.Option("--kpi", help="Indicator id (repeat)")
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="service, team or worker")] = None,
+    snapshot: Annotated[str, typer.Option(help="Snapshot id (default: latest)")] = "latest",
+    fmt: Format = "table",
+) -> None:
+    """Compute indicators from a snapshot: values with numerators and denominators."""
+    session = _session(snapshot)
+    last = _period(session, period)
+    result = kpi_table(session, last.shift(1 - max(months, 1)), last, kpi_ids or [], _by(by))
+    typer.echo(render(result.rows, _check_format(fmt), result.envelope), nl=False)
+
+
+@app.command()
+def exceptions(
+    kpi_id: Annotated[str, typer.Argument(help="Indicator id, e.g. cp_visits_10wd_pct")],
+    period: Annotated[str | None, typer.Option(help="Month, YYYY-MM (default: latest)")] = None,
+    service: Annotated[str | None, typer.Option(help="Only this service (id or name)")] = None,
+    team: Annotated[str | None, typer.Option(help="Only this team (id or name)")] = None,
+    snapshot: Annotated[str, typer.Option(help="Snapshot id (default: latest)")] = "latest",
+    fmt: Format = "table",
+) -> None:
+    """List the children behind an indicator who miss it, most overdue first."""
+    session = _session(snapshot)
+    found = exception_list(
+        session.engine,
+        session.engine.catalogue.get(kpi_id),
+        _period(session, period),
+        service,
+        team,
+    )
+    envelope = {"snapshot": session.manifest.id, "kpi": kpi_id}
+    typer.echo(
+        render([r.as_dict() for r in found], _check_format(fmt), envelope, "children"), nl=False
+    )
+
+
+@app.command("explain")
+def explain_kpi(
+    kpi_id: Annotated[str, typer.Argument(help="Indicator id")],
+    period: Annotated[str, typer.Option(help="Month the SQL is written for")] = "2026-03",
+) -> None:
+    """Print an indicator's definition and the SQL the engine runs for it."""
+    catalogue = load_catalogue()
+    typer.echo(explain(catalogue.get(kpi_id), catalogue, Period.parse(period)), nl=False)
+
+
+@app.command()
+def kpis() -> None:
+    """List every indicator of the catalogue."""
+    rows = [
+        {
+            "id": k.id,
+            "unit": k.unit,
+            "kind": k.kind,
+            "polarity": k.polarity,
+            "exceptions": "yes" if k.exceptions else "",
+            "title": k.title,
+        }
+        for k in load_catalogue()
+    ]
+    typer.echo(render(rows, "table"), nl=False)
+
+
+def _by(by: str | None) -> By | None:
+    if by not in (None, "service", "team", "worker"):
+        raise FormatInvalid(str(by), "--by", "service, team or worker")
+    return cast(By | None, by)
 
 
 def main() -> None:

@@ -99,3 +99,26 @@ class NoSnapshot(ScrutineerError):
 class GeneratorInvalid(ScrutineerError):
     def __init__(self, problem: str) -> None:
         super().__init__(f"Cannot generate: {problem}.")
+
+
+class UnknownKpi(ScrutineerError):
+    def __init__(self, kpi_id: str) -> None:
+        super().__init__(
+            f"No indicator {kpi_id!r}. Run `scrutineer kpis` to list them (ids as in KPIS.csv)."
+        )
+
+
+class CatalogueInvalid(ScrutineerError):
+    """The KPI catalogue has errors; every one is listed with its file and line."""
+
+    def __init__(self, issues: Sequence[Issue]) -> None:
+        self.issues = list(issues)
+        lines = "\n  ".join(str(i) for i in self.issues)
+        super().__init__(f"The KPI catalogue has {len(self.issues)} problem(s):\n  {lines}")
+
+
+class FormatInvalid(ScrutineerError):
+    def __init__(
+        self, given: str, option: str = "--format", allowed: str = "table, csv or json"
+    ) -> None:
+        super().__init__(f"{option} {given!r} is not one of {allowed}.")

@@ -1,0 +1,1 @@
+"""The KPI catalogue: every indicator as data (YAML), validated when it loads."""

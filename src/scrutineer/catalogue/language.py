@@ -1,0 +1,65 @@
+"""The SQL vocabulary KPI definitions may use, beyond the extract tables.
+
+Installed (as temporary macros and views) on every connection the engine computes with,
+and on the empty contract-shaped database the catalogue is checked against.
+
+- `wdn(d)`: the working-day number of day d (a weekend or bank holiday has the number of
+  the working day before it), so `wdn(b) - wdn(a)` counts working days after a up to b.
+- `add_wd(d, n)`: the date n working days after d (n > 0).
+- `age(dob, d)`: age in whole years on day d.
+- `as_at()`: the snapshot's as-at date (a duty not yet due by then is not yet missed).
+- `allocations`: who holds each child's case and when (`person_id, a_start, a_end,
+  worker_id, team_id`): the allocated case worker or personal advisor.
+- `teams`: every team with its service (`team_id, team, service_id, service`).
+- `workers`: every worker (`worker_id, worker, agency`).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from scrutineer.extract.contract import Contract
+
+MACROS = (
+    "CREATE OR REPLACE TEMP MACRO wdn(d) AS "
+    "(SELECT working_day_number FROM calendar WHERE day = d)",
+    "CREATE OR REPLACE TEMP MACRO add_wd(d, n) AS (SELECT min(day) FROM calendar "
+    "WHERE is_working_day AND working_day_number = wdn(d) + n)",
+    "CREATE OR REPLACE TEMP MACRO as_at() AS (SELECT max(as_at) FROM scrutineer_snapshot)",
+    "CREATE OR REPLACE TEMP MACRO age(dob, d) AS "
+    "(date_diff('year', dob, d) - CASE WHEN strftime(dob, '%m%d') > strftime(d, '%m%d') "
+    "THEN 1 ELSE 0 END)",
+)
+VIEWS = (
+    "CREATE OR REPLACE TEMP VIEW allocations AS SELECT invo_person_id AS person_id, "
+    "invo_involvement_start_date AS a_start, invo_involvement_end_date AS a_end, "
+    "invo_professional_id AS worker_id, invo_professional_team AS team_id FROM ssd_involvements "
+    "WHERE invo_professional_role_id IN ('ALLOCATED_CASE_WORKER', 'PERSONAL_ADVISOR')",
+    "CREATE OR REPLACE TEMP VIEW teams AS SELECT t.dept_team_id AS team_id, "
+    "t.dept_team_name AS team, coalesce(s.dept_team_id, t.dept_team_id) AS service_id, "
+    "coalesce(s.dept_team_name, t.dept_team_name) AS service FROM ssd_department t "
+    "LEFT JOIN ssd_department s ON s.dept_team_id = t.dept_team_parent_id",
+    "CREATE OR REPLACE TEMP VIEW workers AS SELECT prof_professional_id AS worker_id, "
+    "prof_professional_name AS worker, prof_agency_worker_flag = 'Y' AS agency "
+    "FROM ssd_professionals",
+)
+
+
+def install(con: duckdb.DuckDBPyConnection) -> None:
+    for statement in (*MACROS, *VIEWS):
+        con.execute(statement)
+
+
+def empty_database(contract: Contract) -> duckdb.DuckDBPyConnection:
+    """An in-memory database shaped like a snapshot, with no rows: for checking SQL."""
+    con = duckdb.connect()
+    for table in contract:
+        columns = ", ".join(f'"{c.name}" {c.sql_type}' for c in table.columns)
+        con.execute(f"CREATE TABLE {table.name} ({columns})")
+    con.execute(
+        "CREATE TABLE calendar (day DATE, is_working_day BOOLEAN, "
+        "working_day_number INTEGER, bank_holiday VARCHAR)"
+    )
+    con.execute("CREATE TABLE scrutineer_snapshot (snapshot_id VARCHAR, as_at DATE)")
+    install(con)
+    return con

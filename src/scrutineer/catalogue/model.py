@@ -1,0 +1,104 @@
+"""The catalogue's shapes: a cohort (who or what is counted), a KPI over a cohort.
+
+A **cohort** is a SQL query over the extract tables and `periods` (one row per month, with
+the month's start `p_start`, end `p_end` and the start of the indicator's window
+`w_start`). It returns one row per unit counted (a child at a month end, a contact in a
+window) with at least `period`, `ref_date` (the date the unit belongs to a worker) and
+`person_id`.
+
+A **KPI** takes a cohort, adds named columns (SQL expressions over the cohort row `c`),
+keeps the rows its `where` allows (the denominator), and counts those its `counted`
+condition holds for (the numerator). The engine writes the rest of the query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+Unit = Literal["count", "rate_per_10k", "percent", "average"]
+Kind = Literal["snapshot", "flow", "ytd", "rolling12"]
+Polarity = Literal["higher", "lower", "context"]
+UNITS: tuple[str, ...] = ("count", "rate_per_10k", "percent", "average")
+KINDS: tuple[str, ...] = ("snapshot", "flow", "ytd", "rolling12")
+POLARITIES: tuple[str, ...] = ("higher", "lower", "context")
+RECORDS = "records"  # the source of indicators computed from the records store
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+NOWHERE = Location("", 0)
+
+
+@dataclass(frozen=True)
+class Cohort:
+    name: str
+    description: str
+    sql: str
+    additive: bool = True  # events (one month each): windows add months up
+    location: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class Exceptions:
+    """Which units an exception list shows, and what it shows about them."""
+
+    when: Literal["missed", "counted"]  # missed: not in the numerator; counted: in it
+    show: tuple[str, ...]  # columns of the unit (dates that matter) shown in the list
+    due: str | None = None  # SQL: the date the duty fell due; days overdue count from it
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    title: str
+    area: str
+    theme: str
+    unit: Unit
+    kind: Kind
+    polarity: Polarity
+    definition: str
+    benchmark: str | None
+    source: str  # a cohort's name, or "records"
+    columns: tuple[tuple[str, str], ...] = ()  # (name, SQL expression over `c`)
+    where: str | None = None
+    counted: str | None = None  # percent: the numerator's condition
+    numerator: str | None = None  # average: aggregate SQL
+    denominator: str | None = None  # average: aggregate SQL
+    exceptions: Exceptions | None = None
+    location: Location = field(default=NOWHERE, compare=False)
+
+    @property
+    def from_records(self) -> bool:
+        return self.source == RECORDS
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    kpis: tuple[Kpi, ...]
+    cohorts: dict[str, Cohort]
+
+    def __iter__(self) -> Iterator[Kpi]:
+        return iter(self.kpis)
+
+    def __len__(self) -> int:
+        return len(self.kpis)
+
+    def get(self, kpi_id: str) -> Kpi:
+        for kpi in self.kpis:
+            if kpi.id == kpi_id:
+                return kpi
+        from scrutineer.errors import UnknownKpi
+
+        raise UnknownKpi(kpi_id)
+
+    def only(self, *kpi_ids: str) -> Catalogue:
+        return Catalogue(tuple(self.get(k) for k in kpi_ids), self.cohorts)

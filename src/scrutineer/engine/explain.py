@@ -1,0 +1,45 @@
+"""Every number can explain itself: a KPI's definition and the SQL the engine runs for it."""
+
+from __future__ import annotations
+
+from scrutineer.calendar import Period
+from scrutineer.catalogue.model import Catalogue, Kpi
+from scrutineer.catalogue.query import aggregate_sql, units_sql
+from scrutineer.engine.compute import attributed_sql
+
+
+def explain(kpi: Kpi, catalogue: Catalogue, period: Period) -> str:
+    """The definition, then the three statements run to compute `period`'s figure."""
+    header = [
+        f"-- {kpi.id}: {kpi.title}",
+        f"-- {kpi.definition}",
+        f"-- unit {kpi.unit}, kind {kpi.kind}, polarity {kpi.polarity}, "
+        f"area {kpi.area}, theme {kpi.theme}"
+        + (f", DfE benchmark {kpi.benchmark}" if kpi.benchmark else ""),
+    ]
+    if kpi.from_records:
+        return "\n".join(
+            [
+                *header,
+                "-- computed from the records store (quality assurance "
+                "records): no data until they are recorded",
+                "",
+            ]
+        )
+    cohort = catalogue.cohorts[kpi.source]
+    header.append(f"-- cohort {cohort.name}: {cohort.description}")
+    units = units_sql(kpi, catalogue, period, period)
+    return "\n".join(
+        [
+            *header,
+            "",
+            "-- 1. units: one row per unit in the denominator, `counted` if in the numerator,",
+            "--    attributed to the worker holding the child's case on ref_date",
+            "CREATE TEMP TABLE units AS",
+            attributed_sql(units) + ";",
+            "",
+            "-- 2. numerator and denominator for each month's window",
+            aggregate_sql(kpi, catalogue, "units", (), period, period) + ";",
+            "",
+        ]
+    )
