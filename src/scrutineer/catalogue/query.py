@@ -73,7 +73,7 @@ def units_sql(kpi: Kpi, catalogue: Catalogue, first: Period, last: Period) -> st
         f"WITH periods AS (\n{periods_sql(kind, start, end)}\n),\n"
         f"cohort AS (\n{body}\n),\n"
         f"units AS (\n  SELECT c.*{columns}\n  FROM cohort AS c\n)\n"
-        f"SELECT u.*, ({counted}) AS counted\nFROM units AS u{where}"
+        f"SELECT u.*, coalesce(({counted}), false) AS counted\nFROM units AS u{where}"
     )
 
 
