@@ -13,6 +13,7 @@ from typing import Annotated, cast
 import typer
 
 from scrutineer.calendar import Period
+from scrutineer.catalogue.docs import render_catalogue
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.demo import run_demo
 from scrutineer.engine.compute import By
@@ -205,6 +206,12 @@ def explain_kpi(
     """Print an indicator's definition and the SQL the engine runs for it."""
     catalogue = load_catalogue()
     typer.echo(explain(catalogue.get(kpi_id), catalogue, Period.parse(period)), nl=False)
+
+
+@app.command()
+def catalogue() -> None:
+    """Print the indicator catalogue (every definition and cohort) as Markdown."""
+    typer.echo(render_catalogue(load_catalogue()), nl=False)
 
 
 @app.command()

@@ -45,6 +45,32 @@ VIEWS = (
 )
 
 
+# The columns of the tables and views above, for resolving KPI SQL without a database.
+SCHEMA: dict[str, dict[str, str]] = {
+    "calendar": {
+        "day": "DATE",
+        "is_working_day": "BOOLEAN",
+        "working_day_number": "INTEGER",
+        "bank_holiday": "VARCHAR",
+    },
+    "scrutineer_snapshot": {"snapshot_id": "VARCHAR", "as_at": "DATE"},
+    "allocations": {
+        "person_id": "VARCHAR",
+        "a_start": "DATE",
+        "a_end": "DATE",
+        "worker_id": "VARCHAR",
+        "team_id": "VARCHAR",
+    },
+    "teams": {
+        "team_id": "VARCHAR",
+        "team": "VARCHAR",
+        "service_id": "VARCHAR",
+        "service": "VARCHAR",
+    },
+    "workers": {"worker_id": "VARCHAR", "worker": "VARCHAR", "agency": "BOOLEAN"},
+}
+
+
 def install(con: duckdb.DuckDBPyConnection) -> None:
     for statement in (*MACROS, *VIEWS):
         con.execute(statement)

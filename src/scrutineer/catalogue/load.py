@@ -101,7 +101,8 @@ def _read_cohorts(path: Traversable, issues: list[Issue]) -> dict[str, Cohort]:
     for name, spec in raw.items():
         if name == LINE:
             continue
-        location = Location("cohorts.yaml", spec.get(LINE, 0))
+        # a block mapping starts on the line after its name
+        location = Location("cohorts.yaml", max(int(spec.get(LINE, 1)) - 1, 1))
         cohorts[name] = Cohort(
             name,
             " ".join(str(spec.get("description", "")).split()),

@@ -14,10 +14,11 @@ from importlib import resources
 
 import duckdb
 import sqlglot
-from sqlglot.errors import ParseError
+from sqlglot.errors import OptimizeError, ParseError
+from sqlglot.optimizer.qualify import qualify
 
 from scrutineer.calendar import Period
-from scrutineer.catalogue.language import empty_database
+from scrutineer.catalogue.language import SCHEMA, empty_database
 from scrutineer.catalogue.model import (
     KINDS,
     POLARITIES,
@@ -180,6 +181,10 @@ def _cohort_binds(con: duckdb.DuckDBPyConnection, cohort: Cohort) -> Iterator[Is
 
 def _kpi_binds(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, kpi: Kpi) -> Iterator[Issue]:
     sql = units_sql(kpi, catalogue, *PROBE)
+    unresolved = _unresolved(sql)
+    if unresolved:
+        yield issue(kpi.location, kpi.id, unresolved)
+        return
     try:
         columns = {str(r[0]) for r in con.execute(f"DESCRIBE {sql}").fetchall()}
         if kpi.numerator and kpi.denominator:
@@ -194,6 +199,16 @@ def _kpi_binds(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, kpi: Kpi) -
             yield issue(
                 kpi.location, kpi.id, f"exceptions show {name!r}, not a column of its units"
             )
+
+
+def _unresolved(sql: str) -> str | None:
+    """sqlglot's name for a column or table the contract does not have, if any."""
+    schema: dict[str, object] = {**load_contract().schema(), **SCHEMA}
+    try:
+        qualify(sqlglot.parse_one(sql, read="duckdb"), schema=schema, dialect="duckdb")
+    except (OptimizeError, ParseError) as error:
+        return f"{_first_line(error)} (not in the extract contract)"
+    return None
 
 
 def _first_line(error: Exception) -> str:

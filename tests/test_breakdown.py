@@ -1,0 +1,160 @@
+"""Breakdowns by service, team and worker: attribution, and figures that add up."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from golden_harness import snapshot_from_rows
+from scrutineer.calendar import Period
+from scrutineer.catalogue.load import load_catalogue
+from scrutineer.engine.compute import Engine
+from scrutineer.engine.population import Populations
+from scrutineer.extract.load import load_extract
+from scrutineer.extract.snapshots import SnapshotStore
+
+DEPARTMENT = [
+    {"dept_team_id": "S1", "dept_team_name": "Protection"},
+    {"dept_team_id": "T1", "dept_team_name": "Team One", "dept_team_parent_id": "S1"},
+    {"dept_team_id": "T2", "dept_team_name": "Team Two", "dept_team_parent_id": "S1"},
+]
+WORKERS = [
+    {"prof_professional_id": "W1", "prof_professional_name": "Worker One"},
+    {"prof_professional_id": "W2", "prof_professional_name": "Worker Two"},
+]
+
+
+def engine_for(rows: dict[str, list[dict[str, object]]], as_at: date) -> Engine:
+    con = snapshot_from_rows(rows, as_at)
+    return Engine(con, load_catalogue(), Populations("E99000000", 10_000))
+
+
+def test_a_child_who_moves_team_mid_month_counts_where_they_are_at_month_end() -> None:
+    # A moves from W1 (Team One) to W2 (Team Two) on 15 May; B stays with W1. On 31 May
+    # the CP figures count A in Team Two; the assessment A completed on 10 May counts in
+    # Team One, whose worker held the case that day.
+    engine = engine_for(
+        {
+            "ssd_department": DEPARTMENT,
+            "ssd_professionals": WORKERS,
+            "ssd_person": [
+                {"pers_person_id": "A", "pers_dob": "2015-01-01"},
+                {"pers_person_id": "B", "pers_dob": "2015-01-01"},
+            ],
+            "ssd_involvements": [
+                {
+                    "invo_involvements_id": "I1",
+                    "invo_professional_id": "W1",
+                    "invo_professional_role_id": "ALLOCATED_CASE_WORKER",
+                    "invo_professional_team": "T1",
+                    "invo_person_id": "A",
+                    "invo_involvement_start_date": "2024-01-01",
+                    "invo_involvement_end_date": "2024-05-15",
+                },
+                {
+                    "invo_involvements_id": "I2",
+                    "invo_professional_id": "W2",
+                    "invo_professional_role_id": "ALLOCATED_CASE_WORKER",
+                    "invo_professional_team": "T2",
+                    "invo_person_id": "A",
+                    "invo_involvement_start_date": "2024-05-15",
+                },
+                {
+                    "invo_involvements_id": "I3",
+                    "invo_professional_id": "W1",
+                    "invo_professional_role_id": "ALLOCATED_CASE_WORKER",
+                    "invo_professional_team": "T1",
+                    "invo_person_id": "B",
+                    "invo_involvement_start_date": "2024-01-01",
+                },
+            ],
+            "ssd_cp_plans": [
+                {
+                    "cppl_cp_plan_id": "P1",
+                    "cppl_person_id": "A",
+                    "cppl_cp_plan_start_date": "2024-02-01",
+                },
+                {
+                    "cppl_cp_plan_id": "P2",
+                    "cppl_person_id": "B",
+                    "cppl_cp_plan_start_date": "2024-02-01",
+                },
+            ],
+            "ssd_cin_assessments": [
+                {
+                    "cina_assessment_id": "X1",
+                    "cina_person_id": "A",
+                    "cina_assessment_start_date": "2024-04-01",
+                    "cina_assessment_auth_date": "2024-05-10",
+                },
+            ],
+        },
+        date(2024, 5, 31),
+    )
+    may = Period(2024, 5)
+    by_team = engine.values(may, may, [engine.catalogue.get("cpp_open")], by="team")
+    assert {dict(v.group)["team"]: v.value for v in by_team} == {"Team One": 1, "Team Two": 1}
+    by_worker = engine.values(
+        may, may, [engine.catalogue.get("assessments_completed")], by="worker"
+    )
+    assert [(dict(v.group)["worker"], v.value) for v in by_worker] == [("Worker One", 1)]
+    by_service = engine.values(may, may, [engine.catalogue.get("cpp_open")], by="service")
+    assert [(dict(v.group)["service"], v.value) for v in by_service] == [("Protection", 2)]
+
+
+def test_unallocated_children_are_shown_as_such() -> None:
+    engine = engine_for(
+        {
+            "ssd_person": [{"pers_person_id": "A", "pers_dob": "2015-01-01"}],
+            "ssd_cp_plans": [
+                {
+                    "cppl_cp_plan_id": "P1",
+                    "cppl_person_id": "A",
+                    "cppl_cp_plan_start_date": "2024-02-01",
+                }
+            ],
+        },
+        date(2024, 5, 31),
+    )
+    (value,) = engine.values(
+        Period(2024, 5), Period(2024, 5), [engine.catalogue.get("cpp_open")], by="team"
+    )
+    assert dict(value.group) == {
+        "service_id": None,
+        "service": "Not allocated",
+        "team_id": None,
+        "team": "Not allocated",
+    }
+
+
+@pytest.fixture(scope="session")
+def small_engine(small_authority: Path, tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    store = SnapshotStore(tmp_path_factory.mktemp("breakdown") / "snapshots")
+    load_extract(small_authority, store)
+    con = duckdb.connect(str(store.db_path("latest")), read_only=True)
+    return Engine(con, load_catalogue(), Populations("E99000000", 6_000))
+
+
+@pytest.mark.parametrize("by", ["service", "team", "worker"])
+def test_groups_add_up_to_the_authority(small_engine: Engine, by: str) -> None:
+    first, last = Period(2025, 10), Period(2026, 3)
+    total = {(v.kpi, v.period): v for v in small_engine.values(first, last)}
+    sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for value in small_engine.values(first, last, by=by):  # type: ignore[arg-type]
+        sums[(value.kpi, value.period)][0] += value.numerator or 0
+        sums[(value.kpi, value.period)][1] += value.denominator or 0
+    checked = 0
+    for key, overall in total.items():
+        kpi = small_engine.catalogue.get(key[0])
+        if kpi.from_records:
+            continue
+        numerator, denominator = sums.get(key, [0.0, 0.0])
+        assert numerator == overall.numerator, f"{key} numerators by {by}"
+        if kpi.unit in ("percent", "average"):
+            assert denominator == (overall.denominator or 0), f"{key} denominators by {by}"
+        checked += 1
+    assert checked == 69 * 6
