@@ -41,9 +41,10 @@ def test_recurring_duties_meet_their_on_time_share() -> None:
     # No wandering performance here, so the share of gaps within `due` is `on_time`.
     sim = make_sim()
     cadence = Cadence(due=28, on_time=0.7, early_min=10, late_max=60, swing=0.0)
-    days = list(sim.recurring(cadence, date(2000, 1, 1), date(2100, 1, 1)))
+    days = list(sim.recurring(cadence, date(1900, 1, 1), date(2100, 1, 1)))
     gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False)]
-    assert abs(sum(g <= 28 for g in gaps) / len(gaps) - 0.7) < 0.03
+    assert len(gaps) > 1_000  # so the share's standard error is about 0.013
+    assert abs(sum(g <= 28 for g in gaps) / len(gaps) - 0.7) < 0.05
     assert min(gaps) >= 10 and max(gaps) <= 60
     assert days[-1] < sim.horizon  # nothing after the as-at date
 

@@ -43,7 +43,8 @@ PLANS = {
     "E41": "CAO",
     "AGE18": "LONG_TERM_FOSTERING",
 }
-MOVES_PER_YEAR_EARLY, MOVES_PER_YEAR_SETTLED = 1.4, 0.45
+# placement moves a year: frequent while a child settles, rare once settled for years
+MOVE_RATES = ((180, 2.0), (730, 0.55), (None, 0.15))
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,7 @@ def _placements(sim: Sim, period: Period) -> list[str]:
         if adopting:
             end = period.exit
         else:
-            early = (start - period.entry).days < 180
-            rate = MOVES_PER_YEAR_EARLY if early else MOVES_PER_YEAR_SETTLED
+            rate = _move_rate((start - period.entry).days)
             end = start + timedelta(days=int(sim.rng.expovariate(rate / 365)) + 1)
             end = min(end, period.exit, adoptive or period.exit)
         kind = _placement_kind(sim, period.child.age(start), adopting)
@@ -149,6 +149,10 @@ def _placements(sim: Sim, period: Period) -> list[str]:
         _placement_visits(sim, period, start, end)
         start = end
     return ids
+
+
+def _move_rate(days_in_care: int) -> float:
+    return next(rate for limit, rate in MOVE_RATES if limit is None or days_in_care < limit)
 
 
 def _placement_kind(sim: Sim, age: int, adoption: bool) -> tuple[str, str]:
@@ -416,7 +420,8 @@ def before_history(sim: Sim) -> None:
     """Children who came into care in the 18 years before the extract's history begins."""
     first = date(sim.history_start.year - 18, sim.history_start.month, 1)
     for month in sim.months(first, sim.history_start - timedelta(days=1)):
-        for _ in range(sim.count(sim.params.flows.care_entries_before * sim.params.scale)):
+        entries = sim.params.flows.care_entries_before * sim.params.scale
+        for _ in range(sim.steady_count("care before history", entries)):
             day = sim.working_day_in(month)
             band = sim.weighted(ENTRY_AGES)
             low, high = {"0-4": (0, 4), "5-9": (5, 9), "10-15": (10, 15), "16-17": (16, 17)}[band]

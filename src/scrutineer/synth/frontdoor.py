@@ -48,16 +48,35 @@ Recent = deque[tuple[date, Child]]
 
 
 def run(sim: Sim) -> None:
-    """Every contact from the start of history to the as-at date, in date order."""
+    """Every contact, direct referral and Early Help request, in date order, month by month.
+
+    Not every referral has a contact before it in the records (partners refer straight to
+    the assessment teams, other authorities transfer cases), and most Early Help starts in
+    family hubs and schools, not at the front door.
+    """
     recent: Recent = deque()
     flows = sim.params.flows
     for month in sim.months(sim.history_start, sim.as_at):
         years = (month.start - sim.history_start).days / 365.25
-        mean = flows.contacts * sim.params.scale * SEASON[month.month]
-        mean *= (1 + flows.trend_per_year) ** years
-        for day in sorted(_contact_day(sim, month) for _ in range(sim.count(mean))):
-            contact(sim, day, recent)
-        for _ in range(sim.count(flows.uasc_arrivals * sim.params.scale)):
+        level = sim.params.scale * SEASON[month.month] * (1 + flows.trend_per_year) ** years
+        arrivals = [(_contact_day(sim, month), 0) for _ in range(sim.count(flows.contacts * level))]
+        arrivals += [
+            (sim.working_day_in(month), 1) for _ in range(sim.count(flows.direct_referrals * level))
+        ]
+        arrivals += [
+            (sim.working_day_in(month), 2)
+            for _ in range(sim.count(flows.direct_early_help * level))
+        ]
+        for day, kind in sorted(arrivals):
+            if kind == 0:
+                contact(sim, day, recent)
+            elif kind == 1:
+                child = _referral_child(sim, day, recent)
+                refer(sim, child, day, sim.weighted(SOURCES))
+                recent.append((day, child))
+            else:
+                early_help(sim, _free_child(sim, day, new_share=0.6), day)
+        for _ in range(sim.steady_count("uasc", flows.uasc_arrivals * sim.params.scale)):
             care.unaccompanied(sim, sim.working_day_in(month))
 
 
@@ -99,6 +118,11 @@ def contact(sim: Sim, day: date, recent: Recent) -> None:
 def _referral_child(sim: Sim, day: date, recent: Recent) -> Child:
     while recent and recent[0][0] < day - timedelta(days=365):
         recent.popleft()
+    if sim.chance(sim.params.flows.former_cp_share) and sim.former_cp:
+        for _ in range(10):
+            child = sim.former_cp[sim.rng.randrange(len(sim.former_cp))]
+            if child.busy_until <= day and child.age(day) < 17:
+                return child
     if sim.chance(sim.params.flows.re_referral_share) and recent:
         for _ in range(25):
             _, child = recent[sim.rng.randrange(len(recent))]
@@ -180,7 +204,7 @@ def assessment(sim: Sim, child: Child, referral: str, day: date, need: str) -> t
     protection.visit(sim, "ssd_cin_visits", child, seen)
     next_stage = authorised
     outcome: tuple[date, str] | None = None
-    if sim.chance(flows.assessment_to_s47):
+    if sim.chance(flows.assessment_to_s47 * (2.0 if child.cp_plans else 1.0)):
         s47_start = sim.wd(start, sim.rng.randint(0, min(8, length)))
         outcome = protection.section47(sim, child, referral, s47_start)
     if outcome is None and sim.chance(flows.referral_to_care):

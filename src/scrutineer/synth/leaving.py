@@ -22,7 +22,7 @@ SUPERVISION = Cadence(due=56, on_time=0.6, early_min=20, late_max=110, swing=0.1
 
 def care_leaver(sim: Sim, child: Child, left: date) -> None:
     # duties run to 21, and on past it for those who ask (in education, say)
-    until = child.birthday(21) + timedelta(days=sim.rng.randint(0, 420))
+    until = child.birthday(21) + timedelta(days=sim.rng.randint(0, 250))
     runs = sim.allocate(child, "care_leavers", left, until, None, role="PERSONAL_ADVISOR")
     sim.supervise(child, runs, SUPERVISION)
     contacts = list(sim.recurring(sim.params.practice.care_leaver_contact, left, until, 14))

@@ -50,11 +50,14 @@ class Flows:
     """Monthly volumes for the reference population, and what follows from each step."""
 
     contacts: float = 1_800  # at the start of history; grows by trend_per_year
-    contact_to_referral: float = 0.185
-    contact_to_early_help: float = 0.075
+    contact_to_referral: float = 0.09
+    contact_to_early_help: float = 0.01
+    direct_referrals: float = 175  # referrals with no contact recorded before them
+    direct_early_help: float = 135  # Early Help started by family hubs and schools
+    former_cp_share: float = 0.07  # referrals of children whose earlier CP plan ended
     re_referral_share: float = 0.27
     referral_nfa: float = 0.07
-    assessment_to_s47: float = 0.33
+    assessment_to_s47: float = 0.31
     s47_to_icpc: float = 0.37
     icpc_to_plan: float = 0.90
     assessment_to_cin_plan: float = 0.30  # of assessments not leading to S47 or care
@@ -64,9 +67,9 @@ class Flows:
     cp_plan_to_care: float = 0.08
     cin_plan_to_care: float = 0.016
     referral_to_care: float = 0.019
-    uasc_arrivals: float = 1.05
+    uasc_arrivals: float = 0.95
     early_help_months: float = 5.2
-    care_entries_before: float = 17.5  # monthly entries in the years before the period
+    care_entries_before: float = 18.0  # monthly entries in the years before the period
     trend_per_year: float = 0.025  # growth in contacts
 
 
@@ -77,7 +80,7 @@ class AuthorityParams:
     population: int = REFERENCE_POPULATION
     start: date = date(2023, 4, 1)
     end: date = date(2026, 3, 31)
-    seed: int = 1
+    seed: int = 7  # a typical draw: bench/calibration.py compares seeds
     warm_up_months: int = 24
     flows: Flows = field(default_factory=Flows)
     practice: Practice = field(default_factory=Practice)

@@ -80,6 +80,7 @@ def section47(sim: Sim, child: Child, referral: str, start: date) -> tuple[date,
 def cp_plan(
     sim: Sim, child: Child, referral: str, start: date, icpc: str, plan_id: str
 ) -> tuple[date, str]:
+    child.cp_plans += 1
     end, reviews = _plan_reviews(sim, start)
     into_care = sim.chance(sim.params.flows.cp_plan_to_care)
     if into_care:
@@ -122,6 +123,7 @@ def cp_plan(
         return care.looked_after(sim, child, referral, end, "N1")
     if end >= sim.horizon:
         return sim.horizon, "RC7"
+    sim.former_cp.append(child)
     if sim.chance(0.55):
         return cin_plan(sim, child, referral, end, "N1")
     return end + timedelta(days=sim.rng.randint(0, 20)), "RC7"

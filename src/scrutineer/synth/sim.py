@@ -72,6 +72,7 @@ class Child:
     busy_until: date = date.min  # end of the open CIN episode; free to be referred after
     early_help_until: date = date.min
     last_referral: date | None = None
+    cp_plans: int = 0  # plans so far: children who had one are referred back more often
 
     def age(self, day: date) -> int:
         return day.year - self.dob.year - ((day.month, day.day) < (self.dob.month, self.dob.day))
@@ -93,6 +94,8 @@ class Sim:
     horizon: date  # the day after the as-at date: "still open"
     performance: dict[Period, float] = field(default_factory=dict)
     children: list[Child] = field(default_factory=list)
+    former_cp: list[Child] = field(default_factory=list)  # whose CP plan has ended
+    _carried: dict[str, float] = field(default_factory=dict)
 
     @property
     def as_at(self) -> date:
@@ -170,6 +173,17 @@ class Sim:
         while product > limit:
             product *= self.rng.random()
             count += 1
+        return count
+
+    def steady_count(self, stream: str, mean: float) -> int:
+        """A count that keeps to its mean month after month (what is owed carries over).
+
+        For small flows into long stays (unaccompanied children, entries to care before the
+        extract) whose Poisson noise would swing the stock far from the authority's level.
+        """
+        owed = self._carried.get(stream, self.rng.random()) + mean
+        count = int(owed)
+        self._carried[stream] = owed - count
         return count
 
     def days(self, mean: float, minimum: int = 1) -> int:

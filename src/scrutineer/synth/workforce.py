@@ -25,7 +25,7 @@ SERVICES: tuple[tuple[str, str, str, int, int], ...] = (
     ("SVC-CL", "Care Leavers (Pathways)", "care_leavers", 2, 8),
     ("SVC-EH", "Early Help", "early_help", 5, 8),
 )
-AGENCY_SHARE = 0.18
+AGENCY_SHARE = 0.5  # of new starters; agency workers stay less long, so ~17% at a time
 MEAN_TENURE_DAYS = {False: 4 * 365, True: 300}  # permanent, agency
 MEAN_DAYS_BEFORE_WORKER_CHANGE = 300
 

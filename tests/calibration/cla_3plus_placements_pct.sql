@@ -1,5 +1,0 @@
-WITH open AS (SELECT DISTINCT d, clae_person_id AS p FROM months JOIN ssd_cla_episodes
-    ON clae_cla_episode_start_date <= d AND (clae_cla_episode_ceased_date IS NULL OR clae_cla_episode_ceased_date > d))
-SELECT d, 100 * avg(CASE WHEN (SELECT count(*) FROM ssd_cla_placement WHERE clap_person_id = p
-    AND clap_cla_placement_start_date <= d AND (clap_cla_placement_end_date IS NULL OR clap_cla_placement_end_date > d - INTERVAL 12 MONTH)) >= 3
-    THEN 1 ELSE 0 END) FROM open GROUP BY d
