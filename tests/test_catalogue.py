@@ -17,7 +17,7 @@ DOCS = Path(__file__).parent.parent / "docs"
 
 
 def test_the_shipped_catalogue_is_clean_and_complete() -> None:
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(resolve=True)
     assert len(catalogue) == 77
     assert [k.id for k in catalogue].count("cp_visits_10wd_pct") == 1
     assert {k.id for k in catalogue} == set(spec())

@@ -58,12 +58,16 @@ def catalogue_folder() -> Traversable:
 
 
 @cache
-def load_catalogue() -> Catalogue:
-    """The shipped catalogue, checked: raises CatalogueInvalid listing every problem."""
-    from scrutineer.catalogue.rules import validate
+def load_catalogue(resolve: bool = False) -> Catalogue:
+    """The shipped catalogue, checked: raises CatalogueInvalid listing every problem.
+
+    Every command runs the quick checks; `resolve` also binds every query against the
+    extract contract (two seconds: the tests and `scrutineer kpis --check` do it).
+    """
+    from scrutineer.catalogue.rules import QUICK_RULES, RULES, validate
 
     catalogue, issues = read_catalogue(catalogue_folder())
-    issues += validate(catalogue)
+    issues += validate(catalogue, RULES if resolve else QUICK_RULES)
     errors = [i for i in issues if i.is_error]
     if errors:
         raise CatalogueInvalid(errors)

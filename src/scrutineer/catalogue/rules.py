@@ -215,15 +215,15 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0]
 
 
-RULES: tuple[Rule, ...] = (
+QUICK_RULES: tuple[Rule, ...] = (
     unique_ids,
     matches_spec,
     known_values,
     unit_needs,
     documented,
     sql_parses,
-    resolves,
 )
+RULES: tuple[Rule, ...] = (*QUICK_RULES, resolves)
 
 
 def validate(catalogue: Catalogue, rules: tuple[Rule, ...] = RULES) -> list[Issue]:
