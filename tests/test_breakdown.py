@@ -12,7 +12,9 @@ import pytest
 from golden_harness import snapshot_from_rows
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
+from scrutineer.engine.batch import compute_everything
 from scrutineer.engine.compute import Engine
+from scrutineer.engine.exceptions import exception_list
 from scrutineer.engine.population import Populations
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
@@ -158,3 +160,22 @@ def test_groups_add_up_to_the_authority(small_engine: Engine, by: str) -> None:
             assert denominator == (overall.denominator or 0), f"{key} denominators by {by}"
         checked += 1
     assert checked == 69 * 6
+
+
+def test_everything_at_once_agrees_with_one_at_a_time(small_engine: Engine) -> None:
+    first, last = Period(2026, 1), Period(2026, 3)
+    batch = compute_everything(
+        small_engine.con,
+        small_engine.catalogue,
+        small_engine.populations,
+        first,
+        last,
+        exceptions_for=last,
+    )
+    for level in ("authority", "service", "team", "worker"):
+        by = None if level == "authority" else level
+        one = small_engine.values(first, last, by=by)  # type: ignore[arg-type]
+        assert sorted(map(repr, batch.values[level])) == sorted(map(repr, one)), level
+    listed = exception_list(small_engine, small_engine.catalogue.get("cla_visits_6wk_pct"), last)
+    assert batch.exceptions["cla_visits_6wk_pct"] == listed
+    assert len(batch.exceptions) == 24

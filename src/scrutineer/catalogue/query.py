@@ -1,8 +1,11 @@
 """A KPI compiled to SQL, in two steps that every output shares.
 
-1. **Units** (`units_sql`): one row per unit in the denominator (a child at a month end, an
-   event in a month), with `counted` for the numerator. Events of an additive cohort are
-   computed month by month, once, however long the KPI's window.
+1. **Cohort** (`cohort_sql`): who or what is counted, one row per unit per month, each
+   attributed to the worker holding the child's case then. Computed once per cohort and
+   shared by every KPI over it; events of an additive cohort month by month, once,
+   however long a KPI's window.
+   **Units** (`units_sql`): the cohort's rows in the KPI's denominator, with the KPI's
+   columns and `counted` for the numerator.
 2. **Aggregate** (`aggregate_sql`): for each month's window (the month; 1 April to the month;
    the 12 months to the month) and each group (service, team, worker), the numerator and
    the denominator, read from the units attributed to workers by the engine.
@@ -13,8 +16,11 @@ catalogue checks bind: one compilation for every use.
 
 from __future__ import annotations
 
+import sqlglot
+from sqlglot import exp
+
 from scrutineer.calendar import Period
-from scrutineer.catalogue.model import Catalogue, Kind, Kpi
+from scrutineer.catalogue.model import Catalogue, Cohort, Kind, Kpi
 
 # The first day of each month's window, by kind.
 WINDOW_START: dict[Kind, str] = {
@@ -50,10 +56,10 @@ def by_month(kpi: Kpi, catalogue: Catalogue) -> bool:
     return kpi.kind in ("ytd", "rolling12") and catalogue.cohorts[kpi.source].additive
 
 
-def unit_months(
+def cohort_months(
     kpi: Kpi, catalogue: Catalogue, first: Period, last: Period
 ) -> tuple[Kind, Period, Period]:
-    """The kind and months the units are computed for, to report `first` to `last`."""
+    """The kind and months the cohort is computed for, to report `first` to `last`."""
     if not by_month(kpi, catalogue):
         return kpi.kind, first, last
     if kpi.kind == "rolling12":
@@ -61,20 +67,42 @@ def unit_months(
     return "flow", Period(first.financial_year, 4), last
 
 
-def units_sql(kpi: Kpi, catalogue: Catalogue, first: Period, last: Period) -> str:
-    """One row per unit in the denominator, per month, with `counted` for the numerator."""
-    kind, start, end = unit_months(kpi, catalogue, first, last)
-    cohort = catalogue.cohorts[kpi.source]
+def cohort_sql(cohort: Cohort, kind: Kind, first: Period, last: Period) -> str:
+    """The cohort's rows, each attributed to the worker and team holding the child's case on
+    its ref_date (or to the team and worker the cohort names itself, where it does)."""
+    parsed = sqlglot.parse_one(cohort.sql, read="duckdb")
+    own = isinstance(parsed, exp.Query) and {"team_id", "worker_id"} <= set(parsed.named_selects)
+    worker = "coalesce(n.worker_id, a.worker_id)" if own else "a.worker_id"
+    team = "coalesce(n.team_id, a.team_id)" if own else "a.team_id"
+    body = "\n".join("  " + line for line in cohort.sql.strip().splitlines())
+    return (
+        f"WITH periods AS (\n{periods_sql(kind, first, last)}\n),\n"
+        f"cohort AS (\n{body}\n),\n"
+        "numbered AS (SELECT row_number() OVER () AS unit_id, * FROM cohort)\n"
+        f"SELECT n.*, {worker} AS _worker_id, {team} AS _team_id\n"
+        "FROM numbered AS n LEFT JOIN allocations AS a ON a.person_id = n.person_id\n"
+        "  AND a.a_start <= n.ref_date AND (a.a_end IS NULL OR a.a_end > n.ref_date)\n"
+        "QUALIFY row_number() OVER (PARTITION BY n.unit_id "
+        "ORDER BY a.a_start DESC NULLS LAST, a.worker_id) = 1"
+    )
+
+
+def units_sql(kpi: Kpi, source: str) -> str:
+    """One row per unit in the denominator, with `counted` for the numerator, read from the
+    KPI's cohort (`source`: the cohort's table, or its SQL in brackets)."""
     columns = "".join(f",\n    {expr} AS {name}" for name, expr in kpi.columns)
     where = f"\nWHERE {kpi.where}" if kpi.where else ""
     counted = kpi.counted or "TRUE"
-    body = "\n".join("  " + line for line in cohort.sql.strip().splitlines())
     return (
-        f"WITH periods AS (\n{periods_sql(kind, start, end)}\n),\n"
-        f"cohort AS (\n{body}\n),\n"
-        f"units AS (\n  SELECT c.*{columns}\n  FROM cohort AS c\n)\n"
+        f"WITH units AS (\n  SELECT c.*{columns}\n  FROM {source} AS c\n)\n"
         f"SELECT u.*, coalesce(({counted}), false) AS counted\nFROM units AS u{where}"
     )
+
+
+def standalone_units_sql(kpi: Kpi, catalogue: Catalogue, first: Period, last: Period) -> str:
+    """The units as one statement, the cohort inline: for checking a definition."""
+    kind, start, end = cohort_months(kpi, catalogue, first, last)
+    return units_sql(kpi, f"(\n{cohort_sql(catalogue.cohorts[kpi.source], kind, start, end)}\n)")
 
 
 def measures(kpi: Kpi) -> tuple[str, str]:
@@ -86,30 +114,59 @@ def measures(kpi: Kpi) -> tuple[str, str]:
     return "count(*)", "NULL"  # counts and rates (whose denominator is the population)
 
 
+# The levels figures are given at, each the columns of its group, coarsest first.
+LEVELS: dict[str, tuple[str, ...]] = {
+    "authority": (),
+    "service": ("_service_id",),
+    "team": ("_service_id", "_team_id"),
+    "worker": ("_service_id", "_team_id", "_worker_id"),
+}
+
+
 def aggregate_sql(
     kpi: Kpi,
     catalogue: Catalogue,
     units_table: str,
-    keys: tuple[str, ...],
+    levels: tuple[str, ...],
     first: Period,
     last: Period,
 ) -> str:
-    """Numerator and denominator per month's window and group, from attributed units."""
+    """Numerator and denominator for each month's window, at each level asked for (the
+    authority, service, team, worker), in one pass over the units. Each row says its level
+    by the ids it names: a level's rows have its group's ids and NULL for the finer ones."""
     numerator, denominator = measures(kpi)
-    groups = "".join(f",\n         {GROUP_COLUMNS[k]} AS _g_{k}" for k in keys)
-    selected = "".join(f", u._g_{k} AS {k}" for k in keys)
+    columns = max((LEVELS[level] for level in levels), key=len)  # the finest level's
+    sets = ", ".join("(" + ", ".join(("w.period", *LEVELS[level])) + ")" for level in levels)
     in_window = (
         "u.period BETWEEN strftime(w.w_start, '%Y-%m') AND w.period"
         if by_month(kpi, catalogue)
         else "u.period = w.period"
     )
+    ids = ", ".join(
+        c if c in columns else f"NULL AS {c}" for c in ("_service_id", "_team_id", "_worker_id")
+    )
     return (
         f"WITH windows AS (\n{periods_sql(kpi.kind, first, last)}\n),\n"
-        f"grouped AS (\n  SELECT u.*{groups}\n  FROM {units_table} AS u\n"
-        "  LEFT JOIN teams AS t ON t.team_id = u._team_id\n"
-        "  LEFT JOIN workers AS w ON w.worker_id = u._worker_id\n)\n"
-        f"SELECT w.period{selected},\n       {numerator} AS numerator,\n"
-        f"       {denominator} AS denominator\n"
+        f"grouped AS (\n  SELECT u.*, t.service_id AS _service_id\n  FROM {units_table} AS u\n"
+        "  LEFT JOIN teams AS t ON t.team_id = u._team_id\n)\n"
+        f"SELECT w.period, {_level_sql(levels, columns)} AS level, {ids},\n"
+        f"       {numerator} AS numerator,\n       {denominator} AS denominator\n"
         f"FROM windows AS w JOIN grouped AS u ON {in_window}\n"
-        "GROUP BY ALL ORDER BY ALL"
+        f"GROUP BY GROUPING SETS ({sets})\n"
+        "ORDER BY w.period, level, _service_id NULLS LAST, _team_id NULLS LAST, "
+        "_worker_id NULLS LAST"
     )
+
+
+def _level_sql(levels: tuple[str, ...], columns: tuple[str, ...]) -> str:
+    """Which level a row is at, from the grouping columns its set leaves out."""
+    if not columns:
+        return f"'{levels[0]}'"
+
+    def mask(level: str) -> int:  # grouping() sets a bit, leftmost first, per column left out
+        return sum(
+            1 << (len(columns) - 1 - n) for n, c in enumerate(columns) if c not in LEVELS[level]
+        )
+
+    cases = "".join(f" WHEN {mask(level)} THEN '{level}'" for level in levels)
+    return f"CASE grouping({', '.join(columns)}){cases} END"

@@ -29,7 +29,7 @@ from scrutineer.catalogue.model import (
     Kpi,
     Location,
 )
-from scrutineer.catalogue.query import RESERVED, units_sql
+from scrutineer.catalogue.query import RESERVED, standalone_units_sql
 from scrutineer.extract.contract import load_contract
 from scrutineer.findings import Issue, Level
 
@@ -180,7 +180,7 @@ def _cohort_binds(con: duckdb.DuckDBPyConnection, cohort: Cohort) -> Iterator[Is
 
 
 def _kpi_binds(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, kpi: Kpi) -> Iterator[Issue]:
-    sql = units_sql(kpi, catalogue, *PROBE)
+    sql = standalone_units_sql(kpi, catalogue, *PROBE)
     unresolved = _unresolved(sql)
     if unresolved:
         yield issue(kpi.location, kpi.id, unresolved)

@@ -1,10 +1,10 @@
 """Compute indicators from a snapshot: values for every month, overall or by group.
 
-Each KPI's units (one row per child or event in its denominator, per month) are computed
-once per range of months by the SQL `catalogue.query.units_sql` writes, attributed to the
-worker and team holding the child's case on the unit's `ref_date`, and kept in a
-temporary table; totals, breakdowns and exception lists are all read from that one table,
-so they always agree.
+Each cohort is computed once per range of months (`catalogue.query.cohort_sql`), its rows
+attributed to the worker and team holding the child's case on their `ref_date`, and kept
+in a temporary table shared by every KPI over it. Each KPI's units (its denominator, with
+`counted` for the numerator) are read from it into a table of their own; totals,
+breakdowns and exception lists are all read from that one table, so they always agree.
 """
 
 from __future__ import annotations
@@ -18,15 +18,16 @@ import duckdb
 from scrutineer.calendar import Period, periods
 from scrutineer.catalogue import language
 from scrutineer.catalogue.model import Catalogue, Kpi
-from scrutineer.catalogue.query import aggregate_sql, units_sql
+from scrutineer.catalogue.query import (
+    NOT_ALLOCATED,
+    aggregate_sql,
+    cohort_months,
+    cohort_sql,
+    units_sql,
+)
 from scrutineer.engine.population import Populations
 
 By = Literal["service", "team", "worker"]
-GROUP_KEYS: dict[str, tuple[str, ...]] = {
-    "service": ("service_id", "service"),
-    "team": ("service_id", "service", "team_id", "team"),
-    "worker": ("service_id", "service", "team_id", "team", "worker_id", "worker"),
-}
 
 
 @dataclass(frozen=True)
@@ -61,35 +62,81 @@ class Engine:
         self.con = con
         self.catalogue = catalogue
         self.populations = populations
-        self._units: dict[tuple[str], str] = {}
+        self._cohorts: dict[tuple[str, str, Period, Period], str] = {}
+        self._units: dict[str, str] = {}  # units SQL -> table
+        self._ranges: dict[str, list[tuple[Period, Period, str]]] = {}  # KPI -> ranges done
+        self._name_cache: dict[str | None, str] | None = None
+        self._population_cache: dict[str, int] = {}
+        self._group_cache: dict[
+            tuple[str, str | None, str | None, str | None], tuple[tuple[str, str | None], ...]
+        ] = {}
         language.install(con)
 
     def values(
         self, first: Period, last: Period, kpis: Iterable[Kpi] | None = None, by: By | None = None
     ) -> list[Value]:
-        found: list[Value] = []
+        level = by or "authority"
+        return self.levels(first, last, kpis, (level,))[level]
+
+    def levels(
+        self, first: Period, last: Period, kpis: Iterable[Kpi] | None, levels: tuple[str, ...]
+    ) -> dict[str, list[Value]]:
+        """Values at several levels (authority, service, team, worker) in one pass each KPI."""
+        found: dict[str, list[Value]] = {level: [] for level in levels}
         for kpi in kpis if kpis is not None else self.catalogue:
-            found += self.kpi_values(kpi, first, last, by)
+            for level, values in self.kpi_levels(kpi, first, last, levels).items():
+                found[level] += values
         return found
 
     def kpi_values(
         self, kpi: Kpi, first: Period, last: Period, by: By | None = None
     ) -> list[Value]:
+        level = by or "authority"
+        return self.kpi_levels(kpi, first, last, (level,))[level]
+
+    def kpi_levels(
+        self, kpi: Kpi, first: Period, last: Period, levels: tuple[str, ...]
+    ) -> dict[str, list[Value]]:
         months = [str(p) for p in periods(first, last)]
+        found: dict[str, list[Value]] = {level: [] for level in levels}
         if kpi.from_records:
-            return [Value(kpi.id, m, None, None, None, "no data") for m in months]
+            if "authority" in found:
+                found["authority"] = [Value(kpi.id, m, None, None, None, "no data") for m in months]
+            return found
         table = self.units(kpi, first, last)
-        keys = GROUP_KEYS[by] if by else ()
-        sql = aggregate_sql(kpi, self.catalogue, table, keys, first, last)
-        rows = self.con.execute(sql).fetchall()
-        found = [
-            self._value(kpi, row[0], row[-2], row[-1], tuple(zip(keys, row[1:-2], strict=True)))
-            for row in rows
-        ]
-        if not by:
-            have = {v.period for v in found}
-            found += [self._value(kpi, m, 0, 0, ()) for m in months if m not in have]
-        return sorted(found, key=lambda v: (v.period, [str(x) for _, x in v.group]))
+        sql = aggregate_sql(kpi, self.catalogue, table, levels, first, last)
+        for period, level, service, team, worker, num, den in self.con.execute(sql).fetchall():
+            found[level].append(
+                self._value(kpi, period, num, den, self._group(level, service, team, worker))
+            )
+        if "authority" in found:
+            have = {v.period for v in found["authority"]}
+            found["authority"] += [self._value(kpi, m, 0, 0, ()) for m in months if m not in have]
+            found["authority"].sort(key=lambda v: v.period)
+        return found
+
+    def _group(
+        self, level: str, service: str | None, team: str | None, worker: str | None
+    ) -> tuple[tuple[str, str | None], ...]:
+        names = self._names()
+        group: tuple[tuple[str, str | None], ...] = ()
+        if level != "authority":
+            group = (("service_id", service), ("service", names.get(service, NOT_ALLOCATED)))
+        if level in ("team", "worker"):
+            group += (("team_id", team), ("team", names.get(team, NOT_ALLOCATED)))
+        if level == "worker":
+            group += (("worker_id", worker), ("worker", names.get(worker, NOT_ALLOCATED)))
+        return group
+
+    def _names(self) -> dict[str | None, str]:
+        """Names of services, teams and workers by id (ids never collide across them)."""
+        if self._name_cache is None:
+            rows = self.con.execute(
+                "SELECT service_id, service FROM teams UNION ALL SELECT team_id, team FROM teams "
+                "UNION ALL SELECT worker_id, coalesce(worker, worker_id) FROM workers"
+            ).fetchall()
+            self._name_cache = {key: str(name) for key, name in rows if key is not None}
+        return self._name_cache
 
     def _value(
         self,
@@ -103,7 +150,7 @@ class Engine:
         if kpi.unit == "count":
             return Value(kpi.id, period, numerator, numerator, None, "ok", group)
         if kpi.unit == "rate_per_10k":
-            population = self.populations.for_period(Period.parse(period)).count
+            population = self._population(period)
             return Value(
                 kpi.id,
                 period,
@@ -127,36 +174,37 @@ class Engine:
             group,
         )
 
+    def _population(self, period: str) -> int:
+        if period not in self._population_cache:
+            self._population_cache[period] = self.populations.for_period(Period.parse(period)).count
+        return self._population_cache[period]
+
     def units(self, kpi: Kpi, first: Period, last: Period) -> str:
-        """The temporary table of the KPI's attributed units (shared by KPIs whose units
-        are the same, such as contacts in the month, year to date and rolling 12 months)."""
-        key = (units_sql(kpi, self.catalogue, first, last),)
-        if key not in self._units:
+        """The temporary table of the KPI's units for `first` to `last` (shared by KPIs whose
+        units are the same, such as contacts in the month, year to date and 12 months)."""
+        cohort = self.cohort(kpi, first, last)
+        sql = units_sql(kpi, cohort)
+        if sql not in self._units:
             table = f"units_{len(self._units)}"
-            units = units_sql(kpi, self.catalogue, first, last)
-            columns = {str(r[0]) for r in self.con.execute(f"DESCRIBE {units}").fetchall()}
-            own = {"team_id", "worker_id"} <= columns
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table} AS {attributed_sql(units, own)}"
-            )
-            self._units[key] = table
-        return self._units[key]
+            self.con.execute(f"CREATE TEMP TABLE {table} AS {sql}")
+            self._units[sql] = table
+            self._ranges.setdefault(kpi.id, []).append((first, last, table))
+        return self._units[sql]
 
+    def units_for(self, kpi: Kpi, period: Period) -> str:
+        """Units covering `period`: from a range already computed, or computed for it alone."""
+        for first, last, table in self._ranges.get(kpi.id, []):
+            if first <= period <= last:
+                return table
+        return self.units(kpi, period, period)
 
-def attributed_sql(units: str, own: bool = False) -> str:
-    """Units with the worker and team holding the child's case on the unit's ref_date.
-
-    A cohort that names its own `team_id` and `worker_id` (referrals name the team that
-    took them) is attributed to those where they are given.
-    """
-    worker = "coalesce(n.worker_id, a.worker_id)" if own else "a.worker_id"
-    team = "coalesce(n.team_id, a.team_id)" if own else "a.team_id"
-    return (
-        f"WITH scored AS (\n{units}\n),\n"
-        "numbered AS (SELECT row_number() OVER () AS unit_id, * FROM scored)\n"
-        f"SELECT n.*, {worker} AS _worker_id, {team} AS _team_id\n"
-        "FROM numbered AS n LEFT JOIN allocations AS a ON a.person_id = n.person_id\n"
-        "  AND a.a_start <= n.ref_date AND (a.a_end IS NULL OR a.a_end > n.ref_date)\n"
-        "QUALIFY row_number() OVER (PARTITION BY n.unit_id "
-        "ORDER BY a.a_start DESC NULLS LAST, a.worker_id) = 1"
-    )
+    def cohort(self, kpi: Kpi, first: Period, last: Period) -> str:
+        """The temporary table of the KPI's cohort, attributed: computed once, shared."""
+        kind, start, end = cohort_months(kpi, self.catalogue, first, last)
+        key = (kpi.source, kind, start, end)
+        if key not in self._cohorts:
+            table = f"cohort_{len(self._cohorts)}"
+            sql = cohort_sql(self.catalogue.cohorts[kpi.source], kind, start, end)
+            self.con.execute(f"CREATE TEMP TABLE {table} AS {sql}")
+            self._cohorts[key] = table
+        return self._cohorts[key]

@@ -62,7 +62,7 @@ def exception_list(
     if kpi.exceptions is None:
         raise NoExceptionList(kpi)
     rule = kpi.exceptions
-    table = engine.units(kpi, period, period)
+    table = engine.units_for(kpi, period)
     shown = "".join(f", u.{name} AS {name}" for name in rule.show)
     due = f"CAST({rule.due} AS DATE)" if rule.due else "CAST(NULL AS DATE)"
     condition = "NOT u.counted" if rule.when == "missed" else "u.counted"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from scrutineer.calendar import Period
 from scrutineer.catalogue.model import Catalogue, Kpi
-from scrutineer.catalogue.query import aggregate_sql, units_sql
-from scrutineer.engine.compute import attributed_sql
+from scrutineer.catalogue.query import aggregate_sql, cohort_months, cohort_sql, units_sql
 
 
 def explain(kpi: Kpi, catalogue: Catalogue, period: Period) -> str:
@@ -28,18 +27,22 @@ def explain(kpi: Kpi, catalogue: Catalogue, period: Period) -> str:
         )
     cohort = catalogue.cohorts[kpi.source]
     header.append(f"-- cohort {cohort.name}: {cohort.description}")
-    units = units_sql(kpi, catalogue, period, period)
+    kind, first, last = cohort_months(kpi, catalogue, period, period)
     return "\n".join(
         [
             *header,
             "",
-            "-- 1. units: one row per unit in the denominator, `counted` if in the numerator,",
-            "--    attributed to the worker holding the child's case on ref_date",
-            "CREATE TEMP TABLE units AS",
-            attributed_sql(units) + ";",
+            "-- 1. the cohort, one row per unit per month, attributed to the worker holding the",
+            "--    child's case on ref_date (computed once, shared by every KPI over it)",
+            "CREATE TEMP TABLE cohort AS",
+            cohort_sql(cohort, kind, first, last) + ";",
             "",
-            "-- 2. numerator and denominator for each month's window",
-            aggregate_sql(kpi, catalogue, "units", (), period, period) + ";",
+            "-- 2. the units: the denominator, `counted` if in the numerator",
+            "CREATE TEMP TABLE units AS",
+            units_sql(kpi, "cohort") + ";",
+            "",
+            "-- 3. numerator and denominator for each month's window",
+            aggregate_sql(kpi, catalogue, "units", ("authority",), period, period) + ";",
             "",
         ]
     )
