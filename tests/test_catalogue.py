@@ -24,8 +24,7 @@ def test_the_shipped_catalogue_is_clean_and_complete() -> None:
 
 
 def test_the_specification_copy_is_current() -> None:
-    if not SHARED_SPEC.is_file():
-        pytest.skip("shared/KPIS.csv is not beside this checkout")
+    assert SHARED_SPEC.is_file(), f"the specification {SHARED_SPEC} should be beside the checkout"
     shipped = Path(str(catalogue_folder())) / "spec.csv"
     assert shipped.read_text(encoding="utf-8") == SHARED_SPEC.read_text(encoding="utf-8"), (
         "copy shared/KPIS.csv to src/scrutineer/catalogue/spec.csv and update the catalogue"
