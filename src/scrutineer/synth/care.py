@@ -66,7 +66,7 @@ def looked_after(
     period = _plan_period(sim, child, entry, uasc)
     placements = _placements(sim, period)
     clae_id = sim.records.next_id("CLE")
-    ended = sim.records.ended(period.exit if period.exit < sim.horizon else None)
+    ended = sim.ended(period.exit)
     sim.records.span(
         "ssd_cla_episodes",
         entry,
@@ -180,7 +180,7 @@ def _placement(
     placement_id = sim.records.next_id("PL")
     inside = sim.chance(0.68)
     distance = round(sim.rng.uniform(0.3, 9) if inside else sim.rng.uniform(4, 70), 1)
-    ended = sim.records.ended(end if end < sim.horizon else None)
+    ended = sim.ended(end)
     place, provider = kind
     sim.records.span(
         "ssd_cla_placement",
@@ -255,7 +255,7 @@ def _legal_statuses(sim: Sim, period: Period, uasc: bool) -> None:
             break
         end = spans[index + 1][1] if index + 1 < len(spans) else period.exit
         end = min(end, period.exit)
-        ended = sim.records.ended(end if end < sim.horizon else None)
+        ended = sim.ended(end)
         sim.records.span(
             "ssd_legal_status",
             start,
@@ -314,7 +314,7 @@ def _care_plans(sim: Sim, period: Period, reviews: list[date]) -> None:
         (plan, decided, period.exit),
     ):
         if start < end:
-            ended = sim.records.ended(end if end < sim.horizon else None)
+            ended = sim.ended(end)
             sim.records.span(
                 "ssd_cla_care_plan",
                 start,
@@ -400,20 +400,7 @@ def admitted_directly(
     """A referral that leads straight to care (also how the years before the extract begin)."""
     referral = sim.records.next_id("R")
     end, reason = looked_after(sim, child, referral, day, need, uasc)
-    closed = sim.records.ended(end if end < sim.horizon else None)
-    sim.records.span(
-        "ssd_cin_episodes",
-        day,
-        closed,
-        cine_referral_id=referral,
-        cine_person_id=child.id,
-        cine_referral_date=day,
-        cine_cin_primary_need_code=need,
-        cine_referral_source_code=source,
-        cine_referral_nfa="N",
-        cine_close_reason=reason if closed else None,
-        cine_close_date=closed,
-    )
+    sim.write_referral(child, referral, day, end, reason, need, source)
 
 
 def before_history(sim: Sim) -> None:

@@ -165,22 +165,7 @@ def refer(sim: Sim, child: Child, day: date, source: str, need: str | None = Non
         end, reason = assessment(sim, child, referral, day, need)
         nfa = "N"
     child.busy_until = end
-    closed = sim.records.ended(end if end < sim.horizon else None)
-    sim.records.span(
-        "ssd_cin_episodes",
-        day,
-        closed,
-        cine_referral_id=referral,
-        cine_person_id=child.id,
-        cine_referral_date=day,
-        cine_cin_primary_need_code=need,
-        cine_referral_source_code=source,
-        cine_referral_nfa=nfa,
-        cine_close_reason=reason if closed else None,
-        cine_close_date=closed,
-        cine_referral_team=team,
-        cine_referral_worker_id=worker,
-    )
+    sim.write_referral(child, referral, day, end, reason, need, source, nfa, team, worker)
     return referral
 
 

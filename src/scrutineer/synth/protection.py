@@ -87,7 +87,7 @@ def cp_plan(
         end = start + timedelta(days=sim.rng.randint(20, max(21, (end - start).days)))
         reviews = [r for r in reviews if r[1] < end]
     category = sim.weighted(CATEGORIES)
-    closed = sim.records.ended(end if end < sim.horizon else None)
+    closed = sim.ended(end)
     sim.records.span(
         "ssd_cp_plans",
         start,
@@ -156,7 +156,7 @@ def cin_plan(sim: Sim, child: Child, referral: str, start: date, need: str) -> t
     kind = _cin_team(sim, child, need, start)
     runs = sim.allocate(child, kind, start, stop, referral)
     worker, team = sim.worker_at(runs, start)
-    closed = sim.records.ended(stop if stop < sim.horizon else None)
+    closed = sim.ended(stop)
     sim.records.span(
         "ssd_cin_plans",
         start,

@@ -260,6 +260,41 @@ class Sim:
     def open_end(self, end: date | None) -> date | None:
         return None if end is None or end >= self.horizon else end
 
+    def ended(self, end: date | None) -> date | None:
+        """An end as the extract shows it: none while open (at the horizon or after)."""
+        return self.records.ended(self.open_end(end))
+
+    def write_referral(
+        self,
+        child: Child,
+        referral: str,
+        day: date,
+        end: date,
+        reason: str,
+        need: str,
+        source: str,
+        nfa: str = "N",
+        team: str | None = None,
+        worker: str | None = None,
+    ) -> None:
+        """The CIN episode of a referral, once its journey (and so its end) is known."""
+        closed = self.ended(end)
+        self.records.span(
+            "ssd_cin_episodes",
+            day,
+            closed,
+            cine_referral_id=referral,
+            cine_person_id=child.id,
+            cine_referral_date=day,
+            cine_cin_primary_need_code=need,
+            cine_referral_source_code=source,
+            cine_referral_nfa=nfa,
+            cine_close_reason=reason if closed else None,
+            cine_close_date=closed,
+            cine_referral_team=team,
+            cine_referral_worker_id=worker,
+        )
+
     def supervise(self, child: Child, runs: list[Allocation], cadence: Cadence) -> None:
         if not runs:
             return
