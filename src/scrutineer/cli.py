@@ -12,6 +12,13 @@ from typing import Annotated, cast
 
 import typer
 
+from scrutineer.assess.benchmarks import (
+    NEIGHBOUR_LISTS,
+    Benchmarks,
+    import_lait,
+    imported_path,
+    kpi_benchmarks,
+)
 from scrutineer.calendar import Period
 from scrutineer.catalogue.docs import render_catalogue
 from scrutineer.catalogue.load import load_catalogue
@@ -229,6 +236,39 @@ def kpis() -> None:
         for k in load_catalogue()
     ]
     typer.echo(render(rows, "table"), nl=False)
+
+
+@app.command()
+def benchmarks(
+    la: Annotated[str, typer.Option(help="LA number (852) or ONS code (E06000045)")],
+    kpi_ids: Annotated[list[str] | None, typer.Option("--kpi", help="Indicator id, repeated")] = (
+        None
+    ),
+    year: Annotated[int | None, typer.Option(help="Year ending 31 March (default: latest)")] = (
+        None
+    ),
+    neighbours: Annotated[str | None, typer.Option(help="Neighbour list: 2021 or 2025")] = None,
+    fmt: Format = "table",
+) -> None:
+    """DfE's published figures for an authority, its region, England and its neighbours."""
+    if neighbours not in (None, *NEIGHBOUR_LISTS):
+        raise FormatInvalid(str(neighbours), "--neighbours", "2021 or 2025")
+    imported = imported_path(load_settings().data_dir)
+    published = Benchmarks(imported if imported.is_file() else None)
+    rows = kpi_benchmarks(published, load_catalogue(), la, kpi_ids or [], year, neighbours)
+    typer.echo(render(rows, _check_format(fmt), {"source": "DfE LAIT"}, "benchmarks"), nl=False)
+
+
+@app.command("import-benchmarks")
+def import_benchmarks(
+    lait: Annotated[Path, typer.Argument(help="DfE's LAIT indicator bank (long Parquet)")],
+) -> None:
+    """Import a newer release of DfE's LAIT indicator bank for `scrutineer benchmarks`."""
+    target = imported_path(load_settings().data_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    codes = {k.benchmark for k in load_catalogue() if k.benchmark}
+    rows = import_lait(lait, codes, target)
+    typer.echo(f"Imported {rows:,} published figures for {len(codes)} indicators into {target}.")
 
 
 def _by(by: str | None) -> By | None:

@@ -48,3 +48,18 @@ class Populations:
         usable = [y for y in years if y <= wanted] or [min(years)]
         year = max(usable)
         return Population(years[year], f"ONS mid-{year} estimate for {self.la_code}")
+
+
+@cache
+def _old_numbers() -> dict[str, str]:
+    text = resources.files(__package__).joinpath("data/population_0_17.csv").read_text("utf-8")
+    return {
+        row["code"]: row["old_la_code"]
+        for row in csv.DictReader(text.splitlines())
+        if row["old_la_code"]
+    }
+
+
+def old_la_number(code: str) -> str | None:
+    """DfE's three-digit LA number for an ONS code (E06000045 -> 852), if known."""
+    return _old_numbers().get(code)

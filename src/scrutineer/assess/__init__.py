@@ -1,0 +1,1 @@
+"""Assessment: benchmarks, targets, RAG, trend and statistical process control."""

@@ -1,0 +1,122 @@
+"""DfE's published benchmarks, pinned to values worked out by hand from shared/data/dfe."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import Cli
+from scrutineer.assess.benchmarks import Benchmarks, UnknownAuthority, statistical_neighbours
+
+SHARED = Path(__file__).parents[2] / "shared" / "data" / "dfe"
+
+
+@pytest.fixture(scope="module")
+def published() -> Benchmarks:
+    return Benchmarks()
+
+
+def test_southampton_referral_rate_2021_against_its_april_2021_neighbours(
+    published: Benchmarks,
+) -> None:
+    # LAIT "CPP_Total_Rateper10,000", year 2021: Southampton 822.7; South East 575.6;
+    # England 507.1. Its April 2021 neighbours, closest first, with their 2021 rates:
+    # Portsmouth 676.5, Sheffield 481.5, Peterborough 453.9, Plymouth 694.9, Derby 793.1,
+    # Bristol 356.7, Coventry 750.0, Stoke-on-Trent 910.8, Hull 821.1, Salford 623.1.
+    # Sum 6,561.6: mean 656.16. Sorted, the middle two are 676.5 and 694.9: median 685.7.
+    found = published.benchmark("CPP_Total_Rateper10,000", 2021, "852")
+    assert (found.value, found.region_value, found.england) == (822.7, 575.6, 507.1)
+    assert found.neighbour_list == "April 2021"
+    assert [n for n, _, _ in found.neighbours] == [
+        "851",
+        "373",
+        "874",
+        "879",
+        "831",
+        "801",
+        "331",
+        "861",
+        "810",
+        "355",
+    ]
+    assert found.neighbour_mean == pytest.approx(656.16)
+    assert found.neighbour_median == pytest.approx(685.7)
+
+
+def test_the_may_2025_list_from_2025(published: Benchmarks) -> None:
+    found = published.benchmark("CPP_Total_Rateper10,000", 2025, "852")
+    assert found.neighbour_list == "May 2025"
+    assert [n for n, _, _ in found.neighbours][:3] == ["331", "831", "851"]  # from the file
+    forced = published.benchmark("CPP_Total_Rateper10,000", 2025, "852", "2021")
+    assert forced.neighbour_list == "April 2021"
+
+
+def test_an_abolished_neighbour_has_no_value_and_is_left_out(published: Benchmarks) -> None:
+    # Derbyshire's April 2021 neighbours include Cumbria (909), abolished in 2023: no 2024
+    # figure. Children looked after, 2024, the other nine: 955, 1,750, 1,307, 752, 1,043,
+    # 534, 570, 733, 1,956: sum 9,600, mean 1,066.67; median (fifth of nine) 955.
+    found = published.benchmark("LACnum", 2024, "830")
+    assert found.as_dict()["neighbours_with_value"] == "9 of 10"
+    assert ("909", "Cumbria", None) in found.neighbours
+    assert found.neighbour_mean == pytest.approx(1066.6667)
+    assert found.neighbour_median == 955.0
+
+
+def test_a_suppressed_value_is_no_value_never_zero(published: Benchmarks) -> None:
+    # Dorset's 2016 referral rate is published as "-"; Poole's mean is over the other nine.
+    found = published.benchmark("CPP_Total_Rateper10,000", 2016, "836")
+    assert published.value("CPP_Total_Rateper10,000", 2016, "835") is None
+    assert found.as_dict()["neighbours_with_value"] == "9 of 10"
+    assert 0.0 not in found.neighbour_values
+
+
+def test_authorities_by_number_or_ons_code(published: Benchmarks) -> None:
+    assert published.authority("E06000045").name == "Southampton"
+    assert published.authority("0852").number == "852"
+    with pytest.raises(UnknownAuthority, match="E06000045"):
+        published.authority("E99000000")
+
+
+def test_neighbour_lists_have_ten_each() -> None:
+    for which in ("2021", "2025"):
+        table = statistical_neighbours(which)
+        assert len(table) > 140 and all(len(n) == 10 for n in table.values()), which
+
+
+def test_the_command_and_a_newer_release(tmp_path: Path) -> None:
+    cli = Cli(tmp_path)
+    out = json.loads(
+        cli.run(
+            "benchmarks",
+            "--la",
+            "852",
+            "--kpi",
+            "referrals_rate_r12",
+            "--year",
+            "2021",
+            "--format",
+            "json",
+        ).stdout
+    )
+    (row,) = out["benchmarks"]
+    assert (row["value"], row["neighbour_mean"], row["neighbour_median"]) == (822.7, 656.16, 685.7)
+    done = cli.run("import-benchmarks", str(SHARED / "lait_bds_long_0.parquet"))
+    assert "Imported 48,790 published figures for 30 indicators" in done.stdout
+    again = json.loads(
+        cli.run(
+            "benchmarks",
+            "--la",
+            "852",
+            "--kpi",
+            "referrals_rate_r12",
+            "--year",
+            "2021",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert again["benchmarks"] == out["benchmarks"]
+    refused = cli.run("benchmarks", "--la", "852", "--kpi", "contacts", check=False)
+    assert refused.returncode == 1 and "has no DfE benchmark" in refused.stderr
