@@ -12,6 +12,7 @@ from typing import Annotated, cast
 
 import typer
 
+from scrutineer.assess.assessment import assess
 from scrutineer.assess.benchmarks import (
     NEIGHBOUR_LISTS,
     Benchmarks,
@@ -19,6 +20,8 @@ from scrutineer.assess.benchmarks import (
     imported_path,
     kpi_benchmarks,
 )
+from scrutineer.assess.targets import TargetStore, read_targets, write_targets
+from scrutineer.assess.text import indicator_text, theme_text
 from scrutineer.calendar import Period
 from scrutineer.catalogue.docs import render_catalogue
 from scrutineer.catalogue.load import load_catalogue
@@ -253,9 +256,7 @@ def benchmarks(
     """DfE's published figures for an authority, its region, England and its neighbours."""
     if neighbours not in (None, *NEIGHBOUR_LISTS):
         raise FormatInvalid(str(neighbours), "--neighbours", "2021 or 2025")
-    imported = imported_path(load_settings().data_dir)
-    published = Benchmarks(imported if imported.is_file() else None)
-    rows = kpi_benchmarks(published, load_catalogue(), la, kpi_ids or [], year, neighbours)
+    rows = kpi_benchmarks(_benchmarks(), load_catalogue(), la, kpi_ids or [], year, neighbours)
     typer.echo(render(rows, _check_format(fmt), {"source": "DfE LAIT"}, "benchmarks"), nl=False)
 
 
@@ -269,6 +270,70 @@ def import_benchmarks(
     codes = {k.benchmark for k in load_catalogue() if k.benchmark}
     rows = import_lait(lait, codes, target)
     typer.echo(f"Imported {rows:,} published figures for {len(codes)} indicators into {target}.")
+
+
+@app.command("assess")
+def assess_command(
+    period: Annotated[str | None, typer.Option(help="Month, YYYY-MM (default: latest)")] = None,
+    snapshot: Annotated[str, typer.Option(help="Snapshot id (default: latest)")] = "latest",
+    fmt: Format = "table",
+) -> None:
+    """Judge every indicator for a month: target, benchmarks, RAG, trend, SPC, category."""
+    settings = load_settings()
+    session = _session(snapshot)
+    month = _period(session, period)
+    found = assess(
+        session.engine,
+        month,
+        TargetStore(settings.data_dir, session.engine.catalogue).all(),
+        _benchmarks(),
+        settings.la_code,
+    )
+    rows = [{**a.as_dict(), "text": indicator_text(a)} for a in found]
+    if fmt == "table":
+        shown = ["kpi", "value", "target", "rag", "trend", "spc", "category"]
+        typer.echo(render([{k: r[k] for k in shown} for r in rows], "table"), nl=False)
+        themes = sorted({a.kpi.theme for a in found})
+        for theme in themes:
+            typer.echo("\n" + theme_text(theme, [a for a in found if a.kpi.theme == theme]))
+        return
+    envelope = {
+        "snapshot": session.manifest.id,
+        "period": str(month),
+        "themes": {
+            t: theme_text(t, [a for a in found if a.kpi.theme == t])
+            for t in sorted({a.kpi.theme for a in found})
+        },
+    }
+    typer.echo(render(rows, _check_format(fmt), envelope, "indicators"), nl=False)
+
+
+targets_app = typer.Typer(no_args_is_help=True, help="Targets: import and export as CSV.")
+app.add_typer(targets_app, name="targets")
+
+
+@targets_app.command("import")
+def targets_import(
+    file: Annotated[Path, typer.Argument(help="CSV: kpi,kind,value,financial_year,set_by,...")],
+) -> None:
+    """Replace the targets with those in FILE (all or nothing)."""
+    settings = load_settings()
+    store = TargetStore(settings.data_dir, load_catalogue())
+    targets = read_targets(file.read_text("utf-8"), store.catalogue, file.name)
+    store.replace(targets)
+    typer.echo(f"Imported {len(targets)} target(s) into {store.path}.")
+
+
+@targets_app.command("export")
+def targets_export() -> None:
+    """Print the targets as CSV, in the format `targets import` reads."""
+    store = TargetStore(load_settings().data_dir, load_catalogue())
+    typer.echo(write_targets(store.all()), nl=False)
+
+
+def _benchmarks() -> Benchmarks:
+    imported = imported_path(load_settings().data_dir)
+    return Benchmarks(imported if imported.is_file() else None)
 
 
 def _by(by: str | None) -> By | None:

@@ -1,0 +1,170 @@
+"""Targets: what the authority aims for, per indicator and financial year, and who said so.
+
+Kept as a CSV file in the data folder (`targets.csv`) until the records store exists, with
+import and export in the same format:
+
+    kpi,kind,value,financial_year,set_by,set_on,note
+    cp_visits_10wd_pct,monthly,80,2025,Head of Performance,2025-04-02,
+    contacts,annual,22000,2025,Improvement Board,2025-04-10,"1,833 a month"
+    cin_rate,neighbour_mean,,2025,Improvement Board,2025-04-10,
+
+Kinds: `monthly` (every month's figure), `annual` (the year's total for a count, profiled
+evenly by month; the year's level for anything else), `ytd` (the year to date, profiled
+evenly by month), `neighbour_mean` and `neighbour_median` (resolved from DfE's benchmarks
+for the authority).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+from scrutineer.catalogue.model import Catalogue
+from scrutineer.errors import ScrutineerError
+from scrutineer.findings import Issue, Level
+
+KINDS = ("monthly", "annual", "ytd", "neighbour_mean", "neighbour_median")
+COLUMNS = ("kpi", "kind", "value", "financial_year", "set_by", "set_on", "note")
+
+
+@dataclass(frozen=True)
+class Target:
+    kpi: str
+    kind: str
+    value: float | None
+    financial_year: int
+    set_by: str
+    set_on: date
+    note: str = ""
+
+    def for_month(self, month_of_year: int, unit: str) -> float | None:
+        """The figure to meet in the `month_of_year`-th month (April = 1) of the year."""
+        if self.value is None:
+            return None
+        if self.kind == "annual" and unit == "count":
+            return self.value / 12
+        if self.kind == "ytd" and unit == "count":
+            return self.value * month_of_year / 12
+        return self.value
+
+
+class TargetsRejected(ScrutineerError):
+    exit_code = 2
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        lines = "\n  ".join(str(i) for i in issues)
+        super().__init__(
+            f"The targets file has {len(issues)} error(s); nothing was imported:\n  {lines}"
+        )
+
+
+def read_targets(text: str, catalogue: Catalogue, file: str = "targets.csv") -> list[Target]:
+    """Every row checked; any error refuses the whole file (TargetsRejected lists them)."""
+    rows = list(csv.DictReader(io.StringIO(text)))
+    issues: list[Issue] = []
+    missing = [c for c in COLUMNS if rows and c not in rows[0]]
+    if missing:
+        raise TargetsRejected(
+            [
+                Issue(
+                    Level.ERROR,
+                    "missing-column",
+                    f"columns {missing} missing",
+                    f"The header is {','.join(COLUMNS)}",
+                    file=file,
+                    row=1,
+                )
+            ]
+        )
+    targets = [
+        t
+        for n, row in enumerate(rows, start=2)
+        if (t := _target(row, n, catalogue, file, issues)) is not None
+    ]
+    if issues:
+        raise TargetsRejected(issues)
+    return targets
+
+
+def _target(
+    row: dict[str, str], line: int, catalogue: Catalogue, file: str, issues: list[Issue]
+) -> Target | None:
+    def problem(column: str, message: str, hint: str) -> None:
+        issues.append(
+            Issue(Level.ERROR, "bad-target", message, hint, file, line, column, row.get(column))
+        )
+
+    ids = {k.id for k in catalogue}
+    if row["kpi"] not in ids:
+        problem("kpi", "not an indicator", "Use an id from `scrutineer kpis`")
+    if row["kind"] not in KINDS:
+        problem("kind", "not a kind of target", f"Use one of {', '.join(KINDS)}")
+    value = _number(row["value"])
+    if row["kind"] in ("monthly", "annual", "ytd") and value is None:
+        problem("value", "not a number", "Give the target as a number, e.g. 80 or 22000")
+    year = row["financial_year"].strip()
+    if not (year.isdigit() and len(year) == 4):
+        problem("financial_year", "not a year", "Give the year it starts in, e.g. 2025")
+    try:
+        set_on = date.fromisoformat(row["set_on"].strip())
+    except ValueError:
+        problem("set_on", "not a date", "Write dates as YYYY-MM-DD")
+        return None
+    if issues and issues[-1].row == line:
+        return None
+    return Target(
+        row["kpi"],
+        row["kind"],
+        value,
+        int(year),
+        row["set_by"].strip(),
+        set_on,
+        row.get("note", "").strip(),
+    )
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", "").strip())
+    except ValueError:
+        return None
+
+
+def write_targets(targets: list[Target]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for target in targets:
+        row = asdict(target)
+        row["value"] = "" if target.value is None else f"{target.value:g}"
+        row["set_on"] = target.set_on.isoformat()
+        writer.writerow(row)
+    return out.getvalue()
+
+
+class TargetStore:
+    """targets.csv in the data folder; written whole and atomically on each import."""
+
+    def __init__(self, data_dir: Path, catalogue: Catalogue) -> None:
+        self.path = data_dir / "targets.csv"
+        self.catalogue = catalogue
+
+    def all(self) -> list[Target]:
+        if not self.path.is_file():
+            return []
+        return read_targets(self.path.read_text("utf-8"), self.catalogue, str(self.path))
+
+    def replace(self, targets: list[Target]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        staged = self.path.with_suffix(".csv.tmp")
+        staged.write_text(write_targets(targets), "utf-8")
+        staged.replace(self.path)
+
+    def for_kpi(self, kpi_id: str, financial_year: int) -> Target | None:
+        """The latest target set for the indicator and year."""
+        found = [t for t in self.all() if t.kpi == kpi_id and t.financial_year == financial_year]
+        return max(found, key=lambda t: t.set_on) if found else None

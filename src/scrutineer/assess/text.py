@@ -1,0 +1,122 @@
+"""What the data tells us: plain sentences from the numbers, and nothing but the numbers.
+
+No causes are invented: analysis and actions are written by people. Each sentence states
+one judgement of `rules.py` in words a councillor would use.
+"""
+
+from __future__ import annotations
+
+from scrutineer.assess.assessment import Assessment
+from scrutineer.assess.rules import Category, Travel
+
+
+def amount(value: float | None, unit: str) -> str:
+    if value is None:
+        return "not known"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "rate_per_10k":
+        return f"{value:,.1f} per 10,000 children"
+    if unit == "average":
+        return f"{value:,.1f}"
+    return f"{value:,.0f}"
+
+
+def indicator_text(a: Assessment) -> str:
+    kpi, latest = a.kpi, a.latest
+    month = f"{a.period.start:%B %Y}"
+    if latest.status == "no data":
+        return f"{kpi.title}: no data yet for {month} (recorded in the quality assurance records)."
+    sentences = [
+        f"{kpi.title} was {amount(latest.value, kpi.unit)} in {month}"
+        + (
+            f" ({latest.numerator:,.0f} of {latest.denominator:,.0f})"
+            if kpi.unit == "percent" and latest.denominator
+            else ""
+        )
+        + "."
+    ]
+    sentences += [s for s in (_against(a), _trend(a), _spc(a), _neighbours(a), _pace(a)) if s]
+    return " ".join(sentences)
+
+
+def _against(a: Assessment) -> str | None:
+    if a.rating is None or a.target is None or a.latest.value is None:
+        return None
+    goal = amount(a.target, a.kpi.unit)
+    what = "the target" if a.rated_against == "target" else "the statistical neighbour average"
+    gap = a.latest.value - a.target
+    if gap == 0:
+        return f"That is exactly {what} of {goal} ({a.rating.value})."
+    size = abs(gap)
+    shown = f"{size:.1f} points" if a.kpi.unit == "percent" else amount(size, a.kpi.unit)
+    side = "above" if gap > 0 else "below"
+    return f"That is {shown} {side} {what} of {goal} ({a.rating.value})."
+
+
+def _trend(a: Assessment) -> str | None:
+    if a.direction is None:
+        return None
+    known = [v.value for v in a.series if v.value is not None][-4:-1]
+    before = amount(sum(known) / len(known), a.kpi.unit) if known else "not known"
+    words = {
+        Travel.IMPROVING: "It has improved on",
+        Travel.WORSENING: "It has worsened from",
+        Travel.STABLE: "It is about the same as",
+        Travel.UP: "It has risen from",
+        Travel.DOWN: "It has fallen from",
+    }[a.direction]
+    return f"{words} the average of the previous three months ({before})."
+
+
+def _spc(a: Assessment) -> str | None:
+    if a.chart is None:
+        return None
+    if a.signal is None:
+        return "Month to month it is moving within its usual range (no special cause)."
+    rules = ", ".join(a.chart.signal_at(len(a.series) - 1))
+    kind = {"improvement": "an improvement", "concern": "a concern"}.get(a.signal, "unusual")
+    return f"This month is unusual for this indicator ({rules}): {kind}."
+
+
+def _neighbours(a: Assessment) -> str | None:
+    b = a.benchmark
+    if b is None or b.neighbour_mean is None:
+        return None
+    year = f"{b.year - 1}/{b.year % 100:02d}"
+    england = f" and England {b.england:,.1f}" if b.england is not None else ""
+    return (
+        f"In {year} the statistical neighbours averaged {b.neighbour_mean:,.1f} "
+        f"({b.neighbour_list} list){england}."
+    )
+
+
+def _pace(a: Assessment) -> str | None:
+    if a.run_rate is None or a.target is None:
+        return None
+    return (
+        f"To keep within the year's target, about {a.run_rate:,.0f} a month are needed "
+        "for the rest of the year."
+    )
+
+
+def theme_text(theme: str, assessments: list[Assessment]) -> str:
+    """A paragraph for a theme: how many indicators are in each list, and which need work."""
+    rated = [a for a in assessments if a.category is not Category.CONTEXT]
+    name = theme.replace("_", " ").capitalize()
+    if not rated:
+        return f"{name}: context indicators only this month."
+    counts = {
+        c: [a for a in rated if a.category is c]
+        for c in (Category.GOING_WELL, Category.WATCH, Category.DO_BETTER)
+    }
+    parts = [f"{len(v)} {c.value}" for c, v in counts.items() if v]
+    text = f"{name}: of {len(rated)} indicators, " + ", ".join(parts) + "."
+    worst = counts[Category.DO_BETTER]
+    if worst:
+        text += (
+            " Need to do better: "
+            + "; ".join(f"{a.kpi.title} ({amount(a.latest.value, a.kpi.unit)})" for a in worst)
+            + "."
+        )
+    return text

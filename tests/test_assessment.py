@@ -1,0 +1,157 @@
+"""Targets, the assessment of an indicator, and the words that say it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import Cli
+from scrutineer.assess.assessment import assess_kpi
+from scrutineer.assess.benchmarks import Authority, Benchmark
+from scrutineer.assess.rules import Category, Rag, Travel
+from scrutineer.assess.targets import Target, TargetsRejected, read_targets, write_targets
+from scrutineer.assess.text import indicator_text, theme_text
+from scrutineer.calendar import Period, periods
+from scrutineer.catalogue.load import load_catalogue
+from scrutineer.engine.compute import Value
+
+DEMO_TARGETS = Path(__file__).parent.parent / "src/scrutineer/assess/data/demo_targets.csv"
+HEADER = "kpi,kind,value,financial_year,set_by,set_on,note\n"
+
+
+MARCH_2026 = Period(2026, 3)
+
+
+def series(kpi: str, values: list[float], last: Period = MARCH_2026) -> list[Value]:
+    months = periods(last.shift(1 - len(values)), last)
+    return [Value(kpi, str(m), v, v, 100.0) for m, v in zip(months, values, strict=True)]
+
+
+def target(kpi: str, kind: str, value: float | None) -> Target:
+    return Target(kpi, kind, value, 2025, "Board", date(2025, 4, 10))
+
+
+def test_targets_round_trip_and_profile() -> None:
+    targets = read_targets(DEMO_TARGETS.read_text(), load_catalogue())
+    assert len(targets) == 25
+    assert read_targets(write_targets(targets), load_catalogue()) == targets
+    annual = target("contacts", "annual", 24_000)
+    assert annual.for_month(1, "count") == 2_000  # an annual count, evenly by month
+    ytd = target("contacts_ytd", "ytd", 24_000)
+    assert ytd.for_month(3, "count") == 6_000  # June: three months of the year
+    assert target("cp_visits_10wd_pct", "annual", 80).for_month(3, "percent") == 80
+
+
+def test_a_bad_targets_file_is_refused_whole_with_every_problem() -> None:
+    text = HEADER + (
+        "nonsense,monthly,80,2025,Board,2025-04-10,\n"
+        "cp_visits_10wd_pct,weekly,80,2025,Board,2025-04-10,\n"
+        "cla_visits_6wk_pct,monthly,lots,2025,Board,2025-04-10,\n"
+        "cin_visits_4wk_pct,monthly,80,25,Board,10/04/2025,\n"
+    )
+    with pytest.raises(TargetsRejected) as caught:
+        read_targets(text, load_catalogue())
+    where = sorted((i.row, i.column) for i in caught.value.issues)
+    assert where == [(2, "kpi"), (3, "kind"), (4, "value"), (5, "financial_year"), (5, "set_on")]
+
+
+def test_a_red_worsening_indicator_needs_doing_better_and_says_so() -> None:
+    kpi = load_catalogue().get("cp_visits_10wd_pct")
+    values = [70.0] * 23 + [60.0]
+    found = assess_kpi(
+        kpi, Period(2026, 3), series(kpi.id, values), target(kpi.id, "monthly", 80), None
+    )
+    assert (found.target, found.rating, found.direction) == (80, Rag.RED, Travel.WORSENING)
+    assert found.signal == "concern"  # 60 is far outside a flat series' limits
+    assert found.category is Category.DO_BETTER
+    text = indicator_text(found)
+    assert "was 60.0% in March 2026 (60 of 100)" in text
+    assert "20.0 points below the target of 80.0% (red)" in text
+    assert "worsened from the average of the previous three months (70.0%)" in text
+    assert "outside limits" in text and "a concern" in text
+
+
+def test_without_a_target_a_rate_is_rated_against_its_neighbours() -> None:
+    kpi = load_catalogue().get("cla_rate")  # lower is better
+    bench = Benchmark(
+        "LAC",
+        2025,
+        Authority("852", "Southampton", "South East"),
+        90.0,
+        80.0,
+        70.0,
+        "May 2025",
+        tuple((str(n), f"LA {n}", 100.0) for n in range(10)),
+    )
+    found = assess_kpi(kpi, Period(2026, 3), series(kpi.id, [104.0] * 24), None, bench)
+    assert (found.target, found.rated_against, found.rating) == (
+        100.0,
+        "statistical neighbour mean",
+        Rag.AMBER,
+    )
+    assert found.direction is Travel.STABLE and found.category is Category.WATCH
+    assert "4.0 per 10,000 children above the statistical neighbour average" in indicator_text(
+        found
+    )
+    assert (
+        "the statistical neighbours averaged 100.0 (May 2025 list) and England 70.0"
+        in indicator_text(found)
+    )
+
+
+def test_run_rate_for_an_annual_count() -> None:
+    kpi = load_catalogue().get("contacts")
+    values = [2_000.0] * 23 + [2_000.0]  # April 2025 to March 2026: 12 x 2,000 so far
+    september = assess_kpi(
+        kpi,
+        Period(2025, 9),
+        series(kpi.id, values, Period(2025, 9)),
+        target(kpi.id, "annual", 21_000),
+        None,
+    )
+    # April to September: 12,000 of 21,000; six months left: 1,500 a month
+    assert september.run_rate == pytest.approx(1_500)
+    assert "about 1,500 a month are needed" in indicator_text(september)
+
+
+def test_theme_paragraph() -> None:
+    catalogue = load_catalogue()
+    visits = assess_kpi(
+        catalogue.get("cp_visits_10wd_pct"),
+        Period(2026, 3),
+        series("cp_visits_10wd_pct", [70.0] * 23 + [60.0]),
+        target("cp_visits_10wd_pct", "monthly", 80),
+        None,
+    )
+    cla = assess_kpi(
+        catalogue.get("cla_visits_6wk_pct"),
+        Period(2026, 3),
+        series("cla_visits_6wk_pct", [92.0] * 24),
+        target("cla_visits_6wk_pct", "monthly", 90),
+        None,
+    )
+    text = theme_text("purposeful_contact", [visits, cla])
+    assert text == (
+        "Purposeful contact: of 2 indicators, 1 going well, 1 need to do better. "
+        "Need to do better: Children on a CP plan visited within 10 working days "
+        "(60.0%)."
+    )
+
+
+def test_assess_sorts_the_synthetic_authority_into_three_lists(
+    small_authority: Path, tmp_path: Path
+) -> None:
+    cli = Cli(tmp_path)
+    cli.run("load", str(small_authority))
+    cli.run("targets", "import", str(DEMO_TARGETS))
+    assert cli.run("targets", "export").stdout == DEMO_TARGETS.read_text()
+    out = json.loads(cli.run("assess", "--format", "json").stdout)
+    assert len(out["indicators"]) == 77
+    lists = {row["category"] for row in out["indicators"]}
+    assert {"going well", "one to watch", "need to do better", "context only"} <= lists
+    assert set(out["themes"]) >= {"purposeful_contact", "corporate_parenting"}
+    records = next(r for r in out["indicators"] if r["kpi"] == "audits_good_pct")
+    assert records["category"] == "context only" and "no data yet" in records["text"]
