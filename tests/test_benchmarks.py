@@ -120,3 +120,8 @@ def test_the_command_and_a_newer_release(tmp_path: Path) -> None:
     assert again["benchmarks"] == out["benchmarks"]
     refused = cli.run("benchmarks", "--la", "852", "--kpi", "contacts", check=False)
     assert refused.returncode == 1 and "has no DfE benchmark" in refused.stderr
+
+
+def test_percentages_published_as_counts_are_told_apart(published: Benchmarks) -> None:
+    assert published.looks_like_percent("Continue_Assess_Comp")
+    assert not published.looks_like_percent("CPP_Reviewed_InReqTimeScl")  # LAIT holds counts

@@ -21,7 +21,6 @@ from scrutineer.assess.benchmarks import (
     kpi_benchmarks,
 )
 from scrutineer.assess.targets import TargetStore, read_targets, write_targets
-from scrutineer.assess.text import indicator_text, theme_text
 from scrutineer.calendar import Period
 from scrutineer.catalogue.docs import render_catalogue
 from scrutineer.catalogue.load import load_catalogue
@@ -42,6 +41,7 @@ from scrutineer.extract.docs import render_contract
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.report import format_issues, write_issues_csv
 from scrutineer.extract.snapshots import SnapshotStore
+from scrutineer.outputs.assessment import assessment_table, rows, themes
 from scrutineer.outputs.text import render
 from scrutineer.settings import load_settings
 from scrutineer.synth import generate as synth
@@ -289,23 +289,11 @@ def assess_command(
         _benchmarks(),
         settings.la_code,
     )
-    rows = [{**a.as_dict(), "text": indicator_text(a)} for a in found]
     if fmt == "table":
-        shown = ["kpi", "value", "target", "rag", "trend", "spc", "category"]
-        typer.echo(render([{k: r[k] for k in shown} for r in rows], "table"), nl=False)
-        themes = sorted({a.kpi.theme for a in found})
-        for theme in themes:
-            typer.echo("\n" + theme_text(theme, [a for a in found if a.kpi.theme == theme]))
+        typer.echo(assessment_table(found), nl=False)
         return
-    envelope = {
-        "snapshot": session.manifest.id,
-        "period": str(month),
-        "themes": {
-            t: theme_text(t, [a for a in found if a.kpi.theme == t])
-            for t in sorted({a.kpi.theme for a in found})
-        },
-    }
-    typer.echo(render(rows, _check_format(fmt), envelope, "indicators"), nl=False)
+    envelope = {"snapshot": session.manifest.id, "period": str(month), "themes": themes(found)}
+    typer.echo(render(rows(found), _check_format(fmt), envelope, "indicators"), nl=False)
 
 
 targets_app = typer.Typer(no_args_is_help=True, help="Targets: import and export as CSV.")

@@ -1,4 +1,4 @@
-"""`scrutineer demo`: the synthetic reference authority, generated, loaded and computed.
+"""`scrutineer demo`: the synthetic reference authority, generated, loaded and assessed.
 
 Later stages (the report, the dashboard) join here as they are built.
 """
@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
+from scrutineer.assess.assessment import assess
+from scrutineer.assess.benchmarks import Benchmarks, imported_path
+from scrutineer.assess.targets import TargetStore, read_targets
 from scrutineer.engine.session import open_session
 from scrutineer.errors import AlreadyLoaded
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import Manifest, SnapshotStore
-from scrutineer.outputs.text import to_table
+from scrutineer.outputs.assessment import assessment_table
 from scrutineer.settings import Settings
 from scrutineer.synth.generate import generate
 from scrutineer.synth.params import AuthorityParams
@@ -42,25 +46,27 @@ def run_demo(settings: Settings, say: Callable[[str], None]) -> Demo:
         f"Snapshot {manifest.id} (as at {manifest.as_at}): {sum(manifest.rows.values()):,} rows "
         f"{'loaded' if new else 'already loaded'} into {settings.snapshots_dir}."
     )
-    say(latest_month(settings, manifest.id))
+    say(assessment(settings, manifest.id))
     return Demo(folder, manifest, new)
 
 
-def latest_month(settings: Settings, snapshot: str) -> str:
-    """Every indicator for the snapshot's latest month, as a table."""
+def assessment(settings: Settings, snapshot: str) -> str:
+    """The latest month judged against the demo's targets (set once, if none are)."""
     session = open_session(settings, snapshot)
     try:
+        store = TargetStore(settings.data_dir, session.engine.catalogue)
+        if not store.path.is_file():
+            text = resources.files("scrutineer.assess").joinpath("data", "demo_targets.csv")
+            store.replace(read_targets(text.read_text("utf-8"), store.catalogue))
         period = session.latest_period
-        rows = [
-            {
-                "indicator": v.kpi,
-                "value": v.value if v.status != "no data" else "no data",
-                "numerator": v.numerator,
-                "denominator": v.denominator,
-                "title": session.engine.catalogue.get(v.kpi).title,
-            }
-            for v in session.engine.values(period, period)
-        ]
+        imported = imported_path(settings.data_dir)
+        found = assess(
+            session.engine,
+            period,
+            store.all(),
+            Benchmarks(imported if imported.is_file() else None),
+            settings.la_code,
+        )
     finally:
         session.close()
-    return f"\nIndicators for {period}:\n" + to_table(rows)
+    return f"\nThe indicators for {period}, against the demo targets:\n" + assessment_table(found)

@@ -166,6 +166,8 @@ def _benchmark(
     years = [y for y in benchmarks.years(kpi.benchmark) if y <= period.financial_year + 1]
     if not years:
         return None
+    if kpi.unit == "percent" and not benchmarks.looks_like_percent(kpi.benchmark):
+        return None  # published as a count: not comparable with the percentage
     try:
         return benchmarks.benchmark(kpi.benchmark, max(years), la)
     except UnknownAuthority:

@@ -112,6 +112,12 @@ class Benchmarks:
         name, region = self._names[number]
         return Authority(number, name, region)
 
+    def looks_like_percent(self, code: str) -> bool:
+        """Whether every published value lies between 0 and 100. LAIT holds some "percentage"
+        measures as counts (CPP_Reviewed_InReqTimeScl), which must not rate a percentage."""
+        values = [v for (c, _, _), v in self._values.items() if c == code and v is not None]
+        return bool(values) and all(0 <= v <= 100 for v in values)
+
     def years(self, code: str) -> list[int]:
         return sorted({y for c, y, _ in self._values if c == code})
 
