@@ -42,6 +42,7 @@ from scrutineer.extract.load import load_extract
 from scrutineer.extract.report import format_issues, write_issues_csv
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.outputs.assessment import assessment_table, rows, themes
+from scrutineer.outputs.report.make import make_report
 from scrutineer.outputs.text import render
 from scrutineer.settings import load_settings
 from scrutineer.synth import generate as synth
@@ -294,6 +295,20 @@ def assess_command(
         return
     envelope = {"snapshot": session.manifest.id, "period": str(month), "themes": themes(found)}
     typer.echo(render(rows(found), _check_format(fmt), envelope, "indicators"), nl=False)
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option(help="The file to write: .html or .pdf")],
+    period: Annotated[str | None, typer.Option(help="Month, YYYY-MM (default: latest)")] = None,
+    layout: Annotated[str, typer.Option(help="board, scrutiny or partnership")] = "board",
+    edition: Annotated[str, typer.Option(help="internal or public")] = "internal",
+    snapshot: Annotated[str, typer.Option(help="Snapshot id (default: latest)")] = "latest",
+) -> None:
+    """Write the monthly performance report for a board, panel or partnership."""
+    month = Period.parse(period) if period else None
+    written = make_report(load_settings(), out, layout, edition, month, snapshot)
+    typer.echo(f"Wrote {written}.")
 
 
 targets_app = typer.Typer(no_args_is_help=True, help="Targets: import and export as CSV.")

@@ -22,7 +22,8 @@ def amount(value: float | None, unit: str) -> str:
     return f"{value:,.0f}"
 
 
-def indicator_text(a: Assessment) -> str:
+def indicator_text(a: Assessment, counts: bool = True) -> str:
+    """The indicator in words; `counts` adds the numerator and denominator of a percentage."""
     kpi, latest = a.kpi, a.latest
     month = f"{a.period.start:%B %Y}"
     if latest.status == "no data":
@@ -31,7 +32,7 @@ def indicator_text(a: Assessment) -> str:
         f"{kpi.title} was {amount(latest.value, kpi.unit)} in {month}"
         + (
             f" ({latest.numerator:,.0f} of {latest.denominator:,.0f})"
-            if kpi.unit == "percent" and latest.denominator
+            if counts and kpi.unit == "percent" and latest.denominator
             else ""
         )
         + "."

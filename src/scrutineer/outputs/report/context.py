@@ -1,0 +1,234 @@
+"""Everything a report shows, worked out once: the HTML and the PDF only lay it out.
+
+The public edition shows aggregates only, with small numbers suppressed: a count of 1 to 4,
+and a percentage, rate or average whose denominator is under 5, shows as "*". No report
+edition names a child or a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from scrutineer.assess.assessment import Assessment
+from scrutineer.assess.rules import spc_signal
+from scrutineer.assess.text import amount, indicator_text, theme_text
+from scrutineer.calendar import Period
+from scrutineer.engine.compute import Value
+from scrutineer.outputs.charts import Series, line_chart
+from scrutineer.outputs.report.layouts import Layout
+
+SUPPRESSED = "*"
+GLOSSARY = (
+    (
+        "RAG",
+        "Red, amber, green: how a figure stands against its target (amber is within 5 "
+        "percentage points, or 5% of the target).",
+    ),
+    (
+        "Statistical neighbours",
+        "The 10 authorities most like this one, chosen by the Department for Education.",
+    ),
+    (
+        "SPC",
+        "Statistical process control: the average and the range within which a figure "
+        "moves by chance. A point outside it, or a run of points, is a special cause.",
+    ),
+    ("Rolling 12 months", "The 12 months ending with the month shown."),
+    ("Rate per 10,000", "Per 10,000 children aged 0 to 17 living in the authority."),
+    ("CIN, CP, CLA", "Child in need; child protection; children looked after."),
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    kpi: str
+    title: str
+    cells: tuple[str, ...]
+    target: str
+    rag: str
+    trend: str
+    spc: str
+    category: str
+    neighbours: str
+    england: str
+    chart: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SectionContext:
+    title: str
+    rows: tuple[Row, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    title: str
+    description: str
+    period: str
+    edition: str
+    snapshot: str
+    as_at: date
+    population: str
+    columns: tuple[str, ...]
+    lists: dict[str, tuple[str, ...]]
+    sections: tuple[SectionContext, ...]
+    glossary: tuple[tuple[str, str], ...] = GLOSSARY
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def build_context(
+    layout: Layout,
+    assessments: list[Assessment],
+    period: Period,
+    edition: str,
+    snapshot: str,
+    as_at: date,
+    population: str,
+) -> ReportContext:
+    by_kpi = {a.kpi.id: a for a in assessments}
+    months = _columns(layout, period)
+    sections = tuple(
+        SectionContext(
+            section.title,
+            tuple(_row(by_kpi[k.id], months, edition) for k in section.kpis),
+            theme_text(section.theme or section.title, [by_kpi[k.id] for k in section.kpis])
+            if section.theme
+            else _summary(section.title, [by_kpi[k.id] for k in section.kpis]),
+        )
+        for section in layout.sections
+    )
+    shown = {k.id for s in layout.sections for k in s.kpis}
+    lists = {
+        name: tuple(
+            a.kpi.title for a in assessments if a.kpi.id in shown and a.category.value == name
+        )
+        for name in ("going well", "one to watch", "need to do better")
+    }
+    return ReportContext(
+        layout.title,
+        layout.description,
+        f"{period.start:%B %Y}",
+        edition,
+        snapshot,
+        as_at,
+        population,
+        tuple(_column_label(m, layout.quarterly) for m in months),
+        lists,
+        sections,
+        notes=_notes(edition, snapshot, as_at, population),
+    )
+
+
+def _summary(title: str, found: list[Assessment]) -> str:
+    return theme_text(title, found).replace(title.replace("_", " ").capitalize(), title, 1)
+
+
+def _columns(layout: Layout, period: Period) -> list[Period]:
+    if layout.quarterly:  # the last month of each of the last four quarters
+        last = period.shift(-((period.month - 3) % 3))
+        return [last.shift(-3 * i) for i in range(3, -1, -1)]
+    return [period.shift(-i) for i in range(layout.months - 1, -1, -1)]
+
+
+def _column_label(month: Period, quarterly: bool) -> str:
+    if quarterly:
+        return f"Q to {month.start:%b %Y}"
+    return f"{month.start:%b %y}"
+
+
+def _row(a: Assessment, months: list[Period], edition: str) -> Row:
+    values = {v.period: v for v in a.series}
+    cells = tuple(_cell(values.get(str(m)), a.kpi.unit, edition) for m in months)
+    bench = a.benchmark
+    return Row(
+        a.kpi.id,
+        a.kpi.title,
+        cells,
+        short(a.target, a.kpi.unit) if a.target is not None else "",
+        a.rating.value if a.rating else "",
+        a.direction.value if a.direction else "",
+        a.signal or "",
+        a.category.value,
+        amount(bench.neighbour_mean, a.kpi.unit)
+        if bench and bench.neighbour_mean is not None
+        else "",
+        amount(bench.england, a.kpi.unit) if bench and bench.england is not None else "",
+        _chart(a),
+        indicator_text(a) if edition == "internal" else _public_text(a),
+    )
+
+
+def _cell(value: Value | None, unit: str, edition: str) -> str:
+    if value is None or value.status == "no data":
+        return "no data"
+    if value.value is None:
+        return "–"
+    if edition == "public" and _small(value, unit):
+        return SUPPRESSED
+    return short(value.value, unit)
+
+
+def short(value: float, unit: str) -> str:
+    """A number for a table cell: the unit is in the row's title."""
+    if unit == "percent":
+        return f"{value:.1f}%"
+    return f"{value:,.1f}" if unit in ("rate_per_10k", "average") else f"{value:,.0f}"
+
+
+def _small(value: Value, unit: str) -> bool:
+    if unit == "count":
+        return 1 <= (value.value or 0) <= 4
+    return value.denominator is not None and 0 < value.denominator < 5
+
+
+def _public_text(a: Assessment) -> str:
+    if a.latest.status == "no data" or not _small(a.latest, a.kpi.unit):
+        text = indicator_text(a)
+        return (
+            text.split(" (", 1)[0] + "." + text.split(").", 1)[1]
+            if a.kpi.unit == "percent" and " of " in text.split(".")[0]
+            else text
+        )
+    return f"{a.kpi.title}: the figure is too small to publish."
+
+
+def _chart(a: Assessment) -> str:
+    known = [v.value for v in a.series]
+    numbers = [v for v in known if v is not None]
+    signals: tuple[str | None, ...] = ()
+    if a.chart and len(numbers) == len(known):
+        signals = tuple(
+            spc_signal(a.chart, i, numbers, a.kpi.polarity) for i in range(len(numbers))
+        )
+    series = Series(
+        labels=tuple(Period.parse(v.period).start.strftime("%b %y") for v in a.series),
+        values=tuple(known),
+        target=a.target,
+        centre=a.chart.centre if a.chart else None,
+        lower=a.chart.lower if a.chart else None,
+        upper=a.chart.upper if a.chart else None,
+        signals=signals,
+        benchmark=a.benchmark.neighbour_mean if a.benchmark else None,
+    )
+    return line_chart(series, a.kpi.title, a.kpi.unit)
+
+
+def _notes(edition: str, snapshot: str, as_at: date, population: str) -> tuple[str, ...]:
+    notes = [
+        f"Figures are computed from snapshot {snapshot} of the case records, as at "
+        f"{as_at:%d %B %Y}; recomputing them from that snapshot gives the same numbers.",
+        f"Rates per 10,000 use the {population}.",
+        "Every indicator's definition is in the indicator catalogue (docs/catalogue.md), and "
+        "`scrutineer explain ID` prints the calculation.",
+        "Benchmarks are the Department for Education's published figures for the latest "
+        "year, compared with rolling 12-month or month-end figures of the same definition.",
+    ]
+    if edition == "public":
+        notes.append(
+            "Small numbers are suppressed (*): counts of 1 to 4, and percentages or "
+            "rates from fewer than 5 children. No child or worker is named."
+        )
+    return tuple(notes)

@@ -1,0 +1,68 @@
+"""Report layouts, as data: which sections, which indicators, how many months."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+
+from scrutineer.catalogue.model import Catalogue, Kpi
+from scrutineer.errors import ScrutineerError
+
+
+class UnknownLayout(ScrutineerError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"No report layout {name!r}: use one of {', '.join(layout_names())}.")
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    kpis: tuple[Kpi, ...]
+    theme: str | None = None
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    title: str
+    description: str
+    months: int
+    quarterly: bool
+    sections: tuple[Section, ...]
+
+
+def layout_names() -> list[str]:
+    folder = resources.files(__package__).joinpath("layouts")
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
+
+
+def load_layout(name: str, catalogue: Catalogue) -> Layout:
+    if name not in layout_names():
+        raise UnknownLayout(name)
+    text = resources.files(__package__).joinpath("layouts", f"{name}.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text)
+    return Layout(
+        name,
+        raw["title"],
+        raw["description"],
+        int(raw["months"]),
+        bool(raw.get("quarterly", False)),
+        tuple(_section(spec, catalogue) for spec in raw["sections"]),
+    )
+
+
+def _section(spec: dict[str, object], catalogue: Catalogue) -> Section:
+    if "kpis" in spec:
+        ids = spec["kpis"]
+        assert isinstance(ids, list)
+        return Section(str(spec["title"]), tuple(catalogue.get(str(k)) for k in ids))
+    if "theme" in spec:
+        theme = str(spec["theme"])
+        return Section(str(spec["title"]), tuple(k for k in catalogue if k.theme == theme), theme)
+    areas = spec["areas"]
+    assert isinstance(areas, list)
+    return Section(str(spec["title"]), tuple(k for a in areas for k in catalogue if k.area == a))

@@ -1,0 +1,54 @@
+"""`scrutineer report`: assess the month, build the layout's context, write the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrutineer.assess.assessment import assess
+from scrutineer.assess.benchmarks import Benchmarks, imported_path
+from scrutineer.assess.targets import TargetStore
+from scrutineer.calendar import Period
+from scrutineer.engine.session import open_session
+from scrutineer.errors import ScrutineerError
+from scrutineer.outputs.report.context import build_context
+from scrutineer.outputs.report.layouts import load_layout
+from scrutineer.outputs.report.render import write_report
+from scrutineer.settings import Settings
+
+EDITIONS = ("internal", "public")
+
+
+class EditionInvalid(ScrutineerError):
+    def __init__(self, edition: str) -> None:
+        super().__init__(f"--edition {edition!r} is not internal or public.")
+
+
+def make_report(
+    settings: Settings,
+    out: Path,
+    layout_name: str = "board",
+    edition: str = "internal",
+    period: Period | None = None,
+    snapshot: str = "latest",
+) -> Path:
+    if edition not in EDITIONS:
+        raise EditionInvalid(edition)
+    session = open_session(settings, snapshot)
+    try:
+        month = period or session.latest_period
+        layout = load_layout(layout_name, session.engine.catalogue)
+        imported = imported_path(settings.data_dir)
+        found = assess(
+            session.engine,
+            month,
+            TargetStore(settings.data_dir, session.engine.catalogue).all(),
+            Benchmarks(imported if imported.is_file() else None),
+            settings.la_code,
+        )
+        population = session.engine.populations.for_period(month).source
+        context = build_context(
+            layout, found, month, edition, session.manifest.id, session.manifest.as_at, population
+        )
+    finally:
+        session.close()
+    return write_report(context, out)

@@ -1,0 +1,106 @@
+"""The performance report: every layout renders; the public edition names nobody."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import Cli
+
+DEMO_TARGETS = Path(__file__).parent.parent / "src/scrutineer/assess/data/demo_targets.csv"
+
+
+@pytest.fixture(scope="module")
+def reporting(small_authority: Path, tmp_path_factory: pytest.TempPathFactory) -> Cli:
+    cli = Cli(tmp_path_factory.mktemp("report"))
+    cli.run("load", str(small_authority))
+    cli.run("targets", "import", str(DEMO_TARGETS))
+    return cli
+
+
+@pytest.mark.parametrize("layout", ["board", "scrutiny", "partnership"])
+def test_every_layout_renders_as_html(reporting: Cli, layout: str) -> None:
+    out = reporting.home / f"{layout}.html"
+    reporting.run("report", "--layout", layout, "--out", str(out))
+    page = out.read_text()
+    assert page.count("<svg") >= 10 and "What the data tells us" in page
+    for heading in ("Going well", "One to watch", "Need to do better", "Glossary", "Notes"):
+        assert heading in page, heading
+    assert "snapshot s0001-" in page and "March 2026" in page
+
+
+def test_the_pdf_has_pages_a_reviewer_can_see(reporting: Cli) -> None:
+    out = reporting.home / "board.pdf"
+    reporting.run("report", "--layout", "board", "--out", str(out))
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "30",
+            "-f",
+            "1",
+            "-l",
+            "3",
+            "-png",
+            str(out),
+            str(reporting.home / "page"),
+        ],
+        check=True,
+    )
+    pages = sorted(reporting.home.glob("page-*.png"))
+    assert len(pages) == 3 and all(p.stat().st_size > 2_000 for p in pages)
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Improvement Board performance report" in text and "Page 1 of" in text
+
+
+def test_the_public_edition_names_no_child_or_worker(reporting: Cli, small_authority: Path) -> None:
+    html = reporting.home / "public.html"
+    pdf = reporting.home / "public.pdf"
+    reporting.run("report", "--edition", "public", "--layout", "scrutiny", "--out", str(html))
+    reporting.run("report", "--edition", "public", "--layout", "scrutiny", "--out", str(pdf))
+    text = (
+        html.read_text()
+        + subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    con = duckdb.connect()
+    people = con.execute(
+        f"SELECT pers_person_id, pers_forename || ' ' || pers_surname, pers_dob "
+        f"FROM read_csv('{small_authority / 'ssd_person.csv'}', all_varchar=true)"
+    ).fetchall()
+    workers = con.execute(
+        "SELECT prof_professional_name FROM "
+        f"read_csv('{small_authority / 'ssd_professionals.csv'}', all_varchar=true)"
+    ).fetchall()
+    words = set(re.findall(r"[\w-]+", text))
+    assert not [p for p, _, _ in people if p in words], "a person id is in the report"
+    assert not [n for _, n, _ in people if n in text], "a child's name is in the report"
+    assert not [d for _, _, d in people if d in text], "a date of birth is in the report"
+    assert not [w for (w,) in workers if w in text], "a worker's name is in the report"
+
+
+def test_the_public_edition_suppresses_small_numbers(reporting: Cli) -> None:
+    internal = reporting.home / "internal.html"
+    public = reporting.home / "public-board.html"
+    reporting.run("report", "--layout", "board", "--out", str(internal))
+    reporting.run("report", "--edition", "public", "--layout", "board", "--out", str(public))
+    cells = re.compile(r"<td>([^<]*)</td>")
+    inside, outside = cells.findall(internal.read_text()), cells.findall(public.read_text())
+    assert len(inside) == len(outside)
+    small = [(i, o) for i, o in zip(inside, outside, strict=True) if i in {"1", "2", "3", "4"}]
+    assert small and all(o == "*" for _, o in small)  # every count of 1-4 is suppressed
+    assert "Small numbers are suppressed" in public.read_text()
+
+
+def test_a_bad_layout_or_format_says_what_to_do(reporting: Cli) -> None:
+    done = reporting.run("report", "--layout", "council", "--out", "x.pdf", check=False)
+    assert done.returncode == 1 and "board, partnership, scrutiny" in done.stderr
+    done = reporting.run("report", "--out", "x.docx", check=False)
+    assert done.returncode == 1 and ".html or .pdf" in done.stderr
