@@ -103,4 +103,20 @@ def test_a_bad_layout_or_format_says_what_to_do(reporting: Cli) -> None:
     done = reporting.run("report", "--layout", "council", "--out", "x.pdf", check=False)
     assert done.returncode == 1 and "board, partnership, scrutiny" in done.stderr
     done = reporting.run("report", "--out", "x.docx", check=False)
-    assert done.returncode == 1 and ".html or .pdf" in done.stderr
+    assert done.returncode == 1 and ".html, .pdf or .xlsx" in done.stderr
+
+
+def test_the_excel_workbook_has_every_table(reporting: Cli) -> None:
+    from openpyxl import load_workbook
+
+    out = reporting.home / "board.xlsx"
+    reporting.run("report", "--layout", "board", "--out", str(out))
+    book = load_workbook(out)
+    assert book.sheetnames[0] == "Summary" and book.sheetnames[-1] == "Notes"
+    assert len(book.sheetnames) == 2 + 7  # the board layout's seven sections
+    sheet = book[book.sheetnames[1]]
+    header = [c.value for c in sheet[1]]
+    assert header[0] == "Indicator" and header[-1] == "Category" and len(header) == 19
+    percents = [c.value for c in sheet[4][1:13]]  # assessments within 45 working days
+    assert all(isinstance(v, int | float) and 0 <= v <= 1 for v in percents if v is not None)
+    assert sheet.cell(4, 2).number_format == "0.0%"

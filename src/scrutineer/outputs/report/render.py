@@ -9,12 +9,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from scrutineer.errors import ScrutineerError
 from scrutineer.outputs.report.context import ReportContext
 
-FORMATS = (".html", ".pdf")
+FORMATS = (".html", ".pdf", ".xlsx")
 
 
 class ReportFormatInvalid(ScrutineerError):
     def __init__(self, path: Path) -> None:
-        super().__init__(f"Cannot write {path.name}: give --out a name ending in .html or .pdf.")
+        super().__init__(
+            f"Cannot write {path.name}: give --out a name ending in .html, .pdf or .xlsx."
+        )
 
 
 def html(context: ReportContext) -> str:
@@ -29,6 +31,10 @@ def write_report(context: ReportContext, out: Path) -> Path:
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise ReportFormatInvalid(out)
+    if suffix == ".xlsx":
+        from scrutineer.outputs.report.excel import write_workbook
+
+        return write_workbook(context, out)
     page = html(context)
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".html":
