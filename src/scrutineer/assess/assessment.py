@@ -25,6 +25,7 @@ from scrutineer.assess.rules import (
 from scrutineer.assess.targets import Target
 from scrutineer.calendar import Period
 from scrutineer.catalogue.model import Kpi
+from scrutineer.engine.batch import compute_everything
 from scrutineer.engine.compute import Engine, Value
 
 SERIES_MONTHS = 24  # the SPC chart's window
@@ -72,7 +73,9 @@ def assess(
     engine: Engine, period: Period, targets: list[Target], benchmarks: Benchmarks | None, la: str
 ) -> list[Assessment]:
     first = period.shift(1 - SERIES_MONTHS)
-    values = engine.values(first, period)
+    values = compute_everything(
+        engine.con, engine.catalogue, engine.populations, first, period, levels=("authority",)
+    ).values["authority"]
     by_kpi: dict[str, list[Value]] = {}
     for value in values:
         by_kpi.setdefault(value.kpi, []).append(value)

@@ -36,6 +36,7 @@ def compute_everything(
     last: Period,
     exceptions_for: Period | None = None,
     threads: int = 2,
+    levels: tuple[str, ...] = LEVELS,
 ) -> Batch:
     """Every KPI from `first` to `last` at every level, and (for `exceptions_for`) every
     exception list."""
@@ -43,7 +44,7 @@ def compute_everything(
 
     def run(kpis: list[Kpi]) -> Batch:
         engine = Engine(con.cursor(), catalogue, populations)
-        part = Batch(engine.levels(first, last, kpis, LEVELS))
+        part = Batch({**{lv: [] for lv in LEVELS}, **engine.levels(first, last, kpis, levels)})
         if exceptions_for is not None:
             part.exceptions = {
                 k.id: exception_list(engine, k, exceptions_for)

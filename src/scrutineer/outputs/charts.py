@@ -80,8 +80,8 @@ def _range(levels: Sequence[float], unit: str) -> tuple[float, float]:
 
 def _axes(low: float, high: float, y: Scale, unit: str) -> list[str]:
     parts = []
-    for step in range(5):
-        value = low + (high - low) * step / 4
+    for step in range(3):
+        value = low + (high - low) * step / 2
         py = y(value)
         shown = f"{value:.0f}%" if unit == "percent" else f"{value:,.0f}"
         parts.append(
@@ -93,7 +93,7 @@ def _axes(low: float, high: float, y: Scale, unit: str) -> list[str]:
 
 
 def _labels(labels: Sequence[str], x: Scale) -> list[str]:
-    every = max(1, len(labels) // 8)
+    every = max(1, len(labels) // 4)
     return [
         f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
         f'font-size="11" fill="{MUTED}">{escape(label)}</text>'
@@ -131,8 +131,13 @@ def _points(series: Series, x: Scale, y: Scale) -> list[str]:
                 f'<rect x="{px - 5:.1f}" y="{py - 5:.1f}" width="10" height="10" '
                 f'fill="{CONCERN}"><title>special cause: concern</title></rect>'
             )
-        else:
-            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2.5" fill="{INK}"/>')
+        elif signal:  # special cause on a context indicator: a diamond, neither good nor bad
+            parts.append(
+                f'<path d="M{px:.1f},{py - 6:.1f} L{px + 6:.1f},{py:.1f} '
+                f'L{px:.1f},{py + 6:.1f} L{px - 6:.1f},{py:.1f} Z" fill="{TARGET}"/>'
+            )
+        elif i == len(series.values) - 1:  # the latest month; others are the line alone
+            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{INK}"/>')
     return parts
 
 
