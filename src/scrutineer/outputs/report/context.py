@@ -14,9 +14,11 @@ from scrutineer.assess.assessment import Assessment
 from scrutineer.assess.rules import spc_signal
 from scrutineer.assess.text import amount, indicator_text, theme_text
 from scrutineer.calendar import Period
+from scrutineer.catalogue.model import Catalogue
 from scrutineer.engine.compute import Value
 from scrutineer.outputs.charts import Series, line_chart
 from scrutineer.outputs.report.layouts import Layout
+from scrutineer.outputs.report.suppression import suppressed_cells
 
 SUPPRESSED = "*"
 GLOSSARY = (
@@ -90,10 +92,14 @@ def build_context(
 ) -> ReportContext:
     by_kpi = {a.kpi.id: a for a in assessments}
     months = _columns(layout, period)
+    hidden: set[tuple[str, str]] = set()
+    if edition == "public" and assessments:
+        catalogue = Catalogue(tuple(a.kpi for a in assessments), {})
+        hidden = suppressed_cells({a.kpi.id: list(a.series) for a in assessments}, catalogue)
     sections = tuple(
         SectionContext(
             section.title,
-            tuple(_row(by_kpi[k.id], months, edition) for k in section.kpis),
+            tuple(_row(by_kpi[k.id], months, edition, hidden) for k in section.kpis),
             theme_text(section.theme or section.title, [by_kpi[k.id] for k in section.kpis])
             if section.theme
             else _summary(section.title, [by_kpi[k.id] for k in section.kpis]),
@@ -139,9 +145,11 @@ def _column_label(month: Period, quarterly: bool) -> str:
     return f"{month.start:%b %y}"
 
 
-def _row(a: Assessment, months: list[Period], edition: str) -> Row:
+def _row(a: Assessment, months: list[Period], edition: str, hidden: set[tuple[str, str]]) -> Row:
     values = {v.period: v for v in a.series}
-    cells = tuple(_cell(values.get(str(m)), a.kpi.unit, edition) for m in months)
+    cells = tuple(
+        _cell(values.get(str(m)), a.kpi.unit, (a.kpi.id, str(m)) in hidden) for m in months
+    )
     bench = a.benchmark
     return Row(
         a.kpi.id,
@@ -157,18 +165,16 @@ def _row(a: Assessment, months: list[Period], edition: str) -> Row:
         else "",
         amount(bench.england, a.kpi.unit) if bench and bench.england is not None else "",
         _chart(a),
-        indicator_text(a) if edition == "internal" else _public_text(a),
+        indicator_text(a) if edition == "internal" else _public_text(a, hidden),
     )
 
 
-def _cell(value: Value | None, unit: str, edition: str) -> str:
+def _cell(value: Value | None, unit: str, hidden: bool) -> str:
     if value is None or value.status == "no data":
         return "no data"
     if value.value is None:
         return "–"
-    if edition == "public" and _small(value, unit):
-        return SUPPRESSED
-    return short(value.value, unit)
+    return SUPPRESSED if hidden else short(value.value, unit)
 
 
 def short(value: float, unit: str) -> str:
@@ -178,21 +184,10 @@ def short(value: float, unit: str) -> str:
     return f"{value:,.1f}" if unit in ("rate_per_10k", "average") else f"{value:,.0f}"
 
 
-def _small(value: Value, unit: str) -> bool:
-    if unit == "count":
-        return 1 <= (value.value or 0) <= 4
-    return value.denominator is not None and 0 < value.denominator < 5
-
-
-def _public_text(a: Assessment) -> str:
-    if a.latest.status == "no data" or not _small(a.latest, a.kpi.unit):
-        text = indicator_text(a)
-        return (
-            text.split(" (", 1)[0] + "." + text.split(").", 1)[1]
-            if a.kpi.unit == "percent" and " of " in text.split(".")[0]
-            else text
-        )
-    return f"{a.kpi.title}: the figure is too small to publish."
+def _public_text(a: Assessment, hidden: set[tuple[str, str]]) -> str:
+    if (a.kpi.id, a.latest.period) in hidden:
+        return f"{a.kpi.title}: the figure is too small to publish."
+    return indicator_text(a, counts=False)
 
 
 def _chart(a: Assessment) -> str:
