@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -120,3 +122,30 @@ def test_the_excel_workbook_has_every_table(reporting: Cli) -> None:
     percents = [c.value for c in sheet[4][1:13]]  # assessments within 45 working days
     assert all(isinstance(v, int | float) and 0 <= v <= 1 for v in percents if v is not None)
     assert sheet.cell(4, 2).number_format == "0.0%"
+
+
+def test_figures_revised_since_the_last_snapshot_are_listed(
+    small_authority: Path, tmp_path: Path
+) -> None:
+    cli = Cli(tmp_path)
+    cli.run("load", str(small_authority))
+    first = tmp_path / "first.html"
+    cli.run("report", "--layout", "partnership", "--out", str(first))
+    assert "This is the first snapshot" in first.read_text()
+    later = tmp_path / "later"
+    shutil.copytree(small_authority, later)
+    person = (later / "ssd_person.csv").read_text().splitlines()[1].split(",")[0]
+    with (later / "ssd_contacts.csv").open("a", encoding="utf-8") as handle:
+        handle.write(f"LATE1,{person},2026-03-30,,,NFA\n")  # a contact recorded late
+    cli.run("load", str(later))
+    before = json.loads(
+        cli.run("kpi", "--kpi", "contacts", "--snapshot", "s0001", "--format", "json").stdout
+    )["values"][0]["value"]
+    second = tmp_path / "second.html"
+    cli.run("report", "--layout", "partnership", "--out", str(second))
+    page = second.read_text()
+    assert "Figures revised since snapshot s0001-" in page
+    assert (
+        f"Contacts received in the month, March 2026: was {before:,.0f}, now "
+        f"{before + 1:,.0f}." in page
+    )

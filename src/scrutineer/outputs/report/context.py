@@ -18,6 +18,7 @@ from scrutineer.catalogue.model import Catalogue
 from scrutineer.engine.compute import Value
 from scrutineer.outputs.charts import Series, line_chart
 from scrutineer.outputs.report.layouts import Layout
+from scrutineer.outputs.report.revisions import Revisions
 from scrutineer.outputs.report.suppression import suppressed_cells
 
 SUPPRESSED = "*"
@@ -79,6 +80,7 @@ class ReportContext:
     sections: tuple[SectionContext, ...]
     glossary: tuple[tuple[str, str], ...] = GLOSSARY
     notes: tuple[str, ...] = field(default_factory=tuple)
+    revisions: tuple[str, ...] = field(default_factory=tuple)  # sentences for the notes
 
 
 def build_context(
@@ -89,6 +91,7 @@ def build_context(
     snapshot: str,
     as_at: date,
     population: str,
+    changed: Revisions | None = None,
 ) -> ReportContext:
     by_kpi = {a.kpi.id: a for a in assessments}
     months = _columns(layout, period)
@@ -125,11 +128,17 @@ def build_context(
         lists,
         sections,
         notes=_notes(edition, snapshot, as_at, population),
+        revisions=_revisions(changed, edition, hidden),
     )
 
 
 def _summary(title: str, found: list[Assessment]) -> str:
     return theme_text(title, found).replace(title.replace("_", " ").capitalize(), title, 1)
+
+
+def months_shown(layout: Layout, period: Period) -> list[Period]:
+    """The months a layout's tables show, oldest first."""
+    return _columns(layout, period)
 
 
 def _columns(layout: Layout, period: Period) -> list[Period]:
@@ -227,3 +236,25 @@ def _notes(edition: str, snapshot: str, as_at: date, population: str) -> tuple[s
             "rates from fewer than 5 children. No child or worker is named."
         )
     return tuple(notes)
+
+
+def _revisions(
+    changed: Revisions | None, edition: str, hidden: set[tuple[str, str]]
+) -> tuple[str, ...]:
+    if changed is None:
+        return ()
+    if changed.previous is None:
+        return ("This is the first snapshot: there is no earlier one to compare with.",)
+    since = f"snapshot {changed.previous.id} (as at {changed.previous.as_at:%d %B %Y})"
+    shown = [c for c in changed.changes if (c.kpi, c.period) not in hidden or edition != "public"]
+    if not shown:
+        return (f"No figure in this report has changed since {since}.",)
+    lines = [f"Figures revised since {since}, as records were added or corrected:"]
+    lines += [
+        f"{c.title}, {Period.parse(c.period).start:%B %Y}: was "
+        f"{amount(c.before, c.unit)}, now {amount(c.now, c.unit)}."
+        for c in shown[:40]
+    ]
+    if len(shown) > 40:
+        lines.append(f"... and {len(shown) - 40} more (the Excel workbook lists them all).")
+    return tuple(lines)

@@ -10,9 +10,11 @@ from scrutineer.assess.targets import TargetStore
 from scrutineer.calendar import Period
 from scrutineer.engine.session import open_session
 from scrutineer.errors import ScrutineerError
-from scrutineer.outputs.report.context import build_context
+from scrutineer.extract.snapshots import SnapshotStore
+from scrutineer.outputs.report.context import build_context, months_shown
 from scrutineer.outputs.report.layouts import load_layout
 from scrutineer.outputs.report.render import write_report
+from scrutineer.outputs.report.revisions import revisions
 from scrutineer.settings import Settings
 
 EDITIONS = ("internal", "public")
@@ -46,8 +48,27 @@ def make_report(
             settings.la_code,
         )
         population = session.engine.populations.for_period(month).source
+        shown = [k for section in layout.sections for k in section.kpis if not k.from_records]
+        months = months_shown(layout, month)
+        changed = revisions(
+            SnapshotStore(settings.snapshots_dir),
+            session.manifest,
+            shown,
+            session.engine.catalogue,
+            session.engine.populations,
+            [v for a in found for v in a.series],
+            months[0],
+            months[-1],
+        )
         context = build_context(
-            layout, found, month, edition, session.manifest.id, session.manifest.as_at, population
+            layout,
+            found,
+            month,
+            edition,
+            session.manifest.id,
+            session.manifest.as_at,
+            population,
+            changed,
         )
     finally:
         session.close()
