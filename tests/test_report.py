@@ -25,7 +25,11 @@ def reporting(small_authority: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 
 @pytest.mark.parametrize("layout", ["board", "scrutiny", "partnership"])
-def test_every_layout_renders_as_html(reporting: Cli, layout: str) -> None:
+def test_every_layout_renders_in_every_format(reporting: Cli, layout: str) -> None:
+    for suffix in (".pdf", ".xlsx"):
+        other = reporting.home / f"{layout}{suffix}"
+        reporting.run("report", "--layout", layout, "--out", str(other))
+        assert other.stat().st_size > 5_000, other
     out = reporting.home / f"{layout}.html"
     reporting.run("report", "--layout", layout, "--out", str(out))
     page = out.read_text()
