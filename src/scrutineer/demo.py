@@ -18,6 +18,7 @@ from scrutineer.errors import AlreadyLoaded
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import Manifest, SnapshotStore
 from scrutineer.outputs.assessment import assessment_table
+from scrutineer.outputs.report.make import make_report
 from scrutineer.settings import Settings
 from scrutineer.synth.generate import generate
 from scrutineer.synth.params import AuthorityParams
@@ -31,7 +32,8 @@ class Demo:
 
 
 def run_demo(settings: Settings, say: Callable[[str], None]) -> Demo:
-    """Generate the reference authority (once), load it (once) and show its latest month."""
+    """Generate the reference authority (once), load it (once), assess its latest month and
+    write the board and scrutiny reports."""
     folder = settings.data_dir / "demo-extract"
     if not (folder / "ssd_person.csv").is_file():
         say(f"Generating the synthetic reference authority in {folder} ...")
@@ -47,6 +49,10 @@ def run_demo(settings: Settings, say: Callable[[str], None]) -> Demo:
         f"{'loaded' if new else 'already loaded'} into {settings.snapshots_dir}."
     )
     say(assessment(settings, manifest.id))
+    for layout, edition in (("board", "internal"), ("scrutiny", "public")):
+        out = settings.data_dir / "reports" / f"{layout}-{edition}.pdf"
+        make_report(settings, out, layout, edition, snapshot=manifest.id)
+        say(f"Wrote the {layout} report ({edition} edition): {out}")
     return Demo(folder, manifest, new)
 
 
