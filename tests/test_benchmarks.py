@@ -85,39 +85,27 @@ def test_neighbour_lists_have_ten_each() -> None:
         assert len(table) > 140 and all(len(n) == 10 for n in table.values()), which
 
 
+SOUTHAMPTON_2021 = (
+    "benchmarks",
+    "--la",
+    "852",
+    "--kpi",
+    "referrals_rate_r12",
+    "--year",
+    "2021",
+    "--format",
+    "json",
+)
+
+
 def test_the_command_and_a_newer_release(tmp_path: Path) -> None:
     cli = Cli(tmp_path)
-    out = json.loads(
-        cli.run(
-            "benchmarks",
-            "--la",
-            "852",
-            "--kpi",
-            "referrals_rate_r12",
-            "--year",
-            "2021",
-            "--format",
-            "json",
-        ).stdout
-    )
+    out = json.loads(cli.run(*SOUTHAMPTON_2021).stdout)
     (row,) = out["benchmarks"]
     assert (row["value"], row["neighbour_mean"], row["neighbour_median"]) == (822.7, 656.16, 685.7)
     done = cli.run("import-benchmarks", str(SHARED / "lait_bds_long_0.parquet"))
     assert "Imported 48,790 published figures for 30 indicators" in done.stdout
-    again = json.loads(
-        cli.run(
-            "benchmarks",
-            "--la",
-            "852",
-            "--kpi",
-            "referrals_rate_r12",
-            "--year",
-            "2021",
-            "--format",
-            "json",
-        ).stdout
-    )
-    assert again["benchmarks"] == out["benchmarks"]
+    assert json.loads(cli.run(*SOUTHAMPTON_2021).stdout)["benchmarks"] == out["benchmarks"]
     refused = cli.run("benchmarks", "--la", "852", "--kpi", "contacts", check=False)
     assert refused.returncode == 1 and "has no DfE benchmark" in refused.stderr
 
