@@ -22,6 +22,7 @@ from scrutineer.catalogue.load import load_catalogue
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.outputs.report.make import make_report
+from scrutineer.records.store import open_records
 from scrutineer.settings import load_settings
 from scrutineer.synth.generate import generate
 from scrutineer.synth.params import AuthorityParams
@@ -36,7 +37,7 @@ def main() -> None:
         generate(Path(tmp) / "la", AuthorityParams())
         load_extract(Path(tmp) / "la", SnapshotStore(settings.snapshots_dir))
         demo = resources.files("scrutineer.assess").joinpath("data", "demo_targets.csv")
-        store = TargetStore(settings.data_dir, load_catalogue())
+        store = TargetStore(open_records(settings), load_catalogue())
         store.replace(read_targets(demo.read_text("utf-8"), store.catalogue))
         times, pages = [], ""
         for index in range(repeat):

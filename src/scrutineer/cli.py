@@ -44,6 +44,7 @@ from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.outputs.assessment import assessment_table, rows, themes
 from scrutineer.outputs.report.make import make_report
 from scrutineer.outputs.text import render
+from scrutineer.records.store import open_records
 from scrutineer.settings import load_settings
 from scrutineer.synth import generate as synth
 from scrutineer.synth.params import REFERENCE_POPULATION, AuthorityParams
@@ -286,7 +287,7 @@ def assess_command(
     found = assess(
         session.engine,
         month,
-        TargetStore(settings.data_dir, session.engine.catalogue).all(),
+        TargetStore(open_records(settings), session.engine.catalogue).all(),
         _benchmarks(),
         settings.la_code,
     )
@@ -321,16 +322,16 @@ def targets_import(
 ) -> None:
     """Replace the targets with those in FILE (all or nothing)."""
     settings = load_settings()
-    store = TargetStore(settings.data_dir, load_catalogue())
+    store = TargetStore(open_records(settings), load_catalogue())
     targets = read_targets(file.read_text("utf-8"), store.catalogue, file.name)
     store.replace(targets)
-    typer.echo(f"Imported {len(targets)} target(s) into {store.path}.")
+    typer.echo(f"Imported {len(targets)} target(s) into the records store.")
 
 
 @targets_app.command("export")
 def targets_export() -> None:
     """Print the targets as CSV, in the format `targets import` reads."""
-    store = TargetStore(load_settings().data_dir, load_catalogue())
+    store = TargetStore(open_records(load_settings()), load_catalogue())
     typer.echo(write_targets(store.all()), nl=False)
 
 

@@ -19,6 +19,7 @@ from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import Manifest, SnapshotStore
 from scrutineer.outputs.assessment import assessment_table
 from scrutineer.outputs.report.make import make_report
+from scrutineer.records.store import open_records
 from scrutineer.settings import Settings
 from scrutineer.synth.generate import generate
 from scrutineer.synth.params import AuthorityParams
@@ -60,8 +61,8 @@ def assessment(settings: Settings, snapshot: str) -> str:
     """The latest month judged against the demo's targets (set once, if none are)."""
     session = open_session(settings, snapshot)
     try:
-        store = TargetStore(settings.data_dir, session.engine.catalogue)
-        if not store.path.is_file():
+        store = TargetStore(open_records(settings), session.engine.catalogue)
+        if store.empty():
             text = resources.files("scrutineer.assess").joinpath("data", "demo_targets.csv")
             store.replace(read_targets(text.read_text("utf-8"), store.catalogue))
         period = session.latest_period

@@ -27,6 +27,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", Path("scrutineer-data"), "Folder holding snapshots and the records store"),
     Setting("la_code", "E99000000", "ONS code of the authority (E99000000 is the synthetic one)"),
     Setting("population", 51800, "0-17 population used when the authority has no ONS figure"),
+    Setting("records_url", "", "Database URL of the records store (default: SQLite in data_dir)"),
 )
 
 
@@ -35,6 +36,7 @@ class Settings:
     data_dir: Path
     la_code: str
     population: int
+    records_url: str = ""
 
     @property
     def snapshots_dir(self) -> Path:

@@ -1,7 +1,6 @@
 """Targets: what the authority aims for, per indicator and financial year, and who said so.
 
-Kept as a CSV file in the data folder (`targets.csv`) until the records store exists, with
-import and export in the same format:
+Kept in the records store; imported and exported as CSV in this format:
 
     kpi,kind,value,financial_year,set_by,set_on,note
     cp_visits_10wd_pct,monthly,80,2025,Head of Performance,2025-04-02,
@@ -20,11 +19,14 @@ import csv
 import io
 from dataclasses import asdict, dataclass
 from datetime import date
-from pathlib import Path
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
 
 from scrutineer.catalogue.model import Catalogue
 from scrutineer.errors import ScrutineerError
 from scrutineer.findings import Issue, Level
+from scrutineer.records import models
 
 KINDS = ("monthly", "annual", "ytd", "neighbour_mean", "neighbour_median")
 COLUMNS = ("kpi", "kind", "value", "financial_year", "set_by", "set_on", "note")
@@ -147,24 +149,25 @@ def write_targets(targets: list[Target]) -> str:
 
 
 class TargetStore:
-    """targets.csv in the data folder; written whole and atomically on each import."""
+    """Targets in the records store: replaced whole, in one transaction, on each import."""
 
-    def __init__(self, data_dir: Path, catalogue: Catalogue) -> None:
-        self.path = data_dir / "targets.csv"
+    def __init__(self, records: Engine, catalogue: Catalogue) -> None:
+        self.records = records
         self.catalogue = catalogue
 
     def all(self) -> list[Target]:
-        if not self.path.is_file():
-            return []
-        return read_targets(self.path.read_text("utf-8"), self.catalogue, str(self.path))
+        with Session(self.records) as session:
+            rows = session.scalars(select(models.Target).order_by(models.Target.id)).all()
+            return [
+                Target(r.kpi, r.kind, r.value, r.financial_year, r.set_by, r.set_on, r.note)
+                for r in rows
+            ]
 
     def replace(self, targets: list[Target]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        staged = self.path.with_suffix(".csv.tmp")
-        staged.write_text(write_targets(targets), "utf-8")
-        staged.replace(self.path)
+        with Session(self.records) as session, session.begin():
+            session.execute(delete(models.Target))
+            session.add_all(models.Target(**asdict(t)) for t in targets)
 
-    def for_kpi(self, kpi_id: str, financial_year: int) -> Target | None:
-        """The latest target set for the indicator and year."""
-        found = [t for t in self.all() if t.kpi == kpi_id and t.financial_year == financial_year]
-        return max(found, key=lambda t: t.set_on) if found else None
+    def empty(self) -> bool:
+        with Session(self.records) as session:
+            return session.scalar(select(models.Target.id).limit(1)) is None

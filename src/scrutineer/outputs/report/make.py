@@ -15,6 +15,7 @@ from scrutineer.outputs.report.context import build_context, months_shown
 from scrutineer.outputs.report.layouts import load_layout
 from scrutineer.outputs.report.render import write_report
 from scrutineer.outputs.report.revisions import revisions
+from scrutineer.records.store import open_records
 from scrutineer.settings import Settings
 
 EDITIONS = ("internal", "public")
@@ -43,7 +44,7 @@ def make_report(
         found = assess(
             session.engine,
             month,
-            TargetStore(settings.data_dir, session.engine.catalogue).all(),
+            TargetStore(open_records(settings), session.engine.catalogue).all(),
             Benchmarks(imported if imported.is_file() else None),
             settings.la_code,
         )

@@ -1,0 +1,47 @@
+"""Open the records store and bring its schema up to date (Alembic migrations).
+
+`SCRUTINEER_RECORDS_URL` names the database: by default a SQLite file in the data folder;
+a `postgresql+psycopg://...` URL for a shared deployment. Every command that uses records
+upgrades the schema first, so a new release never meets an old database.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, inspect
+
+from scrutineer.settings import Settings
+
+
+def records_url(settings: Settings) -> str:
+    if settings.records_url:
+        return settings.records_url
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{(settings.data_dir / 'records.sqlite3').resolve()}"
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option(
+        "script_location", str(Path(str(resources.files(__package__))) / "migrations")
+    )
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str) -> None:
+    command.upgrade(alembic_config(url), "head")
+
+
+def open_records(settings: Settings) -> Engine:
+    url = records_url(settings)
+    upgrade(url)
+    return create_engine(url)
+
+
+def tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())

@@ -1,0 +1,60 @@
+"""The records store on SQLite and on PostgreSQL: migrations, and targets kept in it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from scrutineer.assess.targets import Target, TargetStore
+from scrutineer.catalogue.load import load_catalogue
+from scrutineer.records.store import tables, upgrade
+
+POSTGRES = "SCRUTINEER_TEST_POSTGRES_URL"
+RECORDS = {"users", "service_assignments", "access_log", "targets", "narratives"}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'records.sqlite3'}"
+        return
+    found = os.environ.get(POSTGRES)
+    assert found, f"set {POSTGRES} (scripts/test starts PostgreSQL with scripts/postgres)"
+    engine = create_engine(found)
+    with engine.begin() as connection:  # a clean schema for each test
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    yield found
+
+
+def test_an_empty_database_is_brought_up_to_date(url: str) -> None:
+    engine = create_engine(url)
+    assert tables(engine) == set()
+    upgrade(url)
+    assert tables(engine) >= RECORDS | {"alembic_version"}
+    with engine.connect() as connection:
+        assert (
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        )
+    engine.dispose()
+
+
+def test_an_existing_database_keeps_its_records_when_upgraded(url: str) -> None:
+    upgrade(url)
+    engine: Engine = create_engine(url)
+    store = TargetStore(engine, load_catalogue())
+    kept = [
+        Target("cp_visits_10wd_pct", "monthly", 80.0, 2025, "Board", date(2025, 4, 10)),
+        Target("contacts", "annual", 22_000.0, 2025, "Board", date(2025, 4, 10), "a note"),
+    ]
+    store.replace(kept)
+    upgrade(url)  # again: nothing to do, nothing lost
+    assert store.all() == kept
+    store.replace(kept[:1])  # an import replaces the targets whole
+    assert store.all() == kept[:1] and not store.empty()
+    engine.dispose()
