@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from scrutineer.assess.targets import Target, TargetStore
 from scrutineer.catalogue.load import load_catalogue
+from scrutineer.records.narratives import narratives_for, write_narrative
 from scrutineer.records.store import tables, upgrade
 
 POSTGRES = "SCRUTINEER_TEST_POSTGRES_URL"
@@ -57,4 +58,27 @@ def test_an_existing_database_keeps_its_records_when_upgraded(url: str) -> None:
     assert store.all() == kept
     store.replace(kept[:1])  # an import replaces the targets whole
     assert store.all() == kept[:1] and not store.empty()
+    engine.dispose()
+
+
+def test_narratives_are_written_and_rewritten(url: str) -> None:
+    upgrade(url)
+    engine = create_engine(url)
+    write_narrative(engine, "purposeful_contact", "2026-03", "Visits fell.", "", "Analyst A")
+    write_narrative(
+        engine,
+        "purposeful_contact",
+        "2026-03",
+        "Visits fell in two teams.",
+        "Weekly clinic.",
+        "Analyst B",
+    )
+    found = narratives_for(engine, "2026-03")
+    assert list(found) == ["purposeful_contact"]
+    assert (
+        found["purposeful_contact"].analysis,
+        found["purposeful_contact"].actions,
+        found["purposeful_contact"].written_by,
+    ) == ("Visits fell in two teams.", "Weekly clinic.", "Analyst B")
+    assert narratives_for(engine, "2026-02") == {}
     engine.dispose()

@@ -153,3 +153,26 @@ def test_figures_revised_since_the_last_snapshot_are_listed(
         f"Contacts received in the month, March 2026: was {before:,.0f}, now "
         f"{before + 1:,.0f}." in page
     )
+
+
+def test_written_analysis_and_actions_appear_under_their_section(reporting: Cli) -> None:
+    reporting.run(
+        "narrative",
+        "--theme",
+        "purposeful_contact",
+        "--period",
+        "2026-03",
+        "--by",
+        "Head of Performance",
+        "--analysis",
+        "Visits fell in two teams.",
+        "--actions",
+        "A weekly clinic with the two team managers.",
+    )
+    out = reporting.home / "narrated.html"
+    reporting.run("report", "--layout", "board", "--out", str(out))
+    page = out.read_text()
+    assert "Visits fell in two teams." in page
+    assert "A weekly clinic with the two team managers." in page
+    assert "Written by Head of Performance on" in page
+    assert page.count("No analysis has been written") == 6  # the other six sections

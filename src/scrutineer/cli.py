@@ -44,6 +44,7 @@ from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.outputs.assessment import assessment_table, rows, themes
 from scrutineer.outputs.report.make import make_report
 from scrutineer.outputs.text import render
+from scrutineer.records.narratives import write_narrative
 from scrutineer.records.store import open_records
 from scrutineer.settings import load_settings
 from scrutineer.synth import generate as synth
@@ -310,6 +311,20 @@ def report(
     month = Period.parse(period) if period else None
     written = make_report(load_settings(), out, layout, edition, month, snapshot)
     typer.echo(f"Wrote {written}.")
+
+
+@app.command()
+def narrative(
+    theme: Annotated[str, typer.Option(help="Theme (e.g. purposeful_contact) or section title")],
+    period: Annotated[str, typer.Option(help="Month, YYYY-MM")],
+    by: Annotated[str, typer.Option(help="Who wrote it (name and role)")],
+    analysis: Annotated[str, typer.Option(help="The analysis")] = "",
+    actions: Annotated[str, typer.Option(help="Actions and next steps")] = "",
+) -> None:
+    """Write the analysis and actions for a theme and month (printed in the reports)."""
+    month = str(Period.parse(period))
+    write_narrative(open_records(load_settings()), theme, month, analysis, actions, by)
+    typer.echo(f"Saved the narrative for {theme}, {month}.")
 
 
 targets_app = typer.Typer(no_args_is_help=True, help="Targets: import and export as CSV.")

@@ -20,6 +20,7 @@ from scrutineer.outputs.charts import Series, line_chart
 from scrutineer.outputs.report.layouts import Layout
 from scrutineer.outputs.report.revisions import Revisions
 from scrutineer.outputs.report.suppression import suppressed_cells
+from scrutineer.records.narratives import Narrative
 
 SUPPRESSED = "*"
 GLOSSARY = (
@@ -64,6 +65,9 @@ class SectionContext:
     title: str
     rows: tuple[Row, ...]
     summary: str
+    analysis: str = ""  # written by people (records store), or empty
+    actions: str = ""
+    written: str = ""  # who wrote them and when
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ def build_context(
     as_at: date,
     population: str,
     changed: Revisions | None = None,
+    narratives: dict[str, Narrative] | None = None,
 ) -> ReportContext:
     by_kpi = {a.kpi.id: a for a in assessments}
     months = _columns(layout, period)
@@ -106,6 +111,7 @@ def build_context(
             theme_text(section.theme or section.title, [by_kpi[k.id] for k in section.kpis])
             if section.theme
             else _summary(section.title, [by_kpi[k.id] for k in section.kpis]),
+            *_written((narratives or {}).get(section.theme or section.title)),
         )
         for section in layout.sections
     )
@@ -258,3 +264,13 @@ def _revisions(
     if len(shown) > 40:
         lines.append(f"... and {len(shown) - 40} more (the Excel workbook lists them all).")
     return tuple(lines)
+
+
+def _written(narrative: Narrative | None) -> tuple[str, str, str]:
+    if narrative is None:
+        return "", "", ""
+    return (
+        narrative.analysis,
+        narrative.actions,
+        f"Written by {narrative.written_by} on {narrative.written_at:%d %B %Y}.",
+    )

@@ -15,6 +15,7 @@ from scrutineer.outputs.report.context import build_context, months_shown
 from scrutineer.outputs.report.layouts import load_layout
 from scrutineer.outputs.report.render import write_report
 from scrutineer.outputs.report.revisions import revisions
+from scrutineer.records.narratives import narratives_for
 from scrutineer.records.store import open_records
 from scrutineer.settings import Settings
 
@@ -61,6 +62,7 @@ def make_report(
             months[0],
             months[-1],
         )
+        written = narratives_for(open_records(settings), str(month))
         context = build_context(
             layout,
             found,
@@ -70,6 +72,7 @@ def make_report(
             session.manifest.as_at,
             population,
             changed,
+            written,
         )
     finally:
         session.close()
