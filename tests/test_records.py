@@ -14,6 +14,14 @@ from scrutineer.assess.targets import Target, TargetStore
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.records.narratives import narratives_for, write_narrative
 from scrutineer.records.store import tables, upgrade
+from scrutineer.records.users import (
+    MAX_FAILED_LOGINS,
+    UserInvalid,
+    add_user,
+    check_password,
+    disable_user,
+    list_users,
+)
 
 POSTGRES = "SCRUTINEER_TEST_POSTGRES_URL"
 RECORDS = {"users", "service_assignments", "access_log", "targets", "narratives"}
@@ -82,3 +90,45 @@ def test_narratives_are_written_and_rewritten(url: str) -> None:
     ) == ("Visits fell in two teams.", "Weekly clinic.", "Analyst B")
     assert narratives_for(engine, "2026-02") == {}
     engine.dispose()
+
+
+def test_users_roles_services_and_lockout(url: str) -> None:
+    upgrade(url)
+    engine = create_engine(url)
+    password = add_user(engine, "mgr", "A Manager", "manager", services=("SVC-PC",))
+    add_user(engine, "panel1", "A Councillor", "panel", password="correct horse battery")
+    assert [(u.username, u.role, u.services) for u in list_users(engine)] == [
+        ("mgr", "manager", ("SVC-PC",)),
+        ("panel1", "panel", ()),
+    ]
+    with engine.connect() as connection:  # argon2, never the password itself
+        stored = connection.execute(
+            text("SELECT password_hash FROM users WHERE username = 'mgr'")
+        ).scalar()
+    assert str(stored).startswith("$argon2") and password not in str(stored)
+    assert check_password(engine, "mgr", password) is not None
+    for _ in range(MAX_FAILED_LOGINS):
+        assert check_password(engine, "panel1", "wrong password") is None
+    assert check_password(engine, "panel1", "correct horse battery") is None  # locked
+    disable_user(engine, "mgr")
+    assert check_password(engine, "mgr", password) is None
+    with pytest.raises(UserInvalid, match="not one of"):
+        add_user(engine, "x", "X", "superuser")
+    with pytest.raises(UserInvalid, match="already a user"):
+        add_user(engine, "mgr", "Again", "viewer")
+    with pytest.raises(UserInvalid, match="Only a manager"):
+        add_user(engine, "v", "V", "viewer", services=("SVC-PC",))
+    engine.dispose()
+
+
+def test_users_command(tmp_path: Path) -> None:
+    from conftest import Cli
+
+    cli = Cli(tmp_path)
+    added = cli.run("users", "add", "ana", "--role", "analyst", "--name", "An Analyst").stdout
+    assert added.startswith("Added ana (analyst). Password: ")
+    assert "An Analyst" in cli.run("users", "list").stdout
+    cli.run("users", "disable", "ana")
+    assert cli.run("users", "list").stdout.splitlines()[2].split()[-1] == "no"  # not active
+    refused = cli.run("users", "add", "bob", "--role", "boss", check=False)
+    assert refused.returncode == 1 and "not one of admin, analyst" in refused.stderr

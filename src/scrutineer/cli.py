@@ -46,6 +46,7 @@ from scrutineer.outputs.report.make import make_report
 from scrutineer.outputs.text import render
 from scrutineer.records.narratives import write_narrative
 from scrutineer.records.store import open_records
+from scrutineer.records.users import ROLES, add_user, disable_user, list_users
 from scrutineer.settings import load_settings
 from scrutineer.synth import generate as synth
 from scrutineer.synth.params import REFERENCE_POPULATION, AuthorityParams
@@ -325,6 +326,53 @@ def narrative(
     month = str(Period.parse(period))
     write_narrative(open_records(load_settings()), theme, month, analysis, actions, by)
     typer.echo(f"Saved the narrative for {theme}, {month}.")
+
+
+users_app = typer.Typer(no_args_is_help=True, help="Users: add, list, disable.")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Login name")],
+    role: Annotated[str, typer.Option(help=", ".join(ROLES))],
+    name: Annotated[str, typer.Option(help="Full name")] = "",
+    service: Annotated[list[str] | None, typer.Option(help="A manager's service, repeated")] = (
+        None
+    ),
+) -> None:
+    """Add a user; prints the generated password once."""
+    password = add_user(
+        open_records(load_settings()),
+        username,
+        name or username,
+        role,
+        services=tuple(service or ()),
+    )
+    typer.echo(f"Added {username} ({role}). Password: {password}")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List the users, their roles and services."""
+    rows = [
+        {
+            "username": u.username,
+            "name": u.display_name,
+            "role": u.role,
+            "active": "yes" if u.active else "no",
+            "services": ", ".join(u.services),
+        }
+        for u in list_users(open_records(load_settings()))
+    ]
+    typer.echo(render(rows, "table"), nl=False)
+
+
+@users_app.command("disable")
+def users_disable(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
+    """Disable a user: they can no longer log in; their records stay."""
+    disable_user(open_records(load_settings()), username)
+    typer.echo(f"Disabled {username}.")
 
 
 targets_app = typer.Typer(no_args_is_help=True, help="Targets: import and export as CSV.")

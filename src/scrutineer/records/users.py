@@ -1,0 +1,114 @@
+"""Users and roles: who may see what. Passwords are hashed with argon2; a user is locked
+after repeated failed logins; managers are assigned the services whose children they see."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from scrutineer.errors import ScrutineerError
+from scrutineer.records import models
+
+ROLES = ("admin", "analyst", "manager", "auditor", "iro", "panel", "viewer")
+CHILD_LEVEL_ROLES = ("admin", "analyst", "manager", "auditor", "iro")  # panel, viewer: aggregates
+MAX_FAILED_LOGINS = 5
+HASHER = PasswordHasher()
+
+
+class UserInvalid(ScrutineerError):
+    pass
+
+
+@dataclass(frozen=True)
+class UserView:
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    services: tuple[str, ...]
+
+
+def add_user(
+    records: Engine,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str | None = None,
+    services: tuple[str, ...] = (),
+) -> str:
+    """Add a user; returns the password (a generated one if none is given)."""
+    if role not in ROLES:
+        raise UserInvalid(f"Role {role!r} is not one of {', '.join(ROLES)}.")
+    if services and role != "manager":
+        raise UserInvalid("Only a manager is assigned services.")
+    chosen = password or secrets.token_urlsafe(12)
+    if len(chosen) < 10:
+        raise UserInvalid("A password needs at least 10 characters.")
+    with Session(records) as session, session.begin():
+        if session.scalar(select(models.User).where(models.User.username == username)):
+            raise UserInvalid(f"There is already a user {username!r}.")
+        user = models.User(
+            username=username,
+            display_name=display_name,
+            role=role,
+            password_hash=HASHER.hash(chosen),
+            active=True,
+            failed_logins=0,
+            created_at=datetime.now(UTC).replace(tzinfo=None),
+        )
+        session.add(user)
+        session.flush()
+        session.add_all(models.ServiceAssignment(user_id=user.id, service_id=s) for s in services)
+    return chosen
+
+
+def list_users(records: Engine) -> list[UserView]:
+    with Session(records) as session:
+        users = session.scalars(select(models.User).order_by(models.User.username)).all()
+        services = session.execute(
+            select(models.ServiceAssignment.user_id, models.ServiceAssignment.service_id)
+        ).all()
+        by_user: dict[int, list[str]] = {}
+        for user_id, service in services:
+            by_user.setdefault(user_id, []).append(service)
+        return [
+            UserView(
+                u.username, u.display_name, u.role, u.active, tuple(sorted(by_user.get(u.id, [])))
+            )
+            for u in users
+        ]
+
+
+def disable_user(records: Engine, username: str) -> None:
+    with Session(records) as session, session.begin():
+        user = _user(session, username)
+        user.active = False
+
+
+def check_password(records: Engine, username: str, password: str) -> UserView | None:
+    """The user if the password is right and the account is open; counts failures and locks
+    the account after MAX_FAILED_LOGINS of them in a row."""
+    with Session(records) as session, session.begin():
+        user = session.scalar(select(models.User).where(models.User.username == username))
+        if user is None or not user.active or user.failed_logins >= MAX_FAILED_LOGINS:
+            return None
+        try:
+            HASHER.verify(user.password_hash, password)
+        except VerificationError:
+            user.failed_logins += 1
+            return None
+        user.failed_logins = 0
+        return UserView(user.username, user.display_name, user.role, user.active, ())
+
+
+def _user(session: Session, username: str) -> models.User:
+    user = session.scalar(select(models.User).where(models.User.username == username))
+    if user is None:
+        raise UserInvalid(f"No user {username!r}. Run `scrutineer users list` to see them.")
+    return user
