@@ -8,12 +8,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine, create_engine, text
 
 from scrutineer.assess.targets import Target, TargetStore
 from scrutineer.catalogue.load import load_catalogue
+from scrutineer.extract.load import load_extract
+from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.records.narratives import narratives_for, write_narrative
-from scrutineer.records.store import tables, upgrade
+from scrutineer.records.registry import registered, sync
+from scrutineer.records.store import alembic_config, tables, upgrade
 from scrutineer.records.users import (
     MAX_FAILED_LOGINS,
     UserInvalid,
@@ -24,7 +28,7 @@ from scrutineer.records.users import (
 )
 
 POSTGRES = "SCRUTINEER_TEST_POSTGRES_URL"
-RECORDS = {"users", "service_assignments", "access_log", "targets", "narratives"}
+RECORDS = {"users", "service_assignments", "access_log", "targets", "narratives", "snapshots"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -48,7 +52,7 @@ def test_an_empty_database_is_brought_up_to_date(url: str) -> None:
     assert tables(engine) >= RECORDS | {"alembic_version"}
     with engine.connect() as connection:
         assert (
-            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
         )
     engine.dispose()
 
@@ -132,3 +136,30 @@ def test_users_command(tmp_path: Path) -> None:
     assert cli.run("users", "list").stdout.splitlines()[2].split()[-1] == "no"  # not active
     refused = cli.run("users", "add", "bob", "--role", "boss", check=False)
     assert refused.returncode == 1 and "not one of admin, analyst" in refused.stderr
+
+
+def test_an_older_schema_is_upgraded_with_its_records_kept(url: str) -> None:
+    command.upgrade(alembic_config(url), "0001")  # as a database made by an earlier release
+    engine = create_engine(url)
+    assert "snapshots" not in tables(engine)
+    store = TargetStore(engine, load_catalogue())
+    kept = [Target("cp_visits_10wd_pct", "monthly", 80.0, 2025, "Board", date(2025, 4, 10))]
+    store.replace(kept)
+    upgrade(url)
+    assert "snapshots" in tables(engine) and store.all() == kept
+    engine.dispose()
+
+
+def test_the_snapshot_registry_follows_the_folders(url: str, tmp_path: Path) -> None:
+    from conftest import tiny_extract
+
+    upgrade(url)
+    engine = create_engine(url)
+    folders = SnapshotStore(tmp_path / "snapshots")
+    extract = tiny_extract(tmp_path / "extract")
+    first = load_extract(extract, folders).manifest
+    assert sync(engine, folders) == 1 and sync(engine, folders) == 0
+    second = load_extract(extract, folders, force=True).manifest
+    assert sync(engine, folders) == 1
+    assert registered(engine) == [first.id, second.id]
+    engine.dispose()

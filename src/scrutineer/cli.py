@@ -45,6 +45,7 @@ from scrutineer.outputs.assessment import assessment_table, rows, themes
 from scrutineer.outputs.report.make import make_report
 from scrutineer.outputs.text import render
 from scrutineer.records.narratives import write_narrative
+from scrutineer.records.registry import sync
 from scrutineer.records.store import open_records
 from scrutineer.records.users import ROLES, add_user, disable_user, list_users
 from scrutineer.settings import load_settings
@@ -99,6 +100,8 @@ def load(
         raise
     if issues:
         write_issues_csv(result.issues, issues)
+    settings = load_settings()
+    sync(open_records(settings), SnapshotStore(settings.snapshots_dir))
     m = result.manifest
     typer.echo(
         f"Loaded snapshot {m.id} (as at {m.as_at}): {sum(m.rows.values()):,} rows "

@@ -69,3 +69,16 @@ class Narrative(Base):
     actions: Mapped[str] = mapped_column(Text, default="")
     written_by: Mapped[str] = mapped_column(String(200))
     written_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Snapshot(Base):
+    """A loaded extract, mirrored from its folder (the folder is the record of truth)."""
+
+    __tablename__ = "snapshots"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    as_at: Mapped[date] = mapped_column(Date)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    warnings: Mapped[int] = mapped_column(Integer)
+    source_dir: Mapped[str] = mapped_column(Text)
