@@ -101,10 +101,11 @@ def _pace(a: Assessment) -> str | None:
     )
 
 
-def theme_text(theme: str, assessments: list[Assessment]) -> str:
-    """A paragraph for a theme: how many indicators are in each list, and which need work."""
+def theme_text(theme: str, assessments: list[Assessment], label: str | None = None) -> str:
+    """A paragraph for a theme (or a report section, named by `label`): how many indicators
+    are in each list, and which need work."""
     rated = [a for a in assessments if a.category is not Category.CONTEXT]
-    name = theme.replace("_", " ").capitalize()
+    name = label or theme.replace("_", " ").capitalize()
     if not rated:
         return f"{name}: context indicators only this month."
     counts = {

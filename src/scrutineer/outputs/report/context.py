@@ -108,9 +108,11 @@ def build_context(
         SectionContext(
             section.title,
             tuple(_row(by_kpi[k.id], months, edition, hidden) for k in section.kpis),
-            theme_text(section.theme or section.title, [by_kpi[k.id] for k in section.kpis])
-            if section.theme
-            else _summary(section.title, [by_kpi[k.id] for k in section.kpis]),
+            theme_text(
+                section.theme or section.title,
+                [by_kpi[k.id] for k in section.kpis],
+                label=None if section.theme else section.title,
+            ),
             *_written((narratives or {}).get(section.theme or section.title)),
         )
         for section in layout.sections
@@ -136,10 +138,6 @@ def build_context(
         notes=_notes(edition, snapshot, as_at, population),
         revisions=_revisions(changed, edition, hidden),
     )
-
-
-def _summary(title: str, found: list[Assessment]) -> str:
-    return theme_text(title, found).replace(title.replace("_", " ").capitalize(), title, 1)
 
 
 def months_shown(layout: Layout, period: Period) -> list[Period]:

@@ -41,11 +41,12 @@ def make_report(
     try:
         month = period or session.latest_period
         layout = load_layout(layout_name, session.engine.catalogue)
+        records = open_records(settings)  # migrated once, read for targets and narratives
         imported = imported_path(settings.data_dir)
         found = assess(
             session.engine,
             month,
-            TargetStore(open_records(settings), session.engine.catalogue).all(),
+            TargetStore(records, session.engine.catalogue).all(),
             Benchmarks(imported if imported.is_file() else None),
             settings.la_code,
         )
@@ -62,7 +63,7 @@ def make_report(
             months[0],
             months[-1],
         )
-        written = narratives_for(open_records(settings), str(month))
+        written = narratives_for(records, str(month))
         context = build_context(
             layout,
             found,
