@@ -24,7 +24,7 @@ from scrutineer.assess.targets import TargetStore, read_targets, write_targets
 from scrutineer.calendar import Period
 from scrutineer.catalogue.docs import render_catalogue
 from scrutineer.catalogue.load import load_catalogue
-from scrutineer.demo import run_demo
+from scrutineer.demo import demo_users, run_demo
 from scrutineer.engine.compute import By
 from scrutineer.engine.exceptions import exception_list
 from scrutineer.engine.explain import explain
@@ -44,6 +44,7 @@ from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.outputs.assessment import assessment_table, rows, themes
 from scrutineer.outputs.report.make import make_report
 from scrutineer.outputs.text import render
+from scrutineer.outputs.web.serve import serve as serve_dashboard
 from scrutineer.records.narratives import write_narrative
 from scrutineer.records.registry import sync
 from scrutineer.records.store import open_records
@@ -133,9 +134,31 @@ def generate(
 
 
 @app.command()
-def demo() -> None:
-    """Generate the synthetic reference authority and load it (each only once)."""
-    run_demo(load_settings(), typer.echo)
+def demo(
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the dashboard afterwards")
+    ] = True,
+    host: Annotated[str, typer.Option(help="Address to serve on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on")] = 8000,
+) -> None:
+    """Generate the synthetic reference authority, load it (each only once), assess and
+    report its latest month, make a demo user per role, and serve the dashboard."""
+    settings = load_settings()
+    made = run_demo(settings, typer.echo)
+    typer.echo("\nDemo users (passwords are new each run):")
+    for username, role, password in demo_users(settings, made.snapshot.id):
+        typer.echo(f"  {role:<8} {username:<13} {password}")
+    if serve_after:
+        serve_dashboard(settings, host, port, typer.echo)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to serve on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on")] = 8000,
+) -> None:
+    """Serve the dashboard (creates an administrator on first run and prints its password)."""
+    serve_dashboard(load_settings(), host, port, typer.echo)
 
 
 @app.command()
@@ -340,9 +363,9 @@ def users_add(
     username: Annotated[str, typer.Argument(help="Login name")],
     role: Annotated[str, typer.Option(help=", ".join(ROLES))],
     name: Annotated[str, typer.Option(help="Full name")] = "",
-    service: Annotated[list[str] | None, typer.Option(help="A manager's service, repeated")] = (
-        None
-    ),
+    service: Annotated[
+        list[str] | None, typer.Option(help="A manager's service id (e.g. SVC-PC), repeated")
+    ] = (None),
 ) -> None:
     """Add a user; prints the generated password once."""
     password = add_user(

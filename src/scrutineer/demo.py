@@ -1,7 +1,5 @@
-"""`scrutineer demo`: the synthetic reference authority, generated, loaded and assessed.
-
-Later stages (the report, the dashboard) join here as they are built.
-"""
+"""`scrutineer demo`: the synthetic reference authority, generated, loaded, assessed and
+reported, with a demo user for every role (the dashboard is then served by the CLI)."""
 
 from __future__ import annotations
 
@@ -20,6 +18,7 @@ from scrutineer.extract.snapshots import Manifest, SnapshotStore
 from scrutineer.outputs.assessment import assessment_table
 from scrutineer.outputs.report.make import make_report
 from scrutineer.records.store import open_records
+from scrutineer.records.users import ROLES, add_user, list_users, set_password
 from scrutineer.settings import Settings
 from scrutineer.synth.generate import generate
 from scrutineer.synth.params import AuthorityParams
@@ -55,6 +54,31 @@ def run_demo(settings: Settings, say: Callable[[str], None]) -> Demo:
         make_report(settings, out, layout, edition, snapshot=manifest.id)
         say(f"Wrote the {layout} report ({edition} edition): {out}")
     return Demo(folder, manifest, new)
+
+
+def demo_users(settings: Settings, snapshot: str) -> list[tuple[str, str, str]]:
+    """A user `demo-ROLE` for every role, with a fresh password each run: (user, role,
+    password). The demo manager is assigned the first service of the snapshot."""
+    records = open_records(settings)
+    session = open_session(settings, snapshot)
+    try:
+        service = session.engine.con.execute(
+            "SELECT service_id FROM teams WHERE service_id IS NOT NULL ORDER BY service LIMIT 1"
+        ).fetchone()
+    finally:
+        session.close()
+    existing = {u.username for u in list_users(records)}
+    made = []
+    for role in ROLES:
+        username = f"demo-{role}"
+        if username in existing:
+            password = set_password(records, username)
+        else:
+            services = (str(service[0]),) if role == "manager" and service else ()
+            name = f"Demo {role.replace('iro', 'IRO')}"
+            password = add_user(records, username, name, role, services=services)
+        made.append((username, role, password))
+    return made
 
 
 def assessment(settings: Settings, snapshot: str) -> str:

@@ -7,6 +7,7 @@ so `text.py` can say it in words and every output shows the same judgement.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scrutineer.assess.benchmarks import Benchmark, Benchmarks, UnknownAuthority
@@ -24,7 +25,7 @@ from scrutineer.assess.rules import (
 )
 from scrutineer.assess.targets import Target
 from scrutineer.calendar import Period
-from scrutineer.catalogue.model import Kpi
+from scrutineer.catalogue.model import Catalogue, Kpi
 from scrutineer.engine.batch import compute_everything
 from scrutineer.engine.compute import Engine, Value
 
@@ -76,9 +77,24 @@ def assess(
     values = compute_everything(
         engine.con, engine.catalogue, engine.populations, first, period, levels=("authority",)
     ).values["authority"]
+    return assess_values(engine.catalogue, period, values, targets, benchmarks, la)
+
+
+def assess_values(
+    catalogue: Catalogue,
+    period: Period,
+    values: Iterable[Value],
+    targets: list[Target],
+    benchmarks: Benchmarks | None,
+    la: str,
+) -> list[Assessment]:
+    """Assess every indicator from authority-level values already computed (any months: the
+    SERIES_MONTHS ending with `period` are used), as the dashboard does from its cache."""
+    first = str(period.shift(1 - SERIES_MONTHS))
     by_kpi: dict[str, list[Value]] = {}
-    for value in values:
-        by_kpi.setdefault(value.kpi, []).append(value)
+    for value in sorted(values, key=lambda v: v.period):
+        if first <= value.period <= str(period):
+            by_kpi.setdefault(value.kpi, []).append(value)
     chosen = {(t.kpi, t.financial_year): t for t in sorted(targets, key=lambda t: t.set_on)}
     return [
         assess_kpi(
@@ -88,7 +104,7 @@ def assess(
             chosen.get((kpi.id, period.financial_year)),
             _benchmark(benchmarks, kpi, period, la),
         )
-        for kpi in engine.catalogue
+        for kpi in catalogue
     ]
 
 

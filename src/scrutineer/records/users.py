@@ -104,7 +104,50 @@ def check_password(records: Engine, username: str, password: str) -> UserView | 
             user.failed_logins += 1
             return None
         user.failed_logins = 0
-        return UserView(user.username, user.display_name, user.role, user.active, ())
+        return user_view(session, user)
+
+
+def set_password(records: Engine, username: str, password: str | None = None) -> str:
+    """A new password (a generated one if none is given), which also unlocks the account."""
+    chosen = password or secrets.token_urlsafe(12)
+    if len(chosen) < 10:
+        raise UserInvalid("A password needs at least 10 characters.")
+    with Session(records) as session, session.begin():
+        user = _user(session, username)
+        user.password_hash, user.failed_logins = HASHER.hash(chosen), 0
+    return chosen
+
+
+def unlock_user(records: Engine, username: str) -> None:
+    """Open an account locked by failed logins (an administrator's decision)."""
+    with Session(records) as session, session.begin():
+        _user(session, username).failed_logins = 0
+
+
+def count_users(records: Engine) -> int:
+    with Session(records) as session:
+        return len(session.scalars(select(models.User.id)).all())
+
+
+def locked(records: Engine) -> set[str]:
+    """Usernames locked by failed logins."""
+    with Session(records) as session:
+        return set(
+            session.scalars(
+                select(models.User.username).where(models.User.failed_logins >= MAX_FAILED_LOGINS)
+            ).all()
+        )
+
+
+def user_view(session: Session, user: models.User) -> UserView:
+    services = session.scalars(
+        select(models.ServiceAssignment.service_id).where(
+            models.ServiceAssignment.user_id == user.id
+        )
+    ).all()
+    return UserView(
+        user.username, user.display_name, user.role, user.active, tuple(sorted(services))
+    )
 
 
 def _user(session: Session, username: str) -> models.User:

@@ -11,18 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from scrutineer.assess.assessment import Assessment
-from scrutineer.assess.rules import spc_signal
 from scrutineer.assess.text import amount, indicator_text, theme_text
 from scrutineer.calendar import Period
 from scrutineer.catalogue.model import Catalogue
 from scrutineer.engine.compute import Value
-from scrutineer.outputs.charts import Series, line_chart
+from scrutineer.outputs.figures import SUPPRESSED, assessment_chart, short
 from scrutineer.outputs.report.layouts import Layout
 from scrutineer.outputs.report.revisions import Revisions
 from scrutineer.outputs.report.suppression import suppressed_cells
 from scrutineer.records.narratives import Narrative
 
-SUPPRESSED = "*"
 GLOSSARY = (
     (
         "RAG",
@@ -177,7 +175,7 @@ def _row(a: Assessment, months: list[Period], edition: str, hidden: set[tuple[st
         if bench and bench.neighbour_mean is not None
         else "",
         amount(bench.england, a.kpi.unit) if bench and bench.england is not None else "",
-        _chart(a),
+        assessment_chart(a),
         indicator_text(a) if edition == "internal" else _public_text(a, hidden),
     )
 
@@ -190,38 +188,10 @@ def _cell(value: Value | None, unit: str, hidden: bool) -> str:
     return SUPPRESSED if hidden else short(value.value, unit)
 
 
-def short(value: float, unit: str) -> str:
-    """A number for a table cell: the unit is in the row's title."""
-    if unit == "percent":
-        return f"{value:.1f}%"
-    return f"{value:,.1f}" if unit in ("rate_per_10k", "average") else f"{value:,.0f}"
-
-
 def _public_text(a: Assessment, hidden: set[tuple[str, str]]) -> str:
     if (a.kpi.id, a.latest.period) in hidden:
         return f"{a.kpi.title}: the figure is too small to publish."
     return indicator_text(a, counts=False)
-
-
-def _chart(a: Assessment) -> str:
-    known = [v.value for v in a.series]
-    numbers = [v for v in known if v is not None]
-    signals: tuple[str | None, ...] = ()
-    if a.chart and len(numbers) == len(known):
-        signals = tuple(
-            spc_signal(a.chart, i, numbers, a.kpi.polarity) for i in range(len(numbers))
-        )
-    series = Series(
-        labels=tuple(Period.parse(v.period).start.strftime("%b %y") for v in a.series),
-        values=tuple(known),
-        target=a.target,
-        centre=a.chart.centre if a.chart else None,
-        lower=a.chart.lower if a.chart else None,
-        upper=a.chart.upper if a.chart else None,
-        signals=signals,
-        benchmark=a.benchmark.neighbour_mean if a.benchmark else None,
-    )
-    return line_chart(series, a.kpi.title, a.kpi.unit)
 
 
 def _notes(edition: str, snapshot: str, as_at: date, population: str) -> tuple[str, ...]:

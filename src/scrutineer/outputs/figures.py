@@ -1,0 +1,40 @@
+"""How a figure looks, shared by the report and the dashboard: table cells and the chart of
+an assessed indicator."""
+
+from __future__ import annotations
+
+from scrutineer.assess.assessment import Assessment
+from scrutineer.assess.rules import spc_signal
+from scrutineer.calendar import Period
+from scrutineer.outputs.charts import Series, line_chart
+
+SUPPRESSED = "*"
+
+
+def short(value: float, unit: str) -> str:
+    """A number for a table cell: the unit is in the row's title."""
+    if unit == "percent":
+        return f"{value:.1f}%"
+    return f"{value:,.1f}" if unit in ("rate_per_10k", "average") else f"{value:,.0f}"
+
+
+def assessment_chart(a: Assessment) -> str:
+    """The indicator's monthly series as SVG, with target, neighbours' mean and SPC limits."""
+    known = [v.value for v in a.series]
+    numbers = [v for v in known if v is not None]
+    signals: tuple[str | None, ...] = ()
+    if a.chart and len(numbers) == len(known):
+        signals = tuple(
+            spc_signal(a.chart, i, numbers, a.kpi.polarity) for i in range(len(numbers))
+        )
+    series = Series(
+        labels=tuple(Period.parse(v.period).start.strftime("%b %y") for v in a.series),
+        values=tuple(known),
+        target=a.target,
+        centre=a.chart.centre if a.chart else None,
+        lower=a.chart.lower if a.chart else None,
+        upper=a.chart.upper if a.chart else None,
+        signals=signals,
+        benchmark=a.benchmark.neighbour_mean if a.benchmark else None,
+    )
+    return line_chart(series, a.kpi.title, a.kpi.unit)

@@ -1,0 +1,1 @@
+"""The web dashboard: server-rendered pages, each with a JSON twin under /api."""

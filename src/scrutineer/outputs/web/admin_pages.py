@@ -1,0 +1,98 @@
+"""Pages for the people who run Scrutineer: the loads, the narratives, users, the access log."""
+
+from __future__ import annotations
+
+from scrutineer.outputs.report.layouts import layout_names, load_layout
+from scrutineer.outputs.web.figures import Figures
+from scrutineer.outputs.web.pages import Choice, Page
+from scrutineer.records.access_log import recent_access
+from scrutineer.records.narratives import narratives_for
+from scrutineer.records.users import ROLES, list_users, locked
+
+
+def snapshots(cache: Figures) -> Page:
+    """Every load, newest first, with its manifest and warnings."""
+    return {
+        "snapshots": [
+            {
+                "id": m.id,
+                "as_at": m.as_at.isoformat(),
+                "as_at_source": m.as_at_source,
+                "loaded_at": m.loaded_at.isoformat(timespec="seconds"),
+                "source_dir": m.source_dir,
+                "fingerprint": m.fingerprint,
+                "rows": sum(m.rows.values()),
+                "files": [{"table": f.table, "file": f.file, "rows": f.rows} for f in m.files],
+                "warnings": list(m.warnings),
+                "version": m.scrutineer_version,
+            }
+            for m in reversed(cache.manifests())
+        ]
+    }
+
+
+def narrative_keys(cache: Figures) -> list[str]:
+    """What narratives are written for: every report section's theme or title, in order."""
+    keys: list[str] = []
+    for name in layout_names():
+        for section in load_layout(name, cache.catalogue).sections:
+            key = section.theme or section.title
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+def narratives(cache: Figures, choice: Choice) -> Page:
+    written = narratives_for(cache.records, str(choice.period))
+    return {
+        **choice.header(),
+        "narratives": [
+            {
+                "theme": key,
+                "title": key.replace("_", " ").capitalize(),
+                "analysis": written[key].analysis if key in written else "",
+                "actions": written[key].actions if key in written else "",
+                "written": (
+                    f"{written[key].written_by}, {written[key].written_at:%d %B %Y %H:%M}"
+                    if key in written
+                    else ""
+                ),
+            }
+            for key in narrative_keys(cache)
+        ],
+    }
+
+
+def users(cache: Figures) -> Page:
+    shut = locked(cache.records)
+    return {
+        "roles": list(ROLES),
+        "services": [{"id": s, "name": n} for s, n in cache.snapshot().services()]
+        if cache.manifests()
+        else [],
+        "users": [
+            {
+                "username": u.username,
+                "display_name": u.display_name,
+                "role": u.role,
+                "active": u.active,
+                "locked": u.username in shut,
+                "services": list(u.services),
+            }
+            for u in list_users(cache.records)
+        ],
+    }
+
+
+def access_log(cache: Figures) -> Page:
+    return {
+        "entries": [
+            {
+                "at": a.at.isoformat(timespec="seconds"),
+                "username": a.username,
+                "action": a.action,
+                "subject": a.subject,
+            }
+            for a in recent_access(cache.records)
+        ]
+    }

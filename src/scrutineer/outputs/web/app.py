@@ -1,0 +1,246 @@
+"""The web application: routes as data, one handler for every page and its JSON twin.
+
+Every page needs a signed-in user whose role has the page's permission (`access.py`); its
+content is built by `pages.py` or `admin_pages.py`, then served as HTML at its path and as
+JSON under /api. Forms post with the session's CSRF token; signing in uses a double-submit
+token, since there is no session yet.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import Engine as Records
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from scrutineer.errors import PeriodInvalid, ScrutineerError, SnapshotNotFound, UnknownKpi
+from scrutineer.outputs.web import admin_pages, pages
+from scrutineer.outputs.web.access import Viewer
+from scrutineer.outputs.web.figures import Figures
+from scrutineer.outputs.web.forms import FORMS, SESSION_COOKIE
+from scrutineer.records.sessions import signed_in
+from scrutineer.settings import Settings
+
+Build = Callable[[Request, Viewer, Figures], pages.Page]
+HEADERS = {
+    b"content-security-policy": b"default-src 'self'; img-src 'self' data:; "
+    b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    b"x-content-type-options": b"nosniff",
+    b"referrer-policy": b"same-origin",
+    b"x-frame-options": b"DENY",
+}
+
+
+@dataclass(frozen=True)
+class PageRoute:
+    name: str
+    path: str
+    permission: str
+    template: str
+    build: Build
+    title: str
+
+    @property
+    def api(self) -> str:
+        """The JSON twin's path."""
+        return "/api/overview" if self.path == "/" else "/api" + self.path
+
+
+def _choice(request: Request, cache: Figures) -> pages.Choice:
+    return pages.choose(
+        cache, request.query_params.get("snapshot"), request.query_params.get("period")
+    )
+
+
+PAGES = (
+    PageRoute(
+        "overview",
+        "/",
+        "aggregates",
+        "overview.html",
+        lambda r, v, c: pages.overview(v, c, _choice(r, c)),
+        "Overview",
+    ),
+    PageRoute(
+        "indicator",
+        "/indicators/{kpi}",
+        "aggregates",
+        "indicator.html",
+        lambda r, v, c: pages.indicator(
+            v,
+            c,
+            _choice(r, c),
+            r.path_params["kpi"],
+            r.query_params.get("service") or None,
+            r.query_params.get("team") or None,
+        ),
+        "Indicator",
+    ),
+    PageRoute(
+        "clinics",
+        "/clinics",
+        "children",
+        "clinics.html",
+        lambda r, v, c: pages.clinics(v, c, _choice(r, c)),
+        "Assurance clinics",
+    ),
+    PageRoute(
+        "clinic",
+        "/clinics/{service}",
+        "children",
+        "clinic.html",
+        lambda r, v, c: pages.clinic(v, c, _choice(r, c), r.path_params["service"]),
+        "Assurance clinic",
+    ),
+    PageRoute(
+        "snapshots",
+        "/snapshots",
+        "snapshots",
+        "snapshots.html",
+        lambda r, v, c: admin_pages.snapshots(c),
+        "Snapshots",
+    ),
+    PageRoute(
+        "narratives",
+        "/narratives",
+        "narratives",
+        "narratives.html",
+        lambda r, v, c: admin_pages.narratives(c, _choice(r, c)),
+        "Analysis and actions",
+    ),
+    PageRoute(
+        "users",
+        "/admin/users",
+        "admin",
+        "users.html",
+        lambda r, v, c: admin_pages.users(c),
+        "Users",
+    ),
+    PageRoute(
+        "access_log",
+        "/admin/access-log",
+        "admin",
+        "access_log.html",
+        lambda r, v, c: admin_pages.access_log(c),
+        "Access log",
+    ),
+)
+NAV = (  # (permission, path, label): what the menu offers each role
+    ("aggregates", "/", "Overview"),
+    ("children", "/clinics", "Assurance clinics"),
+    ("narratives", "/narratives", "Analysis and actions"),
+    ("snapshots", "/snapshots", "Snapshots"),
+    ("admin", "/admin/users", "Users"),
+    ("admin", "/admin/access-log", "Access log"),
+)
+STATUS = {pages.Forbidden: 403, SnapshotNotFound: 404, UnknownKpi: 404, PeriodInvalid: 400}
+
+
+class Web:
+    """What every handler needs: the figures, the records store and the templates."""
+
+    def __init__(self, settings: Settings, records: Records) -> None:
+        self.cache = Figures(settings, records)
+        self.records = records
+        folder = Path(str(resources.files(__package__))) / "templates"
+        self.templates = Environment(
+            loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"])
+        )
+
+    def viewer(self, request: Request) -> Viewer | None:
+        token = request.cookies.get(SESSION_COOKIE)
+        found = signed_in(self.records, token) if token else None
+        return Viewer(*found) if found else None
+
+    def render(
+        self, request: Request, template: str, status: int = 200, **context: Any
+    ) -> HTMLResponse:
+        viewer: Viewer | None = context.get("viewer")
+        query = {k: request.query_params.get(k) for k in ("snapshot", "period")}
+
+        def url(path: str, **params: str | None) -> str:
+            merged = {k: v for k, v in {**query, **params}.items() if v}
+            return path + ("?" + urlencode(merged) if merged else "")
+
+        nav = [(p, label) for perm, p, label in NAV if viewer and viewer.can(perm)]
+        html = self.templates.get_template(template).render(
+            request=request, nav=nav, url=url, path=request.url.path, **context
+        )
+        return HTMLResponse(html, status)
+
+    def page(self, route: PageRoute, api: bool) -> Callable[[Request], Response]:
+        def handle(request: Request) -> Response:
+            viewer = self.viewer(request)
+            if viewer is None:
+                if api:
+                    return JSONResponse({"error": "Sign in first."}, 401)
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse("/login?" + urlencode({"next": target}), 303)
+            if not viewer.can(route.permission):
+                return self.refuse(request, viewer, api, 403, "Your role cannot see this page.")
+            try:
+                page = route.build(request, viewer, self.cache)
+            except ScrutineerError as error:
+                status = next((s for kind, s in STATUS.items() if isinstance(error, kind)), 404)
+                return self.refuse(request, viewer, api, status, str(error))
+            if api:
+                return JSONResponse(page)
+            return self.render(request, route.template, page=page, viewer=viewer, title=route.title)
+
+        return handle
+
+    def refuse(
+        self, request: Request, viewer: Viewer, api: bool, status: int, message: str
+    ) -> Response:
+        if api:
+            return JSONResponse({"error": message}, status)
+        return self.render(
+            request, "error.html", status, viewer=viewer, title="Not shown", message=message
+        )
+
+
+class SecurityHeaders:
+    """Adds the same security headers to every response, static files included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def add(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *HEADERS.items()]
+            await send(message)
+
+        await self.app(scope, receive, add if scope["type"] == "http" else send)
+
+
+def create_app(settings: Settings, records: Records) -> Starlette:
+    web = Web(settings, records)
+    routes: list[BaseRoute] = []
+    for route in PAGES:
+        routes.append(Route(route.path, web.page(route, api=False), name=route.name))
+        routes.append(Route(route.api, web.page(route, api=True)))
+    for form in FORMS:
+        routes.append(Route(form.path, form.handler(web), methods=[form.method]))
+    static = Path(str(resources.files(__package__))) / "static"
+    routes.append(Mount("/static", StaticFiles(directory=static), name="static"))
+    app = Starlette(routes=routes)
+    app.state.web = web
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)

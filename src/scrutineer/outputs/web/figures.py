@@ -1,0 +1,138 @@
+"""The dashboard's figures, computed once per snapshot and kept in memory.
+
+A snapshot never changes, so its values (every indicator, every month shown, every level)
+are computed once with `engine.batch` - the same computation as `kpi` and the report - and
+every page reads them. Exception lists for the latest month come with them; other months'
+lists are computed when first asked for. Assessments depend on targets, which people edit,
+so they are cached per set of targets.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import duckdb
+from sqlalchemy import Engine as Records
+
+from scrutineer.assess.assessment import SERIES_MONTHS, Assessment, assess_values
+from scrutineer.assess.benchmarks import Benchmarks, imported_path
+from scrutineer.assess.targets import TargetStore
+from scrutineer.calendar import Period
+from scrutineer.catalogue.load import load_catalogue
+from scrutineer.catalogue.model import Catalogue, Kpi
+from scrutineer.engine.batch import compute_everything
+from scrutineer.engine.compute import Engine, Value
+from scrutineer.engine.exceptions import ExceptionRow, exception_list
+from scrutineer.engine.population import Populations
+from scrutineer.engine.session import Session
+from scrutineer.extract.snapshots import Manifest, SnapshotStore
+from scrutineer.settings import Settings
+
+PICKABLE_MONTHS = 12  # the months a user can pick; each needs SERIES_MONTHS before it
+KEPT_SNAPSHOTS = 3
+
+
+@dataclass
+class SnapshotFigures:
+    manifest: Manifest
+    latest: Period
+    values: dict[tuple[str, str], list[Value]]  # (kpi, level) -> values, oldest first
+    exceptions: dict[tuple[str, str], list[ExceptionRow]]  # (kpi, period) -> rows
+    con: duckdb.DuckDBPyConnection
+    teams: list[tuple[str, str, str, str]]  # (team id, team, service id, service), by team
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def months(self) -> list[Period]:
+        """The months a user may pick, newest first."""
+        return [self.latest.shift(-i) for i in range(PICKABLE_MONTHS)]
+
+    def services(self) -> list[tuple[str, str]]:
+        """(service id, service) of every service, by name."""
+        return sorted({(t[2], t[3]) for t in self.teams}, key=lambda s: s[1])
+
+    def series(self, kpi: str, level: str = "authority") -> list[Value]:
+        return self.values.get((kpi, level), [])
+
+    def at(self, kpi: str, level: str, period: Period) -> list[Value]:
+        return [v for v in self.series(kpi, level) if v.period == str(period)]
+
+
+class Figures:
+    def __init__(self, settings: Settings, records: Records) -> None:
+        self.settings = settings
+        self.records = records
+        self.catalogue: Catalogue = load_catalogue()
+        self.store = SnapshotStore(settings.snapshots_dir)
+        self._snapshots: OrderedDict[str, SnapshotFigures] = OrderedDict()
+        self._assessments: dict[tuple[str, str, tuple[object, ...]], list[Assessment]] = {}
+        self._lock = threading.Lock()  # one computation of a snapshot at a time
+        imported = imported_path(settings.data_dir)
+        self.benchmarks = Benchmarks(imported if imported.is_file() else None)
+
+    def manifests(self) -> list[Manifest]:
+        return self.store.manifests()
+
+    def snapshot(self, snapshot: str = "latest") -> SnapshotFigures:
+        manifest = self.store.get(snapshot)
+        with self._lock:
+            if manifest.id not in self._snapshots:
+                self._snapshots[manifest.id] = self._compute(manifest)
+                while len(self._snapshots) > KEPT_SNAPSHOTS:
+                    _, dropped = self._snapshots.popitem(last=False)
+                    dropped.con.close()
+            self._snapshots.move_to_end(manifest.id)
+            return self._snapshots[manifest.id]
+
+    def assessments(self, figures: SnapshotFigures, period: Period) -> list[Assessment]:
+        targets = TargetStore(self.records, self.catalogue).all()
+        key = (figures.manifest.id, str(period), tuple(targets))
+        if key not in self._assessments:
+            values = [v for kpi in self.catalogue for v in figures.series(kpi.id)]
+            found = assess_values(
+                self.catalogue, period, values, targets, self.benchmarks, self.settings.la_code
+            )
+            if len(self._assessments) > 64:
+                self._assessments.clear()
+            self._assessments[key] = found
+        return self._assessments[key]
+
+    def exceptions(self, figures: SnapshotFigures, kpi: Kpi, period: Period) -> list[ExceptionRow]:
+        key = (kpi.id, str(period))
+        with figures.lock:
+            if key not in figures.exceptions:
+                engine = Engine(figures.con.cursor(), self.catalogue, self._populations())
+                figures.exceptions[key] = exception_list(engine, kpi, period)
+            return figures.exceptions[key]
+
+    def _populations(self) -> Populations:
+        return Populations(self.settings.la_code, self.settings.population)
+
+    def _compute(self, manifest: Manifest) -> SnapshotFigures:
+        con = duckdb.connect(str(self.store.db_path(manifest.id)), read_only=True)
+        latest = Session(manifest, Engine(con, self.catalogue, self._populations())).latest_period
+        first = latest.shift(1 - PICKABLE_MONTHS - SERIES_MONTHS + 1)
+        batch = compute_everything(
+            con, self.catalogue, self._populations(), first, latest, exceptions_for=latest
+        )
+        values: dict[tuple[str, str], list[Value]] = {}
+        for level, found in batch.values.items():
+            for value in found:
+                values.setdefault((value.kpi, level), []).append(value)
+        for series in values.values():
+            series.sort(key=lambda v: v.period)
+        exceptions = {(kpi, str(latest)): rows for kpi, rows in batch.exceptions.items()}
+        teams = con.execute(
+            "SELECT team_id, team, service_id, service FROM teams "
+            "WHERE service_id IS NOT NULL ORDER BY team"
+        ).fetchall()
+        return SnapshotFigures(
+            manifest,
+            latest,
+            values,
+            exceptions,
+            con,
+            [(str(a), str(b), str(c), str(d)) for a, b, c, d in teams],
+        )

@@ -1,0 +1,200 @@
+"""Everything a user posts: signing in and out, narratives, users. Each form checks its CSRF
+token and its permission before it changes anything, and answers with a redirect (so a
+reload never posts twice) or the form again with what to fix."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from scrutineer.calendar import Period
+from scrutineer.errors import ScrutineerError
+from scrutineer.outputs.web import admin_pages
+from scrutineer.outputs.web.access import Viewer
+from scrutineer.records.narratives import write_narrative
+from scrutineer.records.sessions import LIFETIME, end_session, start_session
+from scrutineer.records.users import add_user, check_password, disable_user, unlock_user
+
+if TYPE_CHECKING:
+    from scrutineer.outputs.web.app import Web
+
+SESSION_COOKIE = "scrutineer_session"
+LOGIN_CSRF_COOKIE = "scrutineer_login"
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def secure(request: Request) -> bool:
+    """Cookies are Secure (HTTPS only) except over plain HTTP on this machine's loopback."""
+    return request.url.scheme == "https" or request.url.hostname not in LOOPBACK
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never another site (an open redirect)."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/"
+
+
+async def login_page(web: Web, request: Request, message: str = "", status: int = 200) -> Response:
+    token = secrets.token_urlsafe(32)
+    response = web.render(
+        request,
+        "login.html",
+        status,
+        title="Sign in",
+        csrf=token,
+        next=safe_next(request.query_params.get("next")),
+        message=message,
+    )
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure(request)
+    )
+    return response
+
+
+async def login(web: Web, request: Request) -> Response:
+    form = await request.form()
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected or not secrets.compare_digest(expected, str(form.get("csrf", ""))):
+        return await login_page(web, request, "The form had expired: please sign in again.", 400)
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    user = await run_in_threadpool(check_password, web.records, username, password)
+    if user is None:
+        return await login_page(
+            web,
+            request,
+            "Wrong username or password, or the account is locked after 5 failed attempts "
+            "(an administrator can unlock it).",
+            401,
+        )
+    token = await run_in_threadpool(start_session, web.records, user.username)
+    response = RedirectResponse(safe_next(str(form.get("next", "/"))), 303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=secure(request),
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+async def _checked(
+    web: Web, request: Request, permission: str | None
+) -> tuple[Viewer, FormData] | Response:
+    """The viewer and the form, if signed in, allowed and carrying this session's token."""
+    viewer = await run_in_threadpool(web.viewer, request)
+    if viewer is None:
+        return RedirectResponse("/login", 303)
+    form = await request.form()
+    if not secrets.compare_digest(viewer.csrf, str(form.get("csrf", ""))):
+        return web.refuse(request, viewer, False, 403, "The form had expired: go back and retry.")
+    if permission and not viewer.can(permission):
+        return web.refuse(request, viewer, False, 403, "Your role cannot do this.")
+    return viewer, form
+
+
+async def logout(web: Web, request: Request) -> Response:
+    checked = await _checked(web, request, None)
+    if isinstance(checked, Response):
+        return checked
+    await run_in_threadpool(end_session, web.records, request.cookies.get(SESSION_COOKIE, ""))
+    response = RedirectResponse("/login", 303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+async def save_narrative(web: Web, request: Request) -> Response:
+    checked = await _checked(web, request, "narratives")
+    if isinstance(checked, Response):
+        return checked
+    viewer, form = checked
+    try:
+        period = Period.parse(str(form.get("period", "")))
+    except ScrutineerError as error:
+        return web.refuse(request, viewer, False, 400, str(error))
+    theme = str(form.get("theme", ""))
+    await run_in_threadpool(
+        write_narrative,
+        web.records,
+        theme,
+        str(period),
+        str(form.get("analysis", "")).strip(),
+        str(form.get("actions", "")).strip(),
+        viewer.user.display_name,
+    )
+    query = urlencode({"period": str(period), "saved": theme})
+    return RedirectResponse(f"/narratives?{query}#{theme}", 303)
+
+
+async def users_action(web: Web, request: Request) -> Response:
+    """Add, disable or unlock a user (an administrator)."""
+    checked = await _checked(web, request, "admin")
+    if isinstance(checked, Response):
+        return checked
+    viewer, form = checked
+    action, username = str(form.get("action", "")), str(form.get("username", "")).strip()
+    try:
+        if action == "add":
+            password = await run_in_threadpool(
+                add_user,
+                web.records,
+                username,
+                str(form.get("display_name", "")).strip() or username,
+                str(form.get("role", "")),
+                str(form.get("password", "")) or None,
+                tuple(str(s) for s in form.getlist("services")),
+            )
+            page = await run_in_threadpool(admin_pages.users, web.cache)
+            return web.render(  # not a redirect: a password never goes into a URL
+                request,
+                "users.html",
+                page=page,
+                viewer=viewer,
+                title="Users",
+                message=f"Added {username}. Their password (shown once): {password}",
+            )
+        elif action == "disable":
+            await run_in_threadpool(disable_user, web.records, username)
+            message = f"Disabled {username}: their sessions end now."
+        elif action == "unlock":
+            await run_in_threadpool(unlock_user, web.records, username)
+            message = f"Unlocked {username}."
+        else:
+            return web.refuse(request, viewer, False, 400, f"No user action {action!r}.")
+    except ScrutineerError as error:
+        message = str(error)
+    return RedirectResponse("/admin/users?" + urlencode({"message": message}), 303)
+
+
+@dataclass(frozen=True)
+class Form:
+    path: str
+    method: str
+    run: Callable[[Web, Request], Awaitable[Response]]
+
+    def handler(self, web: Web) -> Handler:
+        async def handle(request: Request) -> Response:
+            return await self.run(web, request)
+
+        return handle
+
+
+FORMS = (
+    Form("/login", "GET", login_page),
+    Form("/login", "POST", login),
+    Form("/logout", "POST", logout),
+    Form("/narratives", "POST", save_narrative),
+    Form("/admin/users", "POST", users_action),
+)

@@ -1,0 +1,365 @@
+"""The dashboard's pages as plain data: the JSON twin is this, the HTML lays it out.
+
+Every figure comes from `Figures` (one computation per snapshot); every judgement from the
+assessment. What a viewer may see is decided here, once, for both the page and its twin:
+roles with aggregates only get suppressed figures and never a child or a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from scrutineer.assess.assessment import Assessment
+from scrutineer.assess.text import amount, indicator_text, theme_text
+from scrutineer.calendar import Period
+from scrutineer.catalogue.model import Catalogue, Kpi
+from scrutineer.engine.compute import Value
+from scrutineer.engine.exceptions import ExceptionRow
+from scrutineer.engine.explain import explain
+from scrutineer.errors import ScrutineerError
+from scrutineer.outputs.figures import SUPPRESSED, assessment_chart, short
+from scrutineer.outputs.report.suppression import suppressed_cells
+from scrutineer.outputs.web.access import Viewer
+from scrutineer.outputs.web.figures import Figures, SnapshotFigures
+from scrutineer.outputs.web.suppress import hidden_rows
+from scrutineer.records.access_log import log_access
+from scrutineer.records.narratives import narratives_for
+
+CATEGORIES = ("going well", "one to watch", "need to do better")
+WORST_EXCEPTIONS = 25
+Page = dict[str, Any]
+
+
+class Forbidden(ScrutineerError):
+    pass
+
+
+class NotShown(ScrutineerError):
+    """A month or a service the dashboard does not have."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The snapshot and month a page shows, from its URL (so a link shows the same)."""
+
+    figures: SnapshotFigures
+    period: Period
+    snapshots: tuple[str, ...]  # every snapshot, newest first, for the picker
+
+    def header(self) -> Page:
+        return {
+            "snapshot": self.figures.manifest.id,
+            "snapshots": list(self.snapshots),
+            "as_at": self.figures.manifest.as_at.isoformat(),
+            "period": str(self.period),
+            "period_label": f"{self.period.start:%B %Y}",
+            "periods": [str(p) for p in self.figures.months],
+        }
+
+
+def choose(cache: Figures, snapshot: str | None, period: str | None) -> Choice:
+    figures = cache.snapshot(snapshot or "latest")
+    month = Period.parse(period) if period else figures.latest
+    if month not in figures.months:
+        raise NotShown(
+            f"The dashboard shows {figures.months[-1]} to {figures.latest} for snapshot "
+            f"{figures.manifest.id}; pick one of those months."
+        )
+    return Choice(figures, month, tuple(m.id for m in reversed(cache.manifests())))
+
+
+def overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
+    found = cache.assessments(choice.figures, choice.period)
+    hidden = _hidden(viewer, found)
+    themes: dict[str, list[Assessment]] = {}
+    for a in found:
+        themes.setdefault(a.kpi.theme, []).append(a)
+    return {
+        **choice.header(),
+        "lists": {
+            name: [_tile(a, hidden) for a in found if a.category.value == name]
+            for name in CATEGORIES
+        },
+        "themes": [
+            {
+                "theme": theme,
+                "title": theme.replace("_", " ").capitalize(),
+                "summary": _theme_summary(theme, items, hidden),
+                "counts": {n: sum(a.category.value == n for a in items) for n in CATEGORIES},
+                "indicators": [_tile(a, hidden) for a in items],
+            }
+            for theme, items in themes.items()
+        ],
+    }
+
+
+def indicator(
+    viewer: Viewer,
+    cache: Figures,
+    choice: Choice,
+    kpi_id: str,
+    service: str | None = None,
+    team: str | None = None,
+) -> Page:
+    kpi = cache.catalogue.get(kpi_id)
+    figures, period = choice.figures, choice.period
+    a = next(x for x in cache.assessments(figures, period) if x.kpi.id == kpi.id)
+    hidden = _hidden(viewer, [a])
+    shown = replace(a, series=tuple(_blank(v, hidden) for v in a.series))
+    return {
+        **choice.header(),
+        "kpi": _definition(kpi),
+        "value": _cell(a.latest, kpi.unit, hidden),
+        "target": short(a.target, kpi.unit) if a.target is not None else None,
+        "target_note": a.target_note,
+        "rag": a.rating.value if a.rating else None,
+        "trend": a.direction.value if a.direction else None,
+        "spc": a.signal,
+        "category": a.category.value,
+        "neighbours": _benchmark(a, "neighbour_mean"),
+        "england": _benchmark(a, "england"),
+        "text": _text(a, hidden),
+        "chart": assessment_chart(shown),
+        "series": [_figure(v, kpi, (v.kpi, v.period) in hidden) for v in a.series],
+        "explain": explain(kpi, cache.catalogue, period),
+        "breakdown": _breakdown(viewer, figures, kpi, period, service, team),
+        "exceptions": _exceptions(viewer, cache, choice, kpi, service, team),
+    }
+
+
+def clinics(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
+    """The services whose assurance clinic this viewer may open."""
+    allowed = viewer.child_services()
+    return {
+        **choice.header(),
+        "services": [
+            {"id": sid, "name": name}
+            for sid, name in choice.figures.services()
+            if allowed is None or sid in allowed
+        ],
+    }
+
+
+def clinic(viewer: Viewer, cache: Figures, choice: Choice, service: str) -> Page:
+    """A service's indicators by team, its most overdue children, last month's actions."""
+    figures, period = choice.figures, choice.period
+    names = dict(figures.services())
+    if service not in names:
+        raise NotShown(f"No service {service!r} in snapshot {figures.manifest.id}.")
+    if not viewer.sees_children_of(service):
+        raise Forbidden(f"You are not assigned the service {names[service]}.")
+    teams = [t for t in figures.teams if t[2] == service]
+    rows = []
+    for kpi in cache.catalogue:
+        by_team = _by(figures.at(kpi.id, "team", period), "team_id")
+        cells = [by_team.get(t[0]) for t in teams]
+        if not any(v is not None and (v.denominator or v.numerator) for v in cells):
+            continue  # not this service's work
+        overall = _by(figures.at(kpi.id, "service", period), "service_id").get(service)
+        rows.append(
+            {
+                "kpi": kpi.id,
+                "title": kpi.title,
+                "service": _cell(overall, kpi.unit, set()),
+                "teams": [_cell(v, kpi.unit, set()) for v in cells],
+            }
+        )
+    worst = sorted(
+        (
+            (kpi, row)
+            for kpi in cache.catalogue
+            if kpi.exceptions and not kpi.from_records
+            for row in cache.exceptions(figures, kpi, period)
+            if row.service == names[service]
+        ),
+        key=lambda pair: -(pair[1].days_overdue or 0),
+    )[:WORST_EXCEPTIONS]
+    log_access(
+        cache.records, viewer.user.username, "clinic", f"{service} {period}: {len(worst)} children"
+    )
+    previous = narratives_for(cache.records, str(period.shift(-1)))
+    return {
+        **choice.header(),
+        "service": {"id": service, "name": names[service]},
+        "teams": [{"id": t[0], "name": t[1]} for t in teams],
+        "indicators": rows,
+        "worst": [{"kpi": kpi.id, "title": kpi.title, **_child(row)} for kpi, row in worst],
+        "actions_period": f"{period.shift(-1).start:%B %Y}",
+        "actions": [
+            {"theme": n.theme, "actions": n.actions, "written_by": n.written_by}
+            for n in previous.values()
+            if n.actions
+        ],
+    }
+
+
+def _hidden(viewer: Viewer, found: list[Assessment]) -> set[tuple[str, str]]:
+    """(kpi, month) cells this viewer must not see: none for child-level roles."""
+    if not viewer.aggregates_only or not found:
+        return set()
+    catalogue = Catalogue(tuple(a.kpi for a in found), {})
+    return suppressed_cells({a.kpi.id: list(a.series) for a in found}, catalogue)
+
+
+def _cell(value: Value | None, unit: str, hidden: set[tuple[str, str]]) -> str:
+    if value is None:
+        return "–"
+    if value.status == "no data":
+        return "no data"
+    if value.value is None:
+        return "–"
+    return SUPPRESSED if (value.kpi, value.period) in hidden else short(value.value, unit)
+
+
+def _blank(value: Value, hidden: set[tuple[str, str]]) -> Value:
+    if (value.kpi, value.period) in hidden:
+        return replace(value, value=None, numerator=None, denominator=None)
+    return value
+
+
+def _figure(value: Value, kpi: Kpi, hidden: bool) -> Page:
+    return {
+        "period": value.period,
+        "shown": SUPPRESSED if hidden else _cell(value, kpi.unit, set()),
+        "value": None if hidden else value.value,
+        "numerator": None if hidden else value.numerator,
+        "denominator": None if hidden else value.denominator,
+        "status": value.status,
+    }
+
+
+def _tile(a: Assessment, hidden: set[tuple[str, str]]) -> Page:
+    return {
+        "kpi": a.kpi.id,
+        "title": a.kpi.title,
+        "value": _cell(a.latest, a.kpi.unit, hidden),
+        "rag": a.rating.value if a.rating else None,
+        "category": a.category.value,
+    }
+
+
+def _theme_summary(theme: str, items: list[Assessment], hidden: set[tuple[str, str]]) -> str:
+    text = theme_text(theme, items)
+    if any((a.kpi.id, a.latest.period) in hidden for a in items):
+        return text.split(" Need to do better:")[0]  # the counts, without small figures
+    return text
+
+
+def _text(a: Assessment, hidden: set[tuple[str, str]]) -> str:
+    if (a.kpi.id, a.latest.period) in hidden:
+        return f"{a.kpi.title}: the figure is too small to publish."
+    return indicator_text(a, counts=not hidden and (a.kpi.id, a.latest.period) not in hidden)
+
+
+def _benchmark(a: Assessment, which: str) -> str | None:
+    level = getattr(a.benchmark, which, None) if a.benchmark else None
+    return amount(level, a.kpi.unit) if level is not None else None
+
+
+def _definition(kpi: Kpi) -> Page:
+    return {
+        "id": kpi.id,
+        "title": kpi.title,
+        "definition": kpi.definition,
+        "theme": kpi.theme,
+        "area": kpi.area,
+        "unit": kpi.unit,
+        "kind": kpi.kind,
+        "polarity": kpi.polarity,
+        "benchmark": kpi.benchmark,
+        "has_exceptions": kpi.exceptions is not None and not kpi.from_records,
+    }
+
+
+def _by(values: list[Value], key: str) -> dict[str | None, Value]:
+    return {dict(v.group).get(key): v for v in values}
+
+
+def _breakdown(
+    viewer: Viewer,
+    figures: SnapshotFigures,
+    kpi: Kpi,
+    period: Period,
+    service: str | None,
+    team: str | None,
+) -> Page:
+    """One level of service -> team -> worker, under the service or team chosen."""
+    parent: tuple[str, str | None] | None
+    if team and viewer.can("workers"):
+        level, parent, key = "worker", ("team_id", team), "worker_id"
+    elif service or team:
+        level, parent, key = "team", ("service_id", service), "team_id"
+    else:
+        level, parent, key = "service", None, "service_id"
+    values = [
+        v
+        for v in figures.at(kpi.id, level, period)
+        if parent is None or parent[1] is None or dict(v.group).get(parent[0]) == parent[1]
+    ]
+    values.sort(key=lambda v: str(dict(v.group).get(level)))
+    hidden = hidden_rows(values, kpi) if viewer.aggregates_only else set()
+    rows = []
+    for i, v in enumerate(values):
+        group = dict(v.group)
+        rows.append(
+            {
+                "id": group.get(key),
+                "name": group.get(level),
+                "service_id": group.get("service_id"),
+                **_figure(v, kpi, i in hidden),
+            }
+        )
+    return {"level": level, "service": service, "team": team, "rows": rows}
+
+
+def _exceptions(
+    viewer: Viewer,
+    cache: Figures,
+    choice: Choice,
+    kpi: Kpi,
+    service: str | None,
+    team: str | None,
+) -> Page:
+    if kpi.exceptions is None or kpi.from_records:
+        return {"allowed": False, "reason": "This indicator has no exception list.", "rows": []}
+    if not viewer.can("children"):
+        return {
+            "allowed": False,
+            "reason": "Your role sees figures only, not the children behind them.",
+            "rows": [],
+        }
+    figures, period = choice.figures, choice.period
+    services = dict(figures.services())
+    teams = {t[0]: t[1] for t in figures.teams}
+    allowed = viewer.child_services()
+    names = {services[s] for s in (allowed if allowed is not None else services) if s in services}
+    rows = [
+        r
+        for r in cache.exceptions(figures, kpi, period)
+        if r.service in names
+        and (not service or r.service == services.get(service))
+        and (not team or r.team == teams.get(team))
+    ]
+    scope = ", ".join(sorted(names)) if allowed is not None else "every service"
+    log_access(
+        cache.records,
+        viewer.user.username,
+        "exception list",
+        f"{kpi.id} {period} {service or ''} {team or ''}: {len(rows)} children".replace("  ", " "),
+    )
+    return {"allowed": True, "scope": scope, "rows": [_child(r) for r in rows]}
+
+
+def _child(row: ExceptionRow) -> Page:
+    return {
+        "person_id": row.person_id,
+        "name": row.name,
+        "age": row.age,
+        "service": row.service,
+        "team": row.team,
+        "worker": row.worker,
+        "dates": {k: str(v) if v is not None else None for k, v in row.dates},
+        "due": row.due.isoformat() if row.due else None,
+        "days_overdue": row.days_overdue,
+    }
