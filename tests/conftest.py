@@ -6,14 +6,22 @@ import csv
 import os
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
+from scrutineer.engine.exceptions import exception_list
+from scrutineer.engine.session import open_session
+from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
+from scrutineer.records.store import open_records
+from scrutineer.records.users import ROLES, add_user
+from scrutineer.settings import Settings, load_settings
 from scrutineer.synth.generate import generate
 from scrutineer.synth.params import AuthorityParams
 
@@ -128,3 +136,43 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Cli, Path]:
     cli.run("generate", str(home / "la"))
     cli.run("load", str(home / "la"))
     return cli, home / "la"
+
+
+@dataclass(frozen=True)
+class WebData:
+    """A loaded small authority with a records store and one user per role."""
+
+    settings: Settings
+    records: Engine
+    passwords: dict[str, str]  # username (the role's name) -> password
+    service: str  # the manager's service id: the one with most children overdue
+    other_service: str  # a service the manager is not assigned
+
+
+@pytest.fixture(scope="session")
+def web_data(small_authority: Path, tmp_path_factory: pytest.TempPathFactory) -> WebData:
+    home = tmp_path_factory.mktemp("web")
+    settings = load_settings({"SCRUTINEER_DATA_DIR": str(home / "data")}, home / ".env")
+    load_extract(small_authority, SnapshotStore(settings.snapshots_dir))
+    records = open_records(settings)
+    session = open_session(settings)
+    try:  # the two services with most children overdue for child protection visits
+        kpi = session.engine.catalogue.get("cp_visits_10wd_pct")
+        rows = exception_list(session.engine, kpi, session.latest_period)
+        ids = dict(session.engine.con.execute("SELECT service, service_id FROM teams").fetchall())
+    finally:
+        session.close()
+    busiest = Counter(ids[r.service] for r in rows if r.service in ids).most_common(2)
+    service, other = str(busiest[0][0]), str(busiest[1][0])
+    passwords = {
+        role: add_user(
+            records,
+            role,
+            f"Test {role}",
+            role,
+            f"{role}-password-1",
+            (service,) if role == "manager" else (),
+        )
+        for role in ROLES
+    }
+    return WebData(settings, records, passwords, service, other)

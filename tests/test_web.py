@@ -1,0 +1,387 @@
+"""The dashboard: every route as every role, sign-in and forms, suppression, one computation.
+
+The roles each route admits are written out here by hand (not read from access.py), so a
+change to the permissions that opens a page to the wrong role fails a test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+from tests.conftest import WebData
+
+from scrutineer.calendar import Period
+from scrutineer.catalogue.load import load_catalogue
+from scrutineer.engine.compute import Value
+from scrutineer.engine.session import open_session
+from scrutineer.outputs.web.app import PAGES, create_app
+from scrutineer.outputs.web.serve import first_admin
+from scrutineer.outputs.web.suppress import hidden_rows
+from scrutineer.records.access_log import recent_access
+from scrutineer.records.narratives import narratives_for
+from scrutineer.records.users import MAX_FAILED_LOGINS, ROLES, add_user, list_users
+
+KPI = "cp_visits_10wd_pct"  # has an exception list
+ALL = set(ROLES)
+CHILD_LEVEL = {"admin", "analyst", "manager", "auditor", "iro"}
+ALLOWED = {  # route name -> the roles that may open it
+    "overview": ALL,
+    "indicator": ALL,
+    "clinics": CHILD_LEVEL,
+    "clinic": CHILD_LEVEL,
+    "snapshots": {"admin", "analyst"},
+    "narratives": {"admin", "analyst"},
+    "users": {"admin"},
+    "access_log": {"admin"},
+}
+
+
+@pytest.fixture(scope="module")
+def app(web_data: WebData) -> Any:
+    return create_app(web_data.settings, web_data.records)
+
+
+def client(app: Any) -> TestClient:
+    return TestClient(app, base_url="https://testserver", follow_redirects=False)
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF field in the form"
+    return found.group(1)
+
+
+def sign_in(app: Any, username: str, password: str) -> TestClient:
+    c = client(app)
+    token = csrf_of(c.get("/login").text)
+    done = c.post(
+        "/login", data={"username": username, "password": password, "csrf": token, "next": "/"}
+    )
+    assert done.status_code == 303, done.text
+    return c
+
+
+@pytest.fixture(scope="module")
+def clients(app: Any, web_data: WebData) -> Iterator[dict[str, TestClient]]:
+    yield {role: sign_in(app, role, web_data.passwords[role]) for role in ROLES}
+
+
+def paths(web_data: WebData) -> dict[str, str]:
+    """A concrete URL for every page."""
+    return {
+        "overview": "/",
+        "indicator": f"/indicators/{KPI}",
+        "clinics": "/clinics",
+        "clinic": f"/clinics/{web_data.service}",
+        "snapshots": "/snapshots",
+        "narratives": "/narratives",
+        "users": "/admin/users",
+        "access_log": "/admin/access-log",
+    }
+
+
+def api(path: str) -> str:
+    return "/api/overview" if path == "/" else "/api" + path
+
+
+def forbidden_strings(web_data: WebData, app: Any) -> set[str]:
+    """Children's names and workers' names: never shown to councillors or the public."""
+    cache = app.state.web.cache
+    figures = cache.snapshot()
+    names = {
+        row.name
+        for kpi in cache.catalogue
+        if kpi.exceptions and not kpi.from_records
+        for row in cache.exceptions(figures, kpi, figures.latest)
+        if row.name
+    }
+    workers = {
+        str(dict(v.group)["worker"])
+        for (kpi, level), values in figures.values.items()
+        if level == "worker"
+        for v in values
+        if dict(v.group).get("worker_id")
+    }
+    assert len(names) > 50 and len(workers) > 10  # the check below has something to find
+    return names | workers
+
+
+def test_every_page_is_in_the_matrix() -> None:
+    assert {p.name for p in PAGES} == set(ALLOWED)
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+def test_every_route_as_every_role(
+    role: str, app: Any, clients: dict[str, TestClient], web_data: WebData
+) -> None:
+    c = clients.get(role) or client(app)
+    hidden = forbidden_strings(web_data, app) if role in ("panel", "viewer") else set()
+    for name, path in paths(web_data).items():
+        for url in (path, api(path)):
+            got = c.get(url)
+            if role == "anonymous":
+                expected = 401 if url.startswith("/api") else 303
+                assert got.status_code == expected, url
+                if expected == 303:
+                    assert got.headers["location"].startswith("/login?next=")
+                continue
+            expected = 200 if role in ALLOWED[name] else 403
+            assert got.status_code == expected, f"{role} {url}: {got.status_code}"
+            if role not in CHILD_LEVEL:  # no child-level list, in either form
+                assert '"person_id"' not in got.text and 'class="exceptions"' not in got.text
+            leaked = [s for s in hidden if s in got.text]
+            assert not leaked, f"{role} sees {leaked[:3]} on {url}"
+
+
+def test_a_manager_sees_only_their_services_children(
+    clients: dict[str, TestClient], web_data: WebData, app: Any
+) -> None:
+    manager = clients["manager"]
+    assert manager.get(f"/clinics/{web_data.other_service}").status_code == 403
+    assert manager.get(f"/api/clinics/{web_data.other_service}").status_code == 403
+    services = dict(app.state.web.cache.snapshot().services())
+    page = manager.get(f"/api/indicators/{KPI}").json()
+    rows = page["exceptions"]["rows"]
+    assert rows, "the manager's service has children overdue for this indicator"
+    assert {r["service"] for r in rows} == {services[web_data.service]}
+    everyone = clients["analyst"].get(f"/api/indicators/{KPI}").json()["exceptions"]["rows"]
+    assert len(everyone) > len(rows)  # others' children exist, and are not shown
+    # asking for another service's list by URL shows none of its children
+    other = manager.get(f"/api/indicators/{KPI}?service={web_data.other_service}").json()
+    assert other["exceptions"]["rows"] == []
+    clinics = manager.get("/api/clinics").json()["services"]
+    assert [s["id"] for s in clinics] == [web_data.service]
+
+
+def test_child_level_views_are_logged(clients: dict[str, TestClient], web_data: WebData) -> None:
+    before = len(recent_access(web_data.records, 10_000))
+    clients["iro"].get(f"/indicators/{KPI}")
+    clients["manager"].get(f"/clinics/{web_data.service}")
+    clients["panel"].get(f"/indicators/{KPI}")  # sees no child: nothing to log
+    log = recent_access(web_data.records, 10_000)
+    assert len(log) == before + 2
+    assert (log[1].username, log[1].action) == ("iro", "exception list")
+    assert log[1].subject.startswith(KPI)
+    assert (log[0].username, log[0].action) == ("manager", "clinic")
+    admin_view = clients["admin"].get("/api/admin/access-log").json()["entries"]
+    assert admin_view[0]["username"] == "manager"
+
+
+def test_figures_are_the_engines(
+    clients: dict[str, TestClient], web_data: WebData, app: Any
+) -> None:
+    """The page's figure is the `kpi` command's, overall and by service."""
+    page = clients["analyst"].get(f"/api/indicators/{KPI}").json()
+    session = open_session(web_data.settings)
+    try:
+        kpi = session.engine.catalogue.get(KPI)
+        month = Period.parse(page["period"])
+        overall = session.engine.kpi_values(kpi, month, month)[0]
+        by_service = session.engine.kpi_values(kpi, month, month, by="service")
+    finally:
+        session.close()
+    assert page["series"][-1]["value"] == overall.value
+    assert page["series"][-1]["numerator"] == overall.numerator
+    assert {r["id"]: r["value"] for r in page["breakdown"]["rows"]} == {
+        dict(v.group)["service_id"]: v.value for v in by_service
+    }
+    rows = page["exceptions"]["rows"]
+    assert len(rows) == overall.denominator - overall.numerator  # type: ignore[operator]
+
+
+def test_the_drill_goes_service_team_worker_and_stops_at_team_for_councillors(
+    clients: dict[str, TestClient], web_data: WebData
+) -> None:
+    analyst, panel = clients["analyst"], clients["panel"]
+    teams = analyst.get(f"/api/indicators/{KPI}?service={web_data.service}").json()
+    assert teams["breakdown"]["level"] == "team"
+    team = teams["breakdown"]["rows"][0]["id"]
+    url = f"/api/indicators/{KPI}?service={web_data.service}&team={team}"
+    workers = analyst.get(url).json()
+    assert workers["breakdown"]["level"] == "worker"
+    assert all(r["name"] for r in workers["breakdown"]["rows"])
+    assert panel.get(url).json()["breakdown"]["level"] == "team"
+
+
+def small_team_figure(app: Any) -> tuple[str, str]:
+    """An indicator and service with a team whose figure comes from fewer than 5 children."""
+    figures = app.state.web.cache.snapshot()
+    for (kpi, level), values in sorted(figures.values.items()):
+        for v in values:
+            if level == "team" and v.period == str(figures.latest) and v.denominator:
+                if 0 < v.denominator < 5 and v.value is not None:
+                    return kpi, str(dict(v.group)["service_id"])
+    raise AssertionError("no small team figure in the latest month")
+
+
+def test_councillors_see_small_numbers_suppressed(clients: dict[str, TestClient], app: Any) -> None:
+    kpi, service = small_team_figure(app)
+    url = f"/api/indicators/{kpi}?service={service}"
+    analyst_rows = clients["analyst"].get(url).json()["breakdown"]["rows"]
+    panel_rows = clients["panel"].get(url).json()["breakdown"]["rows"]
+    small = [r for r in analyst_rows if r["denominator"] and 0 < r["denominator"] < 5]
+    hidden = [r for r in panel_rows if r["shown"] == "*"]
+    assert small and len(hidden) >= len(small)
+    assert all(r["value"] is None and r["denominator"] is None for r in hidden)
+    assert {r["name"] for r in small} <= {r["name"] for r in hidden}
+    # one hidden row among others could be worked out from the service's total
+    assert len(hidden) != 1 or len(panel_rows) == 1
+    assert not any(r["shown"] == "*" for r in analyst_rows)  # child-level roles see all
+    html = clients["panel"].get(url.removeprefix("/api")).text
+    assert '<td class="num">*</td>' in html
+
+
+def test_complementary_suppression_worked_by_hand() -> None:
+    kpi = load_catalogue().get(KPI)  # a percentage: small when the denominator is 1 to 4
+
+    def pct(num: float, den: float) -> Value:
+        return Value(KPI, "2026-03", 100 * num / den, num, den)
+
+    # team A: 3 of 4 (hidden); B: 9 of 10; C: 18 of 20. One hidden row would be worked out
+    # from the service's total, so the next smallest numerator, B, is hidden too.
+    assert hidden_rows([pct(3, 4), pct(9, 10), pct(18, 20)], kpi) == {0, 1}
+    assert hidden_rows([pct(3, 4), pct(1, 2), pct(18, 20)], kpi) == {0, 1}  # two: enough
+    assert hidden_rows([pct(9, 10), pct(18, 20)], kpi) == set()
+
+
+def test_the_period_and_snapshot_are_in_the_url(
+    clients: dict[str, TestClient], web_data: WebData
+) -> None:
+    analyst = clients["analyst"]
+    latest = analyst.get("/api/overview").json()
+    earlier = latest["periods"][3]
+    page = analyst.get(f"/api/overview?period={earlier}&snapshot={latest['snapshot']}").json()
+    assert page["period"] == earlier and page["snapshot"] == latest["snapshot"]
+    assert analyst.get("/api/overview?period=2026-13").status_code == 400
+    assert analyst.get("/api/overview?period=1999-01").status_code == 404
+    assert analyst.get("/api/overview?snapshot=s9999").status_code == 404
+    assert analyst.get("/api/indicators/no_such_kpi").status_code == 404
+    html = analyst.get(f"/?period={earlier}").text
+    assert f'<option value="{earlier}" selected>' in html
+    assert f'href="/indicators/{KPI}?period={earlier}"' in analyst.get(f"/?period={earlier}").text
+
+
+def test_the_overview_lists_every_indicator_in_one_list(clients: dict[str, TestClient]) -> None:
+    page = clients["viewer"].get("/api/overview").json()
+    listed = [t["kpi"] for items in page["lists"].values() for t in items]
+    tiles = [t["kpi"] for theme in page["themes"] for t in theme["indicators"]]
+    assert len(tiles) == len(load_catalogue()) and len(set(tiles)) == len(tiles)
+    assert set(listed) <= set(tiles) and len(set(listed)) == len(listed)
+    html = clients["viewer"].get("/").text
+    for theme in page["themes"]:
+        assert f">{theme['title']}</h3>" in html
+
+
+def test_signing_in_sets_a_safe_cookie_and_redirects_only_here(app: Any, web_data: WebData) -> None:
+    c = client(app)
+    token = csrf_of(c.get("/login").text)
+    done = c.post(
+        "/login",
+        data={
+            "username": "viewer",
+            "password": web_data.passwords["viewer"],
+            "csrf": token,
+            "next": "//elsewhere.example/",
+        },
+    )
+    assert done.headers["location"] == "/"
+    cookie = done.headers["set-cookie"].lower()
+    assert "scrutineer_session=" in cookie
+    assert all(flag in cookie for flag in ("httponly", "secure", "samesite=lax"))
+    page = c.get("/")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+
+
+def test_sign_in_needs_the_forms_token(app: Any, web_data: WebData) -> None:
+    c = client(app)
+    c.get("/login")
+    got = c.post("/login", data={"username": "viewer", "password": web_data.passwords["viewer"]})
+    assert got.status_code == 400
+    assert "scrutineer_session" not in got.headers.get("set-cookie", "")
+
+
+def test_forms_need_the_sessions_csrf_token(app: Any, web_data: WebData) -> None:
+    analyst = sign_in(app, "analyst", web_data.passwords["analyst"])
+    fields = {"theme": "front_door", "period": "2026-02", "analysis": "Forged.", "actions": ""}
+    assert analyst.post("/narratives", data=fields).status_code == 403
+    assert analyst.post("/narratives", data={**fields, "csrf": "guess"}).status_code == 403
+    assert "front_door" not in narratives_for(web_data.records, "2026-02")
+    token = csrf_of(analyst.get("/narratives").text)
+    fields["analysis"] = "Contacts rose after the schools returned."
+    saved = analyst.post("/narratives", data={**fields, "csrf": token})
+    assert saved.status_code == 303
+    written = narratives_for(web_data.records, "2026-02")["front_door"]
+    assert (written.analysis, written.written_by) == (fields["analysis"], "Test analyst")
+    viewer = sign_in(app, "viewer", web_data.passwords["viewer"])
+    token = csrf_of(viewer.get("/").text)  # the sign-out form carries it
+    assert viewer.post("/narratives", data={**fields, "csrf": token}).status_code == 403
+
+
+def test_signing_out_ends_the_session(app: Any, web_data: WebData) -> None:
+    c = sign_in(app, "auditor", web_data.passwords["auditor"])
+    stolen = c.cookies.get("scrutineer_session")
+    assert c.post("/logout", data={}).status_code == 403  # no token: still signed in
+    assert c.get("/").status_code == 200
+    assert c.post("/logout", data={"csrf": csrf_of(c.get("/").text)}).status_code == 303
+    replay = client(app)
+    replay.cookies.set("scrutineer_session", stolen or "", domain="testserver")
+    assert replay.get("/").status_code == 303
+
+
+def test_lockout_after_failed_logins_and_an_admin_unlocks(app: Any, web_data: WebData) -> None:
+    add_user(web_data.records, "locky", "Locky", "viewer", "right-password-1")
+    c = client(app)
+    for _ in range(MAX_FAILED_LOGINS):
+        token = csrf_of(c.get("/login").text)
+        bad = c.post("/login", data={"username": "locky", "password": "wrong", "csrf": token})
+        assert bad.status_code == 401
+    token = csrf_of(c.get("/login").text)
+    right = {"username": "locky", "password": "right-password-1", "csrf": token}
+    assert c.post("/login", data=right).status_code == 401  # locked, even with the password
+    admin = sign_in(app, "admin", web_data.passwords["admin"])
+    users = admin.get("/api/admin/users").json()["users"]
+    assert next(u for u in users if u["username"] == "locky")["locked"] is True
+    token = csrf_of(admin.get("/admin/users").text)
+    admin.post("/admin/users", data={"action": "unlock", "username": "locky", "csrf": token})
+    sign_in(app, "locky", "right-password-1")
+
+
+def test_an_admin_adds_and_disables_users(app: Any, web_data: WebData) -> None:
+    admin = sign_in(app, "admin", web_data.passwords["admin"])
+    token = csrf_of(admin.get("/admin/users").text)
+    added = admin.post(
+        "/admin/users",
+        data={
+            "action": "add",
+            "username": "newmanager",
+            "display_name": "New Manager",
+            "role": "manager",
+            "services": [web_data.other_service],
+            "csrf": token,
+        },
+    )
+    assert added.status_code == 200  # shown on the page, never put in a URL
+    password = re.search(r"password \(shown once\): (\S+)<", added.text)
+    assert password
+    newcomer = sign_in(app, "newmanager", password.group(1))
+    assert newcomer.get(f"/clinics/{web_data.other_service}").status_code == 200
+    assert newcomer.get(f"/clinics/{web_data.service}").status_code == 403
+    admin.post("/admin/users", data={"action": "disable", "username": "newmanager", "csrf": token})
+    assert newcomer.get("/").status_code == 303  # the session ends at once
+    assert not next(u for u in list_users(web_data.records) if u.username == "newmanager").active
+
+
+def test_the_first_administrator_is_made_once(tmp_path: Any) -> None:
+    from scrutineer.records.store import open_records
+    from scrutineer.settings import load_settings
+
+    records = open_records(load_settings({"SCRUTINEER_DATA_DIR": str(tmp_path)}, tmp_path / "x"))
+    password = first_admin(records)
+    assert password and len(password) >= 10
+    assert [(u.username, u.role) for u in list_users(records)] == [("admin", "admin")]
+    assert first_admin(records) is None
