@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,8 +15,10 @@ from scrutineer.assess.targets import Target, TargetStore
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
+from scrutineer.records.access_log import log_access, recent_access
 from scrutineer.records.narratives import narratives_for, write_narrative
 from scrutineer.records.registry import registered, sync
+from scrutineer.records.sessions import end_session, signed_in, start_session
 from scrutineer.records.store import alembic_config, tables, upgrade
 from scrutineer.records.users import (
     MAX_FAILED_LOGINS,
@@ -25,10 +27,21 @@ from scrutineer.records.users import (
     check_password,
     disable_user,
     list_users,
+    set_password,
+    unlock_user,
 )
 
 POSTGRES = "SCRUTINEER_TEST_POSTGRES_URL"
-RECORDS = {"users", "service_assignments", "access_log", "targets", "narratives", "snapshots"}
+RECORDS = {
+    "users",
+    "service_assignments",
+    "access_log",
+    "targets",
+    "narratives",
+    "snapshots",
+    "web_sessions",
+}
+HEAD = "0003"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -51,9 +64,7 @@ def test_an_empty_database_is_brought_up_to_date(url: str) -> None:
     upgrade(url)
     assert tables(engine) >= RECORDS | {"alembic_version"}
     with engine.connect() as connection:
-        assert (
-            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
-        )
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
     engine.dispose()
 
 
@@ -145,8 +156,59 @@ def test_an_older_schema_is_upgraded_with_its_records_kept(url: str) -> None:
     store = TargetStore(engine, load_catalogue())
     kept = [Target("cp_visits_10wd_pct", "monthly", 80.0, 2025, "Board", date(2025, 4, 10))]
     store.replace(kept)
+    add_user(engine, "early", "An Early User", "viewer", password="early-password")
     upgrade(url)
-    assert "snapshots" in tables(engine) and store.all() == kept
+    assert {"snapshots", "web_sessions"} <= tables(engine) and store.all() == kept
+    assert check_password(engine, "early", "early-password") is not None
+    engine.dispose()
+
+
+def test_web_sessions_end_on_sign_out_disable_lock_and_expiry(url: str) -> None:
+    upgrade(url)
+    engine = create_engine(url)
+    add_user(engine, "mgr", "A Manager", "manager", "manager-pass", services=("SVC-PC",))
+    token = start_session(engine, "mgr")
+    found = signed_in(engine, token)
+    assert found is not None
+    user, csrf = found
+    assert (user.username, user.services, len(csrf) >= 32) == ("mgr", ("SVC-PC",), True)
+    with engine.connect() as connection:  # only the token's hash is stored
+        stored = connection.execute(text("SELECT token_hash FROM web_sessions")).scalar()
+    assert stored != token and len(str(stored)) == 64
+    assert signed_in(engine, token + "x") is None
+    end_session(engine, token)
+    assert signed_in(engine, token) is None
+    token = start_session(engine, "mgr")
+    for _ in range(MAX_FAILED_LOGINS):
+        check_password(engine, "mgr", "wrong")
+    assert signed_in(engine, token) is None  # locked: the open session ends too
+    unlock_user(engine, "mgr")
+    assert signed_in(engine, token) is not None
+    with engine.begin() as connection:  # a session past its lifetime
+        connection.execute(
+            text("UPDATE web_sessions SET expires_at = :t"), {"t": datetime(2020, 1, 1)}
+        )
+    assert signed_in(engine, token) is None
+    token = start_session(engine, "mgr")
+    disable_user(engine, "mgr")
+    assert signed_in(engine, token) is None
+    engine.dispose()
+
+
+def test_the_access_log_keeps_who_what_and_when(url: str) -> None:
+    upgrade(url)
+    engine = create_engine(url)
+    add_user(engine, "iro1", "An IRO", "iro", "iro-password")
+    log_access(engine, "iro1", "exception list", "cla_reviews_timely_pct 2026-03: 4 children")
+    log_access(engine, "iro1", "clinic", "SVC-LAC 2026-03: 9 children")
+    entries = recent_access(engine)
+    assert [(e.username, e.action) for e in entries] == [
+        ("iro1", "clinic"),
+        ("iro1", "exception list"),
+    ]
+    assert entries[1].subject == "cla_reviews_timely_pct 2026-03: 4 children"
+    assert set_password(engine, "iro1", "a-new-password") == "a-new-password"
+    assert check_password(engine, "iro1", "a-new-password") is not None
     engine.dispose()
 
 
