@@ -75,7 +75,8 @@ def _range(levels: Sequence[float], unit: str) -> tuple[float, float]:
     if unit == "percent":
         low, high = max(0.0, low - 5), min(100.0, high + 5)
     pad = (high - low) * 0.1 or max(abs(high) * 0.1, 1.0)
-    return (max(0.0, low - pad) if min(levels) >= 0 else low - pad), high + pad
+    top = min(100.0, high + pad) if unit == "percent" and max(levels) <= 100 else high + pad
+    return (max(0.0, low - pad) if min(levels) >= 0 else low - pad), top
 
 
 def _axes(low: float, high: float, y: Scale, unit: str) -> list[str]:

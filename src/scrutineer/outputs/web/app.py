@@ -207,7 +207,7 @@ class Web:
         if api:
             return JSONResponse({"error": message}, status)
         return self.render(
-            request, "error.html", status, viewer=viewer, title="Not shown", message=message
+            request, "error.html", status, viewer=viewer, title="Not shown", error=message
         )
 
 

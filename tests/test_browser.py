@@ -1,0 +1,149 @@
+"""In a real browser (Debian's Chromium, headless, driven by Playwright), on a real server.
+
+A manager drills from the overview to the children behind a figure; a councillor follows
+the same path and finds figures only. Screenshots of the main pages are saved (to
+$SCRUTINEER_SCREENSHOTS when set: `docs/img` for the documentation).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from tests.conftest import WebData
+
+from scrutineer.outputs.web.app import create_app
+
+KPI_TITLE = "Children on a CP plan visited within 10 working days"
+
+
+@pytest.fixture(scope="module")
+def server(web_data: WebData) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = create_app(web_data.settings, web_data.records)
+    app.state.web.cache.snapshot()  # computed before the browser asks
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if running.started:
+            break
+        time.sleep(0.05)
+    assert running.started, "the server did not start"
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    chromium = shutil.which("chromium")
+    assert chromium, "install Debian's chromium (scripts/install-debian does)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("SCRUTINEER_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def sign_in(browser: Browser, server: str, username: str, password: str) -> Page:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    expect(page).to_have_url(server + "/login?next=%2F")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Performance overview")
+    return page
+
+
+def open_indicator(page: Page) -> None:
+    """From the overview: open the theme's list of indicators and follow the link."""
+    tile = page.locator("article.tile", has=page.get_by_role("heading", name="Purposeful contact"))
+    tile.locator("summary").click()
+    tile.get_by_role("link", name=KPI_TITLE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(KPI_TITLE)
+
+
+def test_a_manager_drills_from_the_overview_to_the_children(
+    browser: Browser, server: str, web_data: WebData, app_services: Any, shots: Path
+) -> None:
+    page = sign_in(browser, server, "manager", web_data.passwords["manager"])
+    page.screenshot(path=str(shots / "web-overview.png"), full_page=False)
+    open_indicator(page)
+    service = app_services[web_data.service]
+    page.get_by_role("table", name=f"{KPI_TITLE} by service").get_by_role(
+        "link", name=service
+    ).click()
+    expect(page.get_by_role("heading", name="By team")).to_be_visible()
+    exceptions = page.get_by_role("table", name="Children behind the figure")
+    rows = exceptions.locator("tbody tr")
+    assert rows.count() >= 1
+    expect(page.get_by_text(f"showing {service}")).to_be_visible()
+    for team in exceptions.locator("tbody tr td:nth-child(4)").all_inner_texts():
+        assert team.startswith(service.split(" (")[0]), team
+    page.screenshot(path=str(shots / "web-indicator.png"), full_page=True)
+    page.get_by_role("link", name="Assurance clinics").click()
+    page.get_by_role("link", name=service).click()
+    expect(page.get_by_role("heading", name="Most overdue children")).to_be_visible()
+    page.screenshot(path=str(shots / "web-clinic.png"), full_page=False)
+    page.close()
+
+
+def test_a_councillor_finds_figures_only(
+    browser: Browser, server: str, web_data: WebData, shots: Path
+) -> None:
+    page = sign_in(browser, server, "panel", web_data.passwords["panel"])
+    expect(page.get_by_role("link", name="Assurance clinics")).to_have_count(0)
+    open_indicator(page)
+    expect(page.get_by_text("Your role sees figures only")).to_be_visible()
+    expect(page.get_by_role("table", name="Children behind the figure")).to_have_count(0)
+    page.screenshot(path=str(shots / "web-indicator-panel.png"), full_page=False)
+    page.goto(server + "/clinics")
+    expect(page.get_by_text("Your role cannot see this page.")).to_be_visible()
+    page.close()
+
+
+def test_the_keyboard_reaches_the_content_first(
+    browser: Browser, server: str, web_data: WebData
+) -> None:
+    page = sign_in(browser, server, "viewer", web_data.passwords["viewer"])
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    svg_label = page.goto(server + "/indicators/cp_visits_10wd_pct")
+    assert svg_label is not None and svg_label.status == 200
+    expect(page.locator("svg[role=img] title")).to_have_text(KPI_TITLE)
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def app_services(web_data: WebData) -> dict[str, str]:
+    from scrutineer.engine.session import open_session
+
+    session = open_session(web_data.settings)
+    try:
+        rows = session.engine.con.execute("SELECT DISTINCT service_id, service FROM teams")
+        return {str(a): str(b) for a, b in rows.fetchall() if a}
+    finally:
+        session.close()
