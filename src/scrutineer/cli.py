@@ -149,16 +149,17 @@ def demo(
     for username, role, password in demo_users(settings, made.snapshot.id):
         typer.echo(f"  {role:<8} {username:<13} {password}")
     if serve_after:
-        serve_dashboard(settings, host, port, typer.echo)
+        serve_dashboard(settings, host, port, say=typer.echo)
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to serve on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on")] = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes (one per core)")] = 2,
 ) -> None:
     """Serve the dashboard (creates an administrator on first run and prints its password)."""
-    serve_dashboard(load_settings(), host, port, typer.echo)
+    serve_dashboard(load_settings(), host, port, workers, typer.echo)
 
 
 @app.command()

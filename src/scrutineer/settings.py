@@ -42,6 +42,10 @@ class Settings:
     def snapshots_dir(self) -> Path:
         return self.data_dir / "snapshots"
 
+    def as_environment(self) -> dict[str, str]:
+        """The settings as SCRUTINEER_* variables (for processes started from this one)."""
+        return {PREFIX + s.name.upper(): str(getattr(self, s.name)) for s in SETTINGS}
+
 
 def load_settings(
     environ: Mapping[str, str] | None = None, env_file: Path = Path(".env")

@@ -11,11 +11,11 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from scrutineer.records import models
-from scrutineer.records.users import MAX_FAILED_LOGINS, UserView, user_view
+from scrutineer.records.users import MAX_FAILED_LOGINS, UserView
 
 LIFETIME = timedelta(hours=10)  # a working day, then sign in again
 
@@ -41,20 +41,30 @@ def start_session(records: Engine, username: str) -> str:
     return token
 
 
+_WEB, _USER, _ASSIGNED = models.WebSession, models.User, models.ServiceAssignment
+_SIGNED_IN = (  # built once: asked on every request
+    select(_USER.username, _USER.display_name, _USER.role, _WEB.csrf, _ASSIGNED.service_id)
+    .join(_USER, _USER.id == _WEB.user_id)
+    .outerjoin(_ASSIGNED, _ASSIGNED.user_id == _USER.id)
+    .where(
+        _WEB.token_hash == bindparam("token_hash"),
+        _WEB.expires_at >= bindparam("now"),
+        _USER.active.is_(True),
+        _USER.failed_logins < MAX_FAILED_LOGINS,
+    )
+)
+
+
 def signed_in(records: Engine, token: str) -> tuple[UserView, str] | None:
-    """The user and the session's CSRF token, if `token` is a live session of an open account."""
-    with Session(records) as session:
-        found = session.execute(
-            select(models.WebSession, models.User)
-            .join(models.User, models.User.id == models.WebSession.user_id)
-            .where(models.WebSession.token_hash == _hash(token))
-        ).first()
-        if found is None:
-            return None
-        web, user = found
-        if web.expires_at < _now() or not user.active or user.failed_logins >= MAX_FAILED_LOGINS:
-            return None
-        return user_view(session, user), web.csrf
+    """The user and the session's CSRF token, if `token` is a live session of an open account
+    (one query: sessions, users and services joined)."""
+    with records.connect() as connection:
+        rows = connection.execute(_SIGNED_IN, {"token_hash": _hash(token), "now": _now()}).all()
+    if not rows:
+        return None
+    username, name, role, csrf, _ = rows[0]
+    services = tuple(sorted(r[4] for r in rows if r[4] is not None))
+    return UserView(username, name, role, True, services), csrf
 
 
 def end_session(records: Engine, token: str) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy import Engine, create_engine, event, inspect
 
 from scrutineer.settings import Settings
 
@@ -40,7 +41,20 @@ def upgrade(url: str) -> None:
 def open_records(settings: Settings) -> Engine:
     url = records_url(settings)
     upgrade(url)
-    return create_engine(url)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    """Write-ahead logging: readers never wait for a writer (the dashboard reads while it
+    logs access), and a commit syncs the log rather than the whole database file."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
 
 
 def tables(engine: Engine) -> set[str]:

@@ -8,6 +8,7 @@ token, since there is no session yet.
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ class PageRoute:
     template: str
     build: Build
     title: str
+    figures_only: bool = False  # the same main block for the same URL and kind of viewer
 
     @property
     def api(self) -> str:
@@ -72,6 +74,7 @@ PAGES = (
         "overview.html",
         lambda r, v, c: pages.overview(v, c, _choice(r, c)),
         "Overview",
+        figures_only=True,
     ),
     PageRoute(
         "indicator",
@@ -87,6 +90,7 @@ PAGES = (
             r.query_params.get("team") or None,
         ),
         "Indicator",
+        figures_only=True,
     ),
     PageRoute(
         "clinics",
@@ -165,8 +169,15 @@ class Web:
         return Viewer(*found) if found else None
 
     def render(
-        self, request: Request, template: str, status: int = 200, **context: Any
+        self,
+        request: Request,
+        template: str,
+        status: int = 200,
+        same_as: tuple[object, ...] | None = None,
+        **context: Any,
     ) -> HTMLResponse:
+        """The page's main block inside the frame (menu, who is signed in). A main block
+        that is the same for every request with the same `same_as` key is made once."""
         viewer: Viewer | None = context.get("viewer")
         query = {k: request.query_params.get(k) for k in ("snapshot", "period")}
 
@@ -175,10 +186,16 @@ class Web:
             return path + ("?" + urlencode(merged) if merged else "")
 
         nav = [(p, label) for perm, p, label in NAV if viewer and viewer.can(perm)]
-        html = self.templates.get_template(template).render(
-            request=request, nav=nav, url=url, path=request.url.path, **context
-        )
-        return HTMLResponse(html, status)
+        values = {"request": request, "nav": nav, "url": url, "path": request.url.path}
+        values.update(context)
+        page = self.templates.get_template(template)
+
+        def main() -> str:
+            return "".join(page.blocks["main"](page.new_context(values)))
+
+        html = main() if same_as is None else self.cache.memo(("html", *same_as), main)
+        frame = self.templates.get_template("base.html").render(main_html=html, **values)
+        return HTMLResponse(frame, status)
 
     def page(self, route: PageRoute, api: bool) -> Callable[[Request], Response]:
         def handle(request: Request) -> Response:
@@ -197,9 +214,35 @@ class Web:
                 return self.refuse(request, viewer, api, status, str(error))
             if api:
                 return JSONResponse(page)
-            return self.render(request, route.template, page=page, viewer=viewer, title=route.title)
+            return self.render(
+                request,
+                route.template,
+                same_as=self.same_as(route, request, viewer, page),
+                page=page,
+                viewer=viewer,
+                title=route.title,
+                message=request.query_params.get("message", ""),
+            )
 
         return handle
+
+    def same_as(
+        self, route: PageRoute, request: Request, viewer: Viewer, page: pages.Page
+    ) -> tuple[object, ...] | None:
+        """For pages made only of figures: what their main block depends on - the URL, the
+        snapshot it showed, the kind of viewer and the targets."""
+        if not route.figures_only:
+            return None
+        query = sorted((k, v) for k, v in request.query_params.items() if k != "message")
+        kind = (viewer.aggregates_only, viewer.can("workers"), viewer.child_services())
+        version = self.cache.targets_version()
+        return (route.name, request.url.path, tuple(query), page.get("snapshot"), kind, version)
+
+    def ready(self, request: Request) -> Response:
+        """For a load balancer (no sign-in, no figures): 200 once this process has computed
+        the latest snapshot's figures, 503 until then."""
+        done = self.cache.computed()
+        return JSONResponse({"ready": done, "process": os.getpid()}, 200 if done else 503)
 
     def refuse(
         self, request: Request, viewer: Viewer, api: bool, status: int, message: str
@@ -234,6 +277,7 @@ def create_app(settings: Settings, records: Records) -> Starlette:
         routes.append(Route(route.api, web.page(route, api=True)))
     for form in FORMS:
         routes.append(Route(form.path, form.handler(web), methods=[form.method]))
+    routes.append(Route("/ready", web.ready))
     static = Path(str(resources.files(__package__))) / "static"
     routes.append(Mount("/static", StaticFiles(directory=static), name="static"))
     app = Starlette(routes=routes)

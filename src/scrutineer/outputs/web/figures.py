@@ -10,28 +10,35 @@ so they are cached per set of targets.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 import duckdb
 from sqlalchemy import Engine as Records
 
 from scrutineer.assess.assessment import SERIES_MONTHS, Assessment, assess_values
 from scrutineer.assess.benchmarks import Benchmarks, imported_path
-from scrutineer.assess.targets import TargetStore
+from scrutineer.assess.targets import Target, TargetStore
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.catalogue.model import Catalogue, Kpi
 from scrutineer.engine.batch import compute_everything
 from scrutineer.engine.compute import Engine, Value
 from scrutineer.engine.exceptions import ExceptionRow, exception_list
+from scrutineer.engine.explain import explain
 from scrutineer.engine.population import Populations
 from scrutineer.engine.session import Session
+from scrutineer.errors import NoSnapshot, SnapshotNotFound
 from scrutineer.extract.snapshots import Manifest, SnapshotStore
 from scrutineer.settings import Settings
 
+T = TypeVar("T")
 PICKABLE_MONTHS = 12  # the months a user can pick; each needs SERIES_MONTHS before it
 KEPT_SNAPSHOTS = 3
+TARGETS_SECONDS = 5.0  # a target imported or changed shows on the dashboard within this
 
 
 @dataclass
@@ -43,6 +50,12 @@ class SnapshotFigures:
     con: duckdb.DuckDBPyConnection
     teams: list[tuple[str, str, str, str]]  # (team id, team, service id, service), by team
     lock: threading.Lock = field(default_factory=threading.Lock)
+    by_month: dict[tuple[str, str, str], list[Value]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for (kpi, level), series in self.values.items():
+            for value in series:
+                self.by_month.setdefault((kpi, level, value.period), []).append(value)
 
     @property
     def months(self) -> list[Period]:
@@ -57,7 +70,8 @@ class SnapshotFigures:
         return self.values.get((kpi, level), [])
 
     def at(self, kpi: str, level: str, period: Period) -> list[Value]:
-        return [v for v in self.series(kpi, level) if v.period == str(period)]
+        """The values of one month at one level (one per group)."""
+        return self.by_month.get((kpi, level, str(period)), [])
 
 
 class Figures:
@@ -69,14 +83,42 @@ class Figures:
         self._snapshots: OrderedDict[str, SnapshotFigures] = OrderedDict()
         self._assessments: dict[tuple[str, str, tuple[object, ...]], list[Assessment]] = {}
         self._lock = threading.Lock()  # one computation of a snapshot at a time
+        self._targets: tuple[float, list[Target]] = (0.0, [])
+        self._targets_version = 0  # goes up when the targets read differ from the last
+        self._explained: dict[tuple[str, str], str] = {}
+        self._memo: dict[tuple[object, ...], object] = {}
+        self._manifests: tuple[int, list[Manifest]] = (-1, [])
         imported = imported_path(settings.data_dir)
         self.benchmarks = Benchmarks(imported if imported.is_file() else None)
 
     def manifests(self) -> list[Manifest]:
-        return self.store.manifests()
+        """Every snapshot, oldest first: read again when the folder changes (a load adds a
+        snapshot by renaming it into the folder, which changes the folder's time)."""
+        root = self.settings.snapshots_dir
+        stamp = root.stat().st_mtime_ns if root.is_dir() else 0
+        if stamp != self._manifests[0]:
+            self._manifests = (stamp, self.store.manifests())
+        return self._manifests[1]
+
+    def _manifest(self, snapshot: str) -> Manifest:
+        """A snapshot by id, unique prefix or "latest" (as `SnapshotStore.get`)."""
+        manifests = self.manifests()
+        if snapshot == "latest":
+            if not manifests:
+                raise NoSnapshot(self.settings.snapshots_dir)
+            return manifests[-1]
+        matches = [m for m in manifests if m.id.startswith(snapshot)]
+        if len(matches) != 1:
+            raise SnapshotNotFound(snapshot)
+        return matches[0]
+
+    def computed(self) -> bool:
+        """Whether the latest snapshot's figures are ready (no waiting for them)."""
+        manifests = self.manifests()
+        return bool(manifests) and manifests[-1].id in self._snapshots
 
     def snapshot(self, snapshot: str = "latest") -> SnapshotFigures:
-        manifest = self.store.get(snapshot)
+        manifest = self._manifest(snapshot)
         with self._lock:
             if manifest.id not in self._snapshots:
                 self._snapshots[manifest.id] = self._compute(manifest)
@@ -86,8 +128,40 @@ class Figures:
             self._snapshots.move_to_end(manifest.id)
             return self._snapshots[manifest.id]
 
+    def targets(self) -> list[Target]:
+        """The targets, read again from the records store every few seconds."""
+        read_at, targets = self._targets
+        if time.monotonic() - read_at > TARGETS_SECONDS:
+            fresh = TargetStore(self.records, self.catalogue).all()
+            if fresh != targets:
+                self._targets_version += 1
+            targets = fresh
+            self._targets = (time.monotonic(), targets)
+        return targets
+
+    def targets_version(self) -> int:
+        """Names the targets in force: part of the key of anything judged against them."""
+        self.targets()
+        return self._targets_version
+
+    def memo(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
+        """A part of a page that depends only on `key` (snapshot, month, what is shown and
+        to which kind of viewer), made once. Keys naming figures that depend on targets
+        include `targets_version()`."""
+        if key not in self._memo:
+            if len(self._memo) > 5_000:
+                self._memo.clear()
+            self._memo[key] = make()
+        return cast(T, self._memo[key])
+
+    def explain(self, kpi: Kpi, period: Period) -> str:
+        key = (kpi.id, str(period))
+        if key not in self._explained:
+            self._explained[key] = explain(kpi, self.catalogue, period)
+        return self._explained[key]
+
     def assessments(self, figures: SnapshotFigures, period: Period) -> list[Assessment]:
-        targets = TargetStore(self.records, self.catalogue).all()
+        targets = self.targets()
         key = (figures.manifest.id, str(period), tuple(targets))
         if key not in self._assessments:
             values = [v for kpi in self.catalogue for v in figures.series(kpi.id)]

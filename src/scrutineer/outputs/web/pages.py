@@ -16,7 +16,6 @@ from scrutineer.calendar import Period
 from scrutineer.catalogue.model import Catalogue, Kpi
 from scrutineer.engine.compute import Value
 from scrutineer.engine.exceptions import ExceptionRow
-from scrutineer.engine.explain import explain
 from scrutineer.errors import ScrutineerError
 from scrutineer.outputs.figures import SUPPRESSED, assessment_chart, short
 from scrutineer.outputs.report.suppression import suppressed_cells
@@ -70,13 +69,23 @@ def choose(cache: Figures, snapshot: str | None, period: str | None) -> Choice:
 
 
 def overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
+    key = (
+        "overview",
+        choice.figures.manifest.id,
+        str(choice.period),
+        viewer.aggregates_only,
+        cache.targets_version(),
+    )
+    return {**choice.header(), **cache.memo(key, lambda: _overview(viewer, cache, choice))}
+
+
+def _overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
     found = cache.assessments(choice.figures, choice.period)
     hidden = _hidden(viewer, found)
     themes: dict[str, list[Assessment]] = {}
     for a in found:
         themes.setdefault(a.kpi.theme, []).append(a)
     return {
-        **choice.header(),
         "lists": {
             name: [_tile(a, hidden) for a in found if a.category.value == name]
             for name in CATEGORIES
@@ -104,11 +113,42 @@ def indicator(
 ) -> Page:
     kpi = cache.catalogue.get(kpi_id)
     figures, period = choice.figures, choice.period
+    key = (
+        "indicator",
+        figures.manifest.id,
+        str(period),
+        kpi.id,
+        service,
+        team,
+        viewer.aggregates_only,
+        viewer.can("workers"),
+        cache.targets_version(),
+    )
+    figures_shown = cache.memo(
+        key, lambda: _indicator_figures(viewer, cache, figures, period, kpi, service, team)
+    )
+    return {
+        **choice.header(),
+        **figures_shown,
+        "exceptions": _exceptions(viewer, cache, choice, kpi, service, team),
+    }
+
+
+def _indicator_figures(
+    viewer: Viewer,
+    cache: Figures,
+    figures: SnapshotFigures,
+    period: Period,
+    kpi: Kpi,
+    service: str | None,
+    team: str | None,
+) -> Page:
+    """Everything on an indicator's page but the children: the same for every viewer who
+    sees the same kind of figures."""
     a = next(x for x in cache.assessments(figures, period) if x.kpi.id == kpi.id)
     hidden = _hidden(viewer, [a])
     shown = replace(a, series=tuple(_blank(v, hidden) for v in a.series))
     return {
-        **choice.header(),
         "kpi": _definition(kpi),
         "value": _cell(a.latest, kpi.unit, hidden),
         "target": short(a.target, kpi.unit) if a.target is not None else None,
@@ -122,9 +162,8 @@ def indicator(
         "text": _text(a, hidden),
         "chart": assessment_chart(shown),
         "series": [_figure(v, kpi, (v.kpi, v.period) in hidden) for v in a.series],
-        "explain": explain(kpi, cache.catalogue, period),
+        "explain": cache.explain(kpi, period),
         "breakdown": _breakdown(viewer, figures, kpi, period, service, team),
-        "exceptions": _exceptions(viewer, cache, choice, kpi, service, team),
     }
 
 
@@ -150,6 +189,40 @@ def clinic(viewer: Viewer, cache: Figures, choice: Choice, service: str) -> Page
     if not viewer.sees_children_of(service):
         raise Forbidden(f"You are not assigned the service {names[service]}.")
     teams = [t for t in figures.teams if t[2] == service]
+    rows, worst = cache.memo(
+        ("clinic", figures.manifest.id, str(period), service),
+        lambda: (
+            _service_table(cache, figures, period, service, teams),
+            _most_overdue(cache, figures, period, names[service]),
+        ),
+    )
+    log_access(
+        cache.records, viewer.user.username, "clinic", f"{service} {period}: {len(worst)} children"
+    )
+    previous = narratives_for(cache.records, str(period.shift(-1)))
+    return {
+        **choice.header(),
+        "service": {"id": service, "name": names[service]},
+        "teams": [{"id": t[0], "name": t[1]} for t in teams],
+        "indicators": rows,
+        "worst": worst,
+        "actions_period": f"{period.shift(-1).start:%B %Y}",
+        "actions": [
+            {"theme": n.theme, "actions": n.actions, "written_by": n.written_by}
+            for n in previous.values()
+            if n.actions
+        ],
+    }
+
+
+def _service_table(
+    cache: Figures,
+    figures: SnapshotFigures,
+    period: Period,
+    service: str,
+    teams: list[tuple[str, str, str, str]],
+) -> list[Page]:
+    """The service's indicators (those with figures in its teams this month), by team."""
     rows = []
     for kpi in cache.catalogue:
         by_team = _by(figures.at(kpi.id, "team", period), "team_id")
@@ -165,33 +238,23 @@ def clinic(viewer: Viewer, cache: Figures, choice: Choice, service: str) -> Page
                 "teams": [_cell(v, kpi.unit, set()) for v in cells],
             }
         )
+    return rows
+
+
+def _most_overdue(
+    cache: Figures, figures: SnapshotFigures, period: Period, service_name: str
+) -> list[Page]:
     worst = sorted(
         (
             (kpi, row)
             for kpi in cache.catalogue
             if kpi.exceptions and not kpi.from_records
             for row in cache.exceptions(figures, kpi, period)
-            if row.service == names[service]
+            if row.service == service_name
         ),
         key=lambda pair: -(pair[1].days_overdue or 0),
     )[:WORST_EXCEPTIONS]
-    log_access(
-        cache.records, viewer.user.username, "clinic", f"{service} {period}: {len(worst)} children"
-    )
-    previous = narratives_for(cache.records, str(period.shift(-1)))
-    return {
-        **choice.header(),
-        "service": {"id": service, "name": names[service]},
-        "teams": [{"id": t[0], "name": t[1]} for t in teams],
-        "indicators": rows,
-        "worst": [{"kpi": kpi.id, "title": kpi.title, **_child(row)} for kpi, row in worst],
-        "actions_period": f"{period.shift(-1).start:%B %Y}",
-        "actions": [
-            {"theme": n.theme, "actions": n.actions, "written_by": n.written_by}
-            for n in previous.values()
-            if n.actions
-        ],
-    }
+    return [{"kpi": kpi.id, "title": kpi.title, **_child(row)} for kpi, row in worst]
 
 
 def _hidden(viewer: Viewer, found: list[Assessment]) -> set[tuple[str, str]]:
@@ -334,12 +397,16 @@ def _exceptions(
     teams = {t[0]: t[1] for t in figures.teams}
     allowed = viewer.child_services()
     names = {services[s] for s in (allowed if allowed is not None else services) if s in services}
+    every = cache.memo(
+        ("children", figures.manifest.id, str(period), kpi.id),
+        lambda: [_child(r) for r in cache.exceptions(figures, kpi, period)],
+    )
     rows = [
         r
-        for r in cache.exceptions(figures, kpi, period)
-        if r.service in names
-        and (not service or r.service == services.get(service))
-        and (not team or r.team == teams.get(team))
+        for r in every
+        if r["service"] in names
+        and (not service or r["service"] == services.get(service))
+        and (not team or r["team"] == teams.get(team))
     ]
     scope = ", ".join(sorted(names)) if allowed is not None else "every service"
     log_access(
@@ -348,7 +415,7 @@ def _exceptions(
         "exception list",
         f"{kpi.id} {period} {service or ''} {team or ''}: {len(rows)} children".replace("  ", " "),
     )
-    return {"allowed": True, "scope": scope, "rows": [_child(r) for r in rows]}
+    return {"allowed": True, "scope": scope, "rows": rows}
 
 
 def _child(row: ExceptionRow) -> Page:
@@ -360,6 +427,7 @@ def _child(row: ExceptionRow) -> Page:
         "team": row.team,
         "worker": row.worker,
         "dates": {k: str(v) if v is not None else None for k, v in row.dates},
+        "facts": "; ".join(f"{k.replace('_', ' ')}: {v or '–'}" for k, v in row.dates),
         "due": row.due.isoformat() if row.due else None,
         "days_overdue": row.days_overdue,
     }

@@ -6,17 +6,22 @@ first person to open the dashboard does not wait for them.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import socket
 import threading
 from collections.abc import Callable
 
 import uvicorn
 from sqlalchemy import Engine as Records
+from starlette.applications import Starlette
 
 from scrutineer.errors import ScrutineerError
 from scrutineer.outputs.web.app import create_app
 from scrutineer.records.store import open_records
 from scrutineer.records.users import add_user, count_users
-from scrutineer.settings import Settings
+from scrutineer.settings import Settings, load_settings
 
 
 def first_admin(records: Records) -> str | None:
@@ -26,19 +31,75 @@ def first_admin(records: Records) -> str | None:
     return add_user(records, "admin", "Administrator", "admin")
 
 
-def serve(settings: Settings, host: str, port: int, say: Callable[[str], None] = print) -> None:
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    workers: int = 2,
+    say: Callable[[str], None] = print,
+) -> None:
+    """Serve with `workers` processes, each computing the figures once: Python runs one
+    request at a time per process, so two processes use both cores of a small server."""
     records = open_records(settings)
     password = first_admin(records)
     if password:
         say(f"First run: created the administrator 'admin' with password {password}")
-    app = create_app(settings, records)
+    say(f"Scrutineer is serving on http://{host}:{port} (Ctrl-C to stop).")
+    if workers == 1:
+        uvicorn.run(warmed_app(settings), host=host, port=port, log_level="warning")
+        return
+    records.dispose()  # no connection is carried into the worker processes
+    listening = listening_socket(host, port)
+    context = multiprocessing.get_context("spawn")
+    processes = [
+        context.Process(target=_worker, args=(settings.as_environment(), listening))
+        for _ in range(workers)
+    ]
+
+    def stop(*_: object) -> None:
+        for process in processes:
+            process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    for process in processes:
+        process.start()
+    try:
+        for process in processes:
+            process.join()
+    except KeyboardInterrupt:  # Ctrl-C reaches the workers too: they finish their requests
+        for process in processes:
+            process.join(10)
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """One socket that every worker accepts from. Made with its protocol named (TCP), so
+    that asyncio switches Nagle's algorithm off on each connection: otherwise a small
+    response can wait 40 ms for the client's delayed acknowledgement."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    listening = socket.socket(family, kind, proto)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    listening.bind(address)
+    listening.listen(2048)
+    listening.set_inheritable(True)
+    return listening
+
+
+def _worker(environment: dict[str, str], listening: socket.socket) -> None:
+    os.environ.update(environment)
+    app = warmed_app(load_settings())
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+
+
+def warmed_app(settings: Settings) -> Starlette:
+    """The app, with the latest snapshot's figures being computed in the background."""
+    app = create_app(settings, open_records(settings))
 
     def warm() -> None:
         try:
             app.state.web.cache.snapshot()
-        except ScrutineerError as error:  # no snapshot yet: pages say so when asked
-            say(str(error))
+        except ScrutineerError:  # no snapshot yet: the pages say so when asked
+            pass
 
     threading.Thread(target=warm, daemon=True).start()
-    say(f"Scrutineer is serving on http://{host}:{port} (Ctrl-C to stop).")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    return app
