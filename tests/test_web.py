@@ -16,6 +16,7 @@ from tests.conftest import WebData
 
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
+from scrutineer.demo import demo_users
 from scrutineer.engine.compute import Value
 from scrutineer.engine.session import open_session
 from scrutineer.outputs.web.app import PAGES, create_app
@@ -23,7 +24,13 @@ from scrutineer.outputs.web.serve import first_admin
 from scrutineer.outputs.web.suppress import hidden_rows
 from scrutineer.records.access_log import recent_access
 from scrutineer.records.narratives import narratives_for
-from scrutineer.records.users import MAX_FAILED_LOGINS, ROLES, add_user, list_users
+from scrutineer.records.users import (
+    MAX_FAILED_LOGINS,
+    ROLES,
+    add_user,
+    check_password,
+    list_users,
+)
 
 KPI = "cp_visits_10wd_pct"  # has an exception list
 ALL = set(ROLES)
@@ -385,3 +392,17 @@ def test_the_first_administrator_is_made_once(tmp_path: Any) -> None:
     assert password and len(password) >= 10
     assert [(u.username, u.role) for u in list_users(records)] == [("admin", "admin")]
     assert first_admin(records) is None
+
+
+def test_the_demo_has_a_user_for_every_role_with_new_passwords_each_run(
+    web_data: WebData,
+) -> None:
+    first = demo_users(web_data.settings, "latest")
+    assert [role for _, role, _ in first] == list(ROLES)
+    again = dict((user, password) for user, _, password in demo_users(web_data.settings, "latest"))
+    users = {u.username: u for u in list_users(web_data.records)}
+    for user, role, password in first:
+        assert users[user].role == role
+        assert check_password(web_data.records, user, password) is None  # replaced
+        assert check_password(web_data.records, user, again[user]) is not None
+    assert len(users["demo-manager"].services) == 1  # the service with most teams

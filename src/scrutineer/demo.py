@@ -58,12 +58,14 @@ def run_demo(settings: Settings, say: Callable[[str], None]) -> Demo:
 
 def demo_users(settings: Settings, snapshot: str) -> list[tuple[str, str, str]]:
     """A user `demo-ROLE` for every role, with a fresh password each run: (user, role,
-    password). The demo manager is assigned the first service of the snapshot."""
+    password). The demo manager is assigned the service with the most teams (Protection
+    and Court in the reference authority), as a team manager in its clinic would be."""
     records = open_records(settings)
     session = open_session(settings, snapshot)
     try:
         service = session.engine.con.execute(
-            "SELECT service_id FROM teams WHERE service_id IS NOT NULL ORDER BY service LIMIT 1"
+            "SELECT service_id FROM teams WHERE service_id IS NOT NULL "
+            "GROUP BY service_id ORDER BY count(*) DESC, service_id LIMIT 1"
         ).fetchone()
     finally:
         session.close()

@@ -159,7 +159,7 @@ def _indicator_figures(
         "category": a.category.value,
         "neighbours": _benchmark(a, "neighbour_mean"),
         "england": _benchmark(a, "england"),
-        "text": _text(a, hidden),
+        "text": _text(a, hidden, counts=not viewer.aggregates_only),
         "chart": assessment_chart(shown),
         "series": [_figure(v, kpi, (v.kpi, v.period) in hidden) for v in a.series],
         "explain": cache.explain(kpi, period),
@@ -309,10 +309,12 @@ def _theme_summary(theme: str, items: list[Assessment], hidden: set[tuple[str, s
     return text
 
 
-def _text(a: Assessment, hidden: set[tuple[str, str]]) -> str:
+def _text(a: Assessment, hidden: set[tuple[str, str]], counts: bool) -> str:
+    """In words; with the numerator and denominator only for child-level roles (as the
+    report's internal edition)."""
     if (a.kpi.id, a.latest.period) in hidden:
         return f"{a.kpi.title}: the figure is too small to publish."
-    return indicator_text(a, counts=not hidden and (a.kpi.id, a.latest.period) not in hidden)
+    return indicator_text(a, counts=counts)
 
 
 def _benchmark(a: Assessment, which: str) -> str | None:

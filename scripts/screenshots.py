@@ -1,0 +1,72 @@
+"""Screenshots of the dashboard's main pages for docs/img, from the demo's data.
+
+    .venv/bin/python scripts/screenshots.py [DATA_DIR]   # default: scrutineer-data
+
+Run `./scripts/demo --no-serve` first. Resets the demo users' passwords, serves the
+dashboard on a free loopback port and photographs it with Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+from playwright.sync_api import Page, sync_playwright
+
+from scrutineer.demo import demo_users
+from scrutineer.outputs.web.app import create_app
+from scrutineer.records.store import open_records
+from scrutineer.settings import load_settings
+
+OUT = Path(__file__).parent.parent / "docs" / "img"
+SHOTS = (  # (user, path, file, full page)
+    ("demo-manager", "/", "web-overview.png", False),
+    ("demo-manager", "/indicators/cp_visits_10wd_pct?service=SVC-PC", "web-indicator.png", True),
+    ("demo-manager", "/clinics/SVC-PC", "web-clinic.png", False),
+    ("demo-panel", "/indicators/cp_visits_10wd_pct?service=SVC-PC", "web-panel.png", False),
+    ("demo-analyst", "/snapshots", "web-snapshots.png", False),
+)
+
+
+def main() -> None:
+    data = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("scrutineer-data")
+    settings = load_settings({"SCRUTINEER_DATA_DIR": str(data)})
+    passwords = {user: password for user, _, password in demo_users(settings, "latest")}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = create_app(settings, open_records(settings))
+    app.state.web.cache.snapshot()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=["--no-sandbox"]
+        )
+        pages: dict[str, Page] = {}
+        for user, path, name, full in SHOTS:
+            if user not in pages:
+                pages[user] = browser.new_page(viewport={"width": 1280, "height": 900})
+                page = pages[user]
+                page.goto(base + "/login")
+                page.get_by_label("Username").fill(user)
+                page.get_by_label("Password").fill(passwords[user])
+                page.get_by_role("button", name="Sign in").click()
+                page.wait_for_url(base + "/")
+            pages[user].goto(base + path)
+            pages[user].screenshot(path=str(OUT / name), full_page=full)
+            print(f"wrote {OUT / name}")
+        browser.close()
+    server.should_exit = True
+
+
+if __name__ == "__main__":
+    main()
