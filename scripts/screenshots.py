@@ -26,7 +26,13 @@ from scrutineer.settings import load_settings
 OUT = Path(__file__).parent.parent / "docs" / "img"
 SHOTS = (  # (user, path, file, full page)
     ("demo-manager", "/", "web-overview.png", False),
-    ("demo-manager", "/indicators/cp_visits_10wd_pct?service=SVC-PC", "web-indicator.png", True),
+    ("demo-manager", "/indicators/cp_visits_10wd_pct?service=SVC-PC", "web-indicator.png", False),
+    (
+        "demo-manager",
+        "/indicators/cp_visits_10wd_pct?service=SVC-PC&team=SVC-PC-1#bd-h",
+        "web-exceptions.png",
+        False,
+    ),
     ("demo-manager", "/clinics/SVC-PC", "web-clinic.png", False),
     ("demo-panel", "/indicators/cp_visits_10wd_pct?service=SVC-PC", "web-panel.png", False),
     ("demo-analyst", "/snapshots", "web-snapshots.png", False),

@@ -200,7 +200,7 @@ class Figures:
         exceptions = {(kpi, str(latest)): rows for kpi, rows in batch.exceptions.items()}
         teams = con.execute(
             "SELECT team_id, team, service_id, service FROM teams "
-            "WHERE service_id IS NOT NULL ORDER BY team"
+            "WHERE service_id IS NOT NULL AND team_id <> service_id ORDER BY team"
         ).fetchall()
         return SnapshotFigures(
             manifest,

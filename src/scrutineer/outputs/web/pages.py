@@ -203,7 +203,10 @@ def clinic(viewer: Viewer, cache: Figures, choice: Choice, service: str) -> Page
     return {
         **choice.header(),
         "service": {"id": service, "name": names[service]},
-        "teams": [{"id": t[0], "name": t[1]} for t in teams],
+        "teams": [
+            {"id": t[0], "name": t[1], "short": t[1].removeprefix(t[3]).strip() or t[1]}
+            for t in teams
+        ],
         "indicators": rows,
         "worst": worst,
         "actions_period": f"{period.shift(-1).start:%B %Y}",
