@@ -54,7 +54,7 @@ PAGES = (
 
 
 def prepare(data: Path) -> None:
-    settings = load_settings({"SCRUTINEER_DATA_DIR": str(data)}, data / ".env")
+    settings = load_settings({**os.environ, "SCRUTINEER_DATA_DIR": str(data)}, data / ".env")
     store = SnapshotStore(settings.snapshots_dir)
     if not store.manifests():
         extract = data / "extract"

@@ -41,19 +41,21 @@ def upgrade(url: str) -> None:
 def open_records(settings: Settings) -> Engine:
     url = records_url(settings)
     upgrade(url)
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+    if not url.startswith("sqlite"):
+        return create_engine(url)
+    engine = create_engine(url, pool_size=20, max_overflow=20)
+    with engine.connect() as connection:  # kept in the file: set once
+        connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+    event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    """Write-ahead logging: readers never wait for a writer (the dashboard reads while it
-    logs access), and a commit syncs the log rather than the whole database file."""
+    """Write-ahead logging (set once, above): readers never wait for a writer, and a commit
+    syncs the log rather than the database file. A writer waits its turn for up to 10 s."""
     cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 
