@@ -190,7 +190,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--data", type=Path, help="a data folder with snapshots (else a new one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

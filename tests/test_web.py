@@ -406,3 +406,18 @@ def test_the_demo_has_a_user_for_every_role_with_new_passwords_each_run(
         assert check_password(web_data.records, user, password) is None  # replaced
         assert check_password(web_data.records, user, again[user]) is not None
     assert len(users["demo-manager"].services) == 1  # the service with most teams
+
+
+def test_the_worker_processes_socket_sends_small_responses_at_once() -> None:
+    """Named TCP, so asyncio switches Nagle's algorithm off on every connection (with it on,
+    a small response waited 40 ms for the client's delayed acknowledgement)."""
+    import socket
+
+    from scrutineer.outputs.web.serve import listening_socket
+
+    listening = listening_socket("127.0.0.1", 0)
+    try:
+        assert listening.proto == socket.IPPROTO_TCP
+        assert listening.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        listening.close()

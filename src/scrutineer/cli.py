@@ -156,7 +156,9 @@ def demo(
 def serve(
     host: Annotated[str, typer.Option(help="Address to serve on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on")] = 8000,
-    workers: Annotated[int, typer.Option(help="Server processes (one per core)")] = 2,
+    workers: Annotated[
+        int, typer.Option(help="Server processes: 1 with SQLite; one per core with PostgreSQL")
+    ] = 1,
 ) -> None:
     """Serve the dashboard (creates an administrator on first run and prints its password)."""
     serve_dashboard(load_settings(), host, port, workers, typer.echo)

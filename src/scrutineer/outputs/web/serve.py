@@ -36,11 +36,13 @@ def serve(
     settings: Settings,
     host: str,
     port: int,
-    workers: int = 2,
+    workers: int = 1,
     say: Callable[[str], None] = print,
 ) -> None:
-    """Serve with `workers` processes, each computing the figures once: Python runs one
-    request at a time per process, so two processes use both cores of a small server."""
+    """Serve with `workers` processes, each computing the figures once. One is enough for
+    the dashboard's target on two cores, and is right for a SQLite records store (processes
+    writing the access log to one SQLite file wait for each other's locks); with PostgreSQL,
+    one per core."""
     records = open_records(settings)
     password = first_admin(records)
     if password:
