@@ -27,7 +27,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 
 from scrutineer.assess.targets import TargetStore, read_targets
 from scrutineer.catalogue.load import load_catalogue
