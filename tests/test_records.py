@@ -40,8 +40,14 @@ RECORDS = {
     "narratives",
     "snapshots",
     "web_sessions",
+    "audit_programmes",
+    "audits",
+    "audit_actions",
+    "iro_alerts",
+    "iro_alert_stages",
+    "review_adjournments",
 }
-HEAD = "0003"
+HEAD = "0004"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -46,6 +46,7 @@ from scrutineer.outputs.report.make import make_report
 from scrutineer.outputs.text import render
 from scrutineer.outputs.web.serve import serve as serve_dashboard
 from scrutineer.records.narratives import write_narrative
+from scrutineer.records.qa import export_file, import_files, record_types, render_files_doc
 from scrutineer.records.registry import sync
 from scrutineer.records.store import open_records
 from scrutineer.records.users import ROLES, add_user, disable_user, list_users
@@ -425,6 +426,40 @@ def targets_export() -> None:
     """Print the targets as CSV, in the format `targets import` reads."""
     store = TargetStore(open_records(load_settings()), load_catalogue())
     typer.echo(write_targets(store.all()), nl=False)
+
+
+qa_app = typer.Typer(
+    no_args_is_help=True, help="Quality-assurance records (audits, IRO alerts): CSV in and out."
+)
+app.add_typer(qa_app, name="qa")
+
+
+@qa_app.command("import")
+def qa_import(
+    files: Annotated[list[Path], typer.Argument(help="CSV files named as their records")],
+) -> None:
+    """Check every row of every file, then store them all, or nothing (audits.csv,
+    iro_alerts.csv, ...: see docs/qa-records.md)."""
+    counts = import_files(open_records(load_settings()), files)
+    typer.echo("Imported " + ", ".join(f"{n:,} {name}" for name, n in counts.items()) + ".")
+
+
+@qa_app.command("export")
+def qa_export(
+    folder: Annotated[Path, typer.Argument(help="Folder to write the CSV files to")],
+) -> None:
+    """Write every quality-assurance record, one CSV file per type, as `qa import` reads them."""
+    records = open_records(load_settings())
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in record_types():
+        (folder / f"{name}.csv").write_text(export_file(records, name), encoding="utf-8")
+    typer.echo(f"Wrote {len(record_types())} files to {folder}.")
+
+
+@qa_app.command("files")
+def qa_files() -> None:
+    """Print the quality-assurance files' columns and codes as Markdown."""
+    typer.echo(render_files_doc(), nl=False)
 
 
 def _benchmarks() -> Benchmarks:

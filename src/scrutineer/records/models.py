@@ -93,3 +93,88 @@ class WebSession(Base):
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# Quality-assurance records (migration 0004). Columns are named as in their CSV files
+# (records/qa_files.yaml, which a test keeps in step with these models); references between
+# them are by the records' own keys, so a file round-trips unchanged.
+
+
+class AuditProgramme(Base):
+    __tablename__ = "audit_programmes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    starts: Mapped[date] = mapped_column(Date)
+    ends: Mapped[date | None] = mapped_column(Date)
+    schedule: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class Audit(Base):
+    __tablename__ = "audits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_ref: Mapped[str] = mapped_column(String(80), unique=True)
+    programme: Mapped[str] = mapped_column(ForeignKey("audit_programmes.name"))
+    person_id: Mapped[str] = mapped_column(String(80))
+    auditor: Mapped[str] = mapped_column(String(200))
+    audit_date: Mapped[date] = mapped_column(Date)
+    completed_date: Mapped[date | None] = mapped_column(Date)
+    grade_chronology: Mapped[str | None] = mapped_column(String(30))
+    grade_assessment: Mapped[str | None] = mapped_column(String(30))
+    grade_plan: Mapped[str | None] = mapped_column(String(30))
+    grade_visiting: Mapped[str | None] = mapped_column(String(30))
+    grade_supervision: Mapped[str | None] = mapped_column(String(30))
+    grade_overall: Mapped[str] = mapped_column(String(30))
+    strengths: Mapped[str | None] = mapped_column(Text)
+    improvements: Mapped[str | None] = mapped_column(Text)
+    moderated_grade: Mapped[str | None] = mapped_column(String(30))
+    moderator: Mapped[str | None] = mapped_column(String(200))
+    moderated_on: Mapped[date | None] = mapped_column(Date)
+    moderation_reasons: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditAction(Base):
+    __tablename__ = "audit_actions"
+    __table_args__ = (UniqueConstraint("audit_ref", "action"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_ref: Mapped[str] = mapped_column(ForeignKey("audits.audit_ref"))
+    action: Mapped[str] = mapped_column(String(500))
+    owner: Mapped[str] = mapped_column(String(200))
+    due_date: Mapped[date] = mapped_column(Date)
+    done_date: Mapped[date | None] = mapped_column(Date)
+
+
+class IroAlert(Base):
+    __tablename__ = "iro_alerts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_ref: Mapped[str] = mapped_column(String(80), unique=True)
+    person_id: Mapped[str] = mapped_column(String(80))
+    iro: Mapped[str] = mapped_column(String(200))
+    raised_date: Mapped[date] = mapped_column(Date)
+    reasons: Mapped[str] = mapped_column(String(500))  # codes separated by ";"
+    resolved_level: Mapped[str | None] = mapped_column(String(30))
+    resolved_date: Mapped[date | None] = mapped_column(Date)
+    impact: Mapped[str | None] = mapped_column(Text)
+
+
+class IroAlertStage(Base):
+    __tablename__ = "iro_alert_stages"
+    __table_args__ = (UniqueConstraint("alert_ref", "level"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_ref: Mapped[str] = mapped_column(ForeignKey("iro_alerts.alert_ref"))
+    level: Mapped[str] = mapped_column(String(30))
+    started_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    responded_date: Mapped[date | None] = mapped_column(Date)
+    response: Mapped[str | None] = mapped_column(Text)
+
+
+class ReviewAdjournment(Base):
+    __tablename__ = "review_adjournments"
+    __table_args__ = (UniqueConstraint("person_id", "review_date"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(80))
+    review_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,156 @@
+"""Quality-assurance records in and out as CSV, on SQLite and PostgreSQL: checked first,
+stored all or nothing, exported in the columns they are imported in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fixture)
+
+from scrutineer.records import models
+from scrutineer.records.qa import (
+    QaRejected,
+    export_file,
+    import_files,
+    record_types,
+    render_files_doc,
+)
+from scrutineer.records.store import upgrade
+
+FILES = {
+    "audit_programmes": (
+        "name,kind,starts,ends,schedule,description\n"
+        "Neglect thematic 2025,thematic,2025-04-01,2026-03-31,10 cases a month,Neglect\n"
+        "Core tool,core_tool,01/04/2025,,monthly,\n"
+    ),
+    "audits": (
+        "audit_ref,programme,person_id,auditor,audit_date,completed_date,grade_chronology,"
+        "grade_assessment,grade_plan,grade_visiting,grade_supervision,grade_overall,"
+        "strengths,improvements,moderated_grade,moderator,moderated_on,moderation_reasons\n"
+        "A1,Core tool,000123,Ann Auditor,2026-02-03,2026-02-10,Good,good,Requires Improvement,"
+        "good,inadequate,Good,Voice of the child,Supervision,requires-improvement,Pat PSW,"
+        "2026-02-20,Supervision not reflective\n"
+        "A2,Neglect thematic 2025,000456,Ann Auditor,14/02/2026,,,,,,,Outstanding,,,,,,\n"
+    ),
+    "audit_actions": (
+        "audit_ref,action,owner,due_date,done_date\n"
+        "A1,Update the chronology,Team Manager A,2026-03-01,2026-02-27\n"
+        "A1,Reflective supervision,Team Manager A,2026-03-15,\n"
+    ),
+    "iro_alerts": (
+        "alert_ref,person_id,iro,raised_date,reasons,resolved_level,resolved_date,impact\n"
+        "I1,000789,Ian IRO,2026-01-05,visiting_frequency;permanence_drift,service_manager,"
+        "2026-01-30,Visits restored\n"
+        "I2,000790,Ian IRO,2026-02-02,Plan Disagreement,,,\n"
+    ),
+    "iro_alert_stages": (
+        "alert_ref,level,started_date,due_date,responded_date,response\n"
+        "I1,informal,2026-01-05,2026-01-12,2026-01-14,Late reply\n"
+        "I1,service_manager,2026-01-15,2026-01-29,2026-01-28,Plan agreed\n"
+    ),
+    "review_adjournments": ("person_id,review_date,reason,note\n000789,2026-02-11,no_care_plan,\n"),
+}
+
+
+def write(folder: Path, files: dict[str, str]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in files.items():
+        path = folder / f"{name}.csv"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def exported(engine: object) -> dict[str, str]:
+    return {name: export_file(engine, name) for name in record_types()}  # type: ignore[arg-type]
+
+
+def test_the_files_and_the_tables_agree() -> None:
+    for name, kind in record_types().items():
+        table = models.Base.metadata.tables[name]
+        assert [c.name for c in kind.columns] == [c.name for c in table.columns][1:], name
+        for column in kind.columns:
+            assert table.columns[column.name].nullable is not column.required, column.name
+
+
+def test_records_round_trip_through_csv(url: str, tmp_path: Path) -> None:  # noqa: F811
+    upgrade(url)
+    engine = create_engine(url)
+    counts = import_files(engine, write(tmp_path / "in", FILES))
+    assert counts == {name: text.count("\n") - 1 for name, text in FILES.items()}
+    first = exported(engine)
+    # codes and dates come out in one spelling: what any later import reads the same way
+    assert "A1,Core tool,000123,Ann Auditor,2026-02-03,2026-02-10,good,good," in first["audits"]
+    assert ",Supervision,requires_improvement,Pat PSW,2026-02-20," in first["audits"]
+    assert "Core tool,core_tool,2025-04-01,,monthly," in first["audit_programmes"]
+    assert "I2,000790,Ian IRO,2026-02-02,plan_disagreement,,," in first["iro_alerts"]
+    assert ",visiting_frequency;permanence_drift,service_manager," in first["iro_alerts"]
+    import_files(engine, write(tmp_path / "again", first))
+    assert exported(engine) == first  # exported, imported again: nothing changes
+    engine.dispose()
+
+
+def test_a_row_whose_key_is_stored_replaces_that_record(url: str, tmp_path: Path) -> None:  # noqa: F811
+    upgrade(url)
+    engine = create_engine(url)
+    import_files(engine, write(tmp_path / "in", FILES))
+    changed = FILES["audits"].replace(
+        "A2,Neglect thematic 2025,000456,Ann Auditor,14/02/2026,,,,,,,Outstanding",
+        "A2,Neglect thematic 2025,000456,Ann Auditor,14/02/2026,2026-02-21,,,,,,Good",
+    )
+    import_files(engine, write(tmp_path / "edit", {"audits": changed}))
+    audits = export_file(engine, "audits").splitlines()
+    assert len(audits) == 3
+    assert audits[2].startswith(
+        "A2,Neglect thematic 2025,000456,Ann Auditor,2026-02-14,2026-02-21,,,,,,good,"
+    )
+    engine.dispose()
+
+
+def test_bad_rows_are_reported_with_row_and_column_and_nothing_is_stored(
+    url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    upgrade(url)
+    engine = create_engine(url)
+    import_files(engine, write(tmp_path / "in", FILES))
+    before = exported(engine)
+    bad = {
+        "audits": (
+            "audit_ref,programme,person_id,auditor,audit_date,grade_overall,colour\n"
+            "A9,Core tool,000999,Ann Auditor,2026-02-30,Good,red\n"  # no 30 February
+            "A10,No such programme,000998,Ann Auditor,2026-02-03,Brilliant,\n"
+            "A9,Core tool,000997,Ann Auditor,2026-02-04,Good,\n"  # the same key again
+        ),
+        "iro_alert_stages": ("alert_ref,level,started_date,due_date\nI404,formal,2026-01-01,\n"),
+        "review_adjournments": "person_id,reason\n000789,other\n",  # no review_date column
+        "notes": "anything\n",
+    }
+    with pytest.raises(QaRejected) as rejected:
+        import_files(engine, write(tmp_path / "bad", bad))
+    found = {(i.file, i.row, i.column, i.rule) for i in rejected.value.issues}
+    assert found == {
+        ("audits.csv", None, "colour", "unknown-column"),
+        ("audits.csv", 2, "audit_date", "date"),
+        ("audits.csv", 3, "grade_overall", "code"),
+        ("audits.csv", 3, "programme", "reference"),
+        ("audits.csv", 4, "audit_ref", "duplicate-key"),
+        ("iro_alert_stages.csv", 2, "level", "code"),
+        ("iro_alert_stages.csv", 2, "due_date", "required"),
+        ("iro_alert_stages.csv", 2, "alert_ref", "reference"),
+        ("review_adjournments.csv", None, "review_date", "missing-column"),
+        ("notes.csv", None, "", "file-name"),
+    }
+    message = str(rejected.value)
+    assert message.startswith("Nothing was imported: 10 problem(s)")
+    assert "Use outstanding, good, requires_improvement, inadequate." in message
+    assert exported(engine) == before
+    engine.dispose()
+
+
+def test_the_files_document_is_current() -> None:
+    text = (Path(__file__).parent.parent / "docs" / "qa-records.md").read_text("utf-8")
+    assert text == render_files_doc(), "run `scrutineer qa files > docs/qa-records.md`"
