@@ -12,6 +12,7 @@ from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fix
 from scrutineer.records import models
 from scrutineer.records.qa import (
     QaRejected,
+    count,
     export_file,
     import_files,
     record_types,
@@ -82,6 +83,7 @@ def test_records_round_trip_through_csv(url: str, tmp_path: Path) -> None:  # no
     counts = import_files(engine, write(tmp_path / "in", FILES))
     assert counts == {name: text.count("\n") - 1 for name, text in FILES.items()}
     first = exported(engine)
+    assert (count(engine, "audits"), count(engine, "iro_alert_stages")) == (2, 2)
     # codes and dates come out in one spelling: what any later import reads the same way
     assert "A1,Core tool,000123,Ann Auditor,2026-02-03,2026-02-10,good,good," in first["audits"]
     assert ",Supervision,requires_improvement,Pat PSW,2026-02-20," in first["audits"]

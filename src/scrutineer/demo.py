@@ -1,5 +1,6 @@
 """`scrutineer demo`: the synthetic reference authority, generated, loaded, assessed and
-reported, with a demo user for every role (the dashboard is then served by the CLI)."""
+reported, with a year of quality-assurance records and a demo user for every role (the
+dashboard is then served by the CLI)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,13 @@ from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import Manifest, SnapshotStore
 from scrutineer.outputs.assessment import assessment_table
 from scrutineer.outputs.report.make import make_report
+from scrutineer.records.qa import count, import_files
 from scrutineer.records.store import open_records
 from scrutineer.records.users import ROLES, add_user, list_users, set_password
 from scrutineer.settings import Settings
 from scrutineer.synth.generate import generate
 from scrutineer.synth.params import AuthorityParams
+from scrutineer.synth.qa import generate_qa
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ def run_demo(settings: Settings, say: Callable[[str], None]) -> Demo:
         f"Snapshot {manifest.id} (as at {manifest.as_at}): {sum(manifest.rows.values()):,} rows "
         f"{'loaded' if new else 'already loaded'} into {settings.snapshots_dir}."
     )
+    say(quality_assurance(settings, folder, manifest))
     say(assessment(settings, manifest.id))
     for layout, edition in (("board", "internal"), ("scrutiny", "public")):
         out = settings.data_dir / "reports" / f"{layout}-{edition}.pdf"
@@ -81,6 +85,21 @@ def demo_users(settings: Settings, snapshot: str) -> list[tuple[str, str, str]]:
             password = add_user(records, username, name, role, services=services)
         made.append((username, role, password))
     return made
+
+
+def quality_assurance(settings: Settings, extract: Path, manifest: Manifest) -> str:
+    """A year of audits, IRO alerts and adjourned reviews in the records store (once)."""
+    records = open_records(settings)
+    if count(records, "audits"):
+        return "Quality-assurance records are already in the records store."
+    folder = settings.data_dir / "demo-qa"
+    generate_qa(extract, folder, manifest.as_at, settings.response_days)
+    counts = import_files(records, sorted(folder.glob("*.csv")))
+    return (
+        "Imported a year of quality-assurance records: "
+        + ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in counts.items())
+        + "."
+    )
 
 
 def assessment(settings: Settings, snapshot: str) -> str:

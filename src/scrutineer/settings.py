@@ -14,6 +14,7 @@ from pathlib import Path
 from scrutineer.errors import SettingInvalid
 
 PREFIX = "SCRUTINEER_"
+ALERT_LEVELS = ("informal", "service_manager", "head_of_service", "director")  # as qa_files
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("la_code", "E99000000", "ONS code of the authority (E99000000 is the synthetic one)"),
     Setting("population", 51800, "0-17 population used when the authority has no ONS figure"),
     Setting("records_url", "", "Database URL of the records store (default: SQLite in data_dir)"),
+    Setting(
+        "iro_response_days",
+        "informal=5,service_manager=10,head_of_service=10,director=20",
+        "Working days an IRO alert's response is due in, at each level",
+    ),
 )
 
 
@@ -37,6 +43,26 @@ class Settings:
     la_code: str
     population: int
     records_url: str = ""
+    iro_response_days: str = "informal=5,service_manager=10,head_of_service=10,director=20"
+
+    @property
+    def response_days(self) -> dict[str, int]:
+        """`iro_response_days` as {level: working days}."""
+        found = {}
+        for part in self.iro_response_days.split(","):
+            level, _, days = part.partition("=")
+            if not days.strip().isdigit():
+                raise SettingInvalid(
+                    PREFIX + "IRO_RESPONSE_DAYS", self.iro_response_days, "level=days,..."
+                )
+            found[level.strip()] = int(days)
+        if tuple(found) != ALERT_LEVELS:
+            raise SettingInvalid(
+                PREFIX + "IRO_RESPONSE_DAYS",
+                self.iro_response_days,
+                "list of days for each of " + ", ".join(ALERT_LEVELS) + " in that order",
+            )
+        return found
 
     @property
     def snapshots_dir(self) -> Path:

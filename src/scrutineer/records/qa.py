@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from scrutineer.errors import ScrutineerError
@@ -268,7 +268,7 @@ def import_files(records: Engine, files: Iterable[Path]) -> dict[str, int]:
         for name in types:  # referred-to types first
             for row in parsed.get(name, []):
                 _store(session, types[name], row)
-    return {name: len(rows) for name, rows in parsed.items()}
+    return {name: len(parsed[name]) for name in types if name in parsed}
 
 
 def _references(
@@ -312,6 +312,12 @@ def _store(session: Session, kind: RecordType, row: dict[str, Any]) -> None:
     else:
         for name, value in row.items():
             setattr(found, name, value)
+
+
+def count(records: Engine, name: str) -> int:
+    """How many records of one type are stored."""
+    with Session(records) as session:
+        return session.scalar(select(func.count()).select_from(record_types()[name].model)) or 0
 
 
 def export_file(records: Engine, name: str) -> str:
