@@ -10,6 +10,8 @@ Each file `tests/golden/<kpi_id>.yaml` is a list of cases:
         2024-05: {value: 50.0, numerator: 1, denominator: 2}
       exceptions:                  # optional: the children listed, by month
         2024-05: [B]
+      qa:                          # optional: quality-assurance records (the qa_* tables)
+        qa_audits: [{audit_ref: A1, person_id: A, completed_date: 2024-05-03, ...}]
 
 The rows go into a real DuckDB database shaped exactly like a snapshot (every contract
 table, typed, and the working-day calendar), so the engine runs as it does on a load.

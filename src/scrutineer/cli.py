@@ -46,7 +46,13 @@ from scrutineer.outputs.report.make import make_report
 from scrutineer.outputs.text import render
 from scrutineer.outputs.web.serve import serve as serve_dashboard
 from scrutineer.records.narratives import write_narrative
-from scrutineer.records.qa import export_file, import_files, record_types, render_files_doc
+from scrutineer.records.qa import (
+    engine_rows,
+    export_file,
+    import_files,
+    record_types,
+    render_files_doc,
+)
 from scrutineer.records.registry import sync
 from scrutineer.records.store import open_records
 from scrutineer.records.users import ROLES, add_user, disable_user, list_users
@@ -185,7 +191,9 @@ Format = Annotated[str, typer.Option("--format", help="table, csv or json")]
 
 
 def _session(snapshot: str) -> Session:
-    return open_session(load_settings(), snapshot)
+    """The snapshot, with the quality-assurance records its indicators need."""
+    settings = load_settings()
+    return open_session(settings, snapshot, engine_rows(open_records(settings)))
 
 
 def _period(session: Session, period: str | None) -> Period:

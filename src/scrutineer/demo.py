@@ -18,7 +18,7 @@ from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import Manifest, SnapshotStore
 from scrutineer.outputs.assessment import assessment_table
 from scrutineer.outputs.report.make import make_report
-from scrutineer.records.qa import count, import_files
+from scrutineer.records.qa import count, engine_rows, import_files
 from scrutineer.records.store import open_records
 from scrutineer.records.users import ROLES, add_user, list_users, set_password
 from scrutineer.settings import Settings
@@ -104,9 +104,10 @@ def quality_assurance(settings: Settings, extract: Path, manifest: Manifest) -> 
 
 def assessment(settings: Settings, snapshot: str) -> str:
     """The latest month judged against the demo's targets (set once, if none are)."""
-    session = open_session(settings, snapshot)
+    records = open_records(settings)
+    session = open_session(settings, snapshot, engine_rows(records))
     try:
-        store = TargetStore(open_records(settings), session.engine.catalogue)
+        store = TargetStore(records, session.engine.catalogue)
         if store.empty():
             text = resources.files("scrutineer.assess").joinpath("data", "demo_targets.csv")
             store.replace(read_targets(text.read_text("utf-8"), store.catalogue))

@@ -75,7 +75,13 @@ def assess(
 ) -> list[Assessment]:
     first = period.shift(1 - SERIES_MONTHS)
     values = compute_everything(
-        engine.con, engine.catalogue, engine.populations, first, period, levels=("authority",)
+        engine.con,
+        engine.catalogue,
+        engine.populations,
+        first,
+        period,
+        levels=("authority",),
+        qa=engine.qa,
     ).values["authority"]
     return assess_values(engine.catalogue, period, values, targets, benchmarks, la)
 

@@ -12,6 +12,9 @@ and on the empty contract-shaped database the catalogue is checked against.
   worker_id, team_id`): the allocated case worker or personal advisor.
 - `teams`: every team with its service (`team_id, team, service_id, service`).
 - `workers`: every worker (`worker_id, worker, agency`).
+- `qa_audits`, `qa_iro_alerts`, `qa_iro_alert_stages`, `qa_review_adjournments`: the
+  quality-assurance records (columns as their CSV files, docs/qa-records.md), which the
+  caller reads from the records store and hands the engine; empty when it has none.
 """
 
 from __future__ import annotations
@@ -69,11 +72,68 @@ SCHEMA: dict[str, dict[str, str]] = {
     },
     "workers": {"worker_id": "VARCHAR", "worker": "VARCHAR", "agency": "BOOLEAN"},
 }
+QA_TABLES: dict[str, dict[str, str]] = {  # table -> its columns (a records type's, by name)
+    "qa_audits": {
+        "audit_ref": "VARCHAR",
+        "programme": "VARCHAR",
+        "person_id": "VARCHAR",
+        "auditor": "VARCHAR",
+        "audit_date": "DATE",
+        "completed_date": "DATE",
+        "grade_chronology": "VARCHAR",
+        "grade_assessment": "VARCHAR",
+        "grade_plan": "VARCHAR",
+        "grade_visiting": "VARCHAR",
+        "grade_supervision": "VARCHAR",
+        "grade_overall": "VARCHAR",
+        "moderated_grade": "VARCHAR",
+    },
+    "qa_iro_alerts": {
+        "alert_ref": "VARCHAR",
+        "person_id": "VARCHAR",
+        "iro": "VARCHAR",
+        "raised_date": "DATE",
+        "reasons": "VARCHAR",
+        "resolved_level": "VARCHAR",
+        "resolved_date": "DATE",
+    },
+    "qa_iro_alert_stages": {
+        "alert_ref": "VARCHAR",
+        "level": "VARCHAR",
+        "started_date": "DATE",
+        "due_date": "DATE",
+        "responded_date": "DATE",
+    },
+    "qa_review_adjournments": {
+        "person_id": "VARCHAR",
+        "review_date": "DATE",
+        "reason": "VARCHAR",
+    },
+}
+SCHEMA.update(QA_TABLES)
+QaRows = dict[str, list[dict[str, object]]]  # table -> rows by column name
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
     for statement in (*MACROS, *VIEWS):
         con.execute(statement)
+
+
+def install_qa(con: duckdb.DuckDBPyConnection, rows: QaRows | None) -> None:
+    """The QA tables on this connection, holding `rows` (columns they lack are left out)."""
+    for table, columns in QA_TABLES.items():
+        names = list(columns)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} ("
+            + ", ".join(f"{n} {t}" for n, t in columns.items())
+            + ")"
+        )
+        found = (rows or {}).get(table, [])
+        if found:
+            con.executemany(
+                f"INSERT INTO {table} VALUES ({', '.join('?' for _ in names)})",
+                [[row.get(n) for n in names] for row in found],
+            )
 
 
 def empty_database(contract: Contract) -> duckdb.DuckDBPyConnection:
@@ -88,4 +148,5 @@ def empty_database(contract: Contract) -> duckdb.DuckDBPyConnection:
     )
     con.execute("CREATE TABLE scrutineer_snapshot (snapshot_id VARCHAR, as_at DATE)")
     install(con)
+    install_qa(con, None)
     return con

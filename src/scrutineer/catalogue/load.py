@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from importlib.abc import Traversable
@@ -83,7 +84,8 @@ def read_catalogue(folder: Traversable) -> tuple[Catalogue, list[Issue]]:
             for entry in _yaml(path, issues) or []:
                 kpi = _to_kpi(entry, f"kpis/{path.name}", issues)
                 if kpi is not None:
-                    kpis.append(kpi)
+                    cohort = cohorts.get(kpi.source)
+                    kpis.append(replace(kpi, records=cohort.records) if cohort else kpi)
     return Catalogue(tuple(kpis), cohorts), issues
 
 
@@ -112,6 +114,7 @@ def _read_cohorts(path: Traversable, issues: list[Issue]) -> dict[str, Cohort]:
             " ".join(str(spec.get("description", "")).split()),
             str(spec.get("sql", "")),
             bool(spec.get("additive", True)),
+            bool(spec.get("records", False)),
             location,
         )
     return cohorts

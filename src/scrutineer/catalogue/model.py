@@ -23,7 +23,6 @@ Polarity = Literal["higher", "lower", "context"]
 UNITS: tuple[str, ...] = ("count", "rate_per_10k", "percent", "average")
 KINDS: tuple[str, ...] = ("snapshot", "flow", "ytd", "rolling12")
 POLARITIES: tuple[str, ...] = ("higher", "lower", "context")
-RECORDS = "records"  # the source of indicators computed from the records store
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,7 @@ class Cohort:
     description: str
     sql: str
     additive: bool = True  # events (one month each): windows add months up
+    records: bool = False  # reads the quality-assurance records (qa_* tables), not the extract
     location: Location = field(default=NOWHERE, compare=False)
 
 
@@ -75,10 +75,12 @@ class Kpi:
     denominator: str | None = None  # average: aggregate SQL
     exceptions: Exceptions | None = None
     location: Location = field(default=NOWHERE, compare=False)
+    records: bool = False  # its cohort reads the records store's QA tables (set on loading)
 
     @property
     def from_records(self) -> bool:
-        return self.source == RECORDS
+        """Computed from quality-assurance records, which the caller hands the engine."""
+        return self.records
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from scrutineer.catalogue.language import SCHEMA, empty_database
 from scrutineer.catalogue.model import (
     KINDS,
     POLARITIES,
-    RECORDS,
     UNITS,
     Catalogue,
     Cohort,
@@ -71,7 +70,7 @@ def matches_spec(catalogue: Catalogue) -> Iterator[Issue]:
             have = getattr(kpi, name) or ""
             if " ".join(str(have).split()) != " ".join(row[name].split()):
                 yield issue(kpi.location, kpi.id, f"{name} differs from KPIS.csv: {have!r}")
-        if (row["exceptions"] == "yes") != (kpi.exceptions is not None) and not kpi.from_records:
+        if (row["exceptions"] == "yes") != (kpi.exceptions is not None):
             yield issue(kpi.location, kpi.id, f"KPIS.csv says exceptions: {row['exceptions']}")
 
 
@@ -84,19 +83,17 @@ def known_values(catalogue: Catalogue) -> Iterator[Issue]:
                     kpi.id,
                     f"{name} {getattr(kpi, name)!r} is not one of {list(allowed)}",
                 )
-        if kpi.source != RECORDS and kpi.source not in catalogue.cohorts:
+        if kpi.source not in catalogue.cohorts:
             yield issue(
                 kpi.location,
                 kpi.id,
                 f"source {kpi.source!r} is not a cohort",
-                "Name a cohort of cohorts.yaml, or `records`",
+                "Name a cohort of cohorts.yaml",
             )
 
 
 def unit_needs(catalogue: Catalogue) -> Iterator[Issue]:
     for kpi in catalogue:
-        if kpi.from_records:
-            continue
         if kpi.unit == "percent" and not kpi.counted:
             yield issue(kpi.location, kpi.id, "a percentage needs `counted` (its numerator)")
         if kpi.unit != "percent" and kpi.counted:
@@ -159,7 +156,7 @@ def resolves(catalogue: Catalogue) -> Iterator[Issue]:
         for cohort in catalogue.cohorts.values():
             yield from _cohort_binds(con, cohort)
         for kpi in catalogue:
-            if not kpi.from_records and kpi.source in catalogue.cohorts:
+            if kpi.source in catalogue.cohorts:
                 yield from _kpi_binds(con, catalogue, kpi)
     finally:
         con.close()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from scrutineer.calendar import Period
+from scrutineer.catalogue.language import QaRows
 from scrutineer.catalogue.model import Catalogue, Kpi
 from scrutineer.engine.compute import Engine, Value
 from scrutineer.engine.exceptions import ExceptionRow, exception_list
@@ -37,19 +38,20 @@ def compute_everything(
     exceptions_for: Period | None = None,
     threads: int = 2,
     levels: tuple[str, ...] = LEVELS,
+    qa: QaRows | None = None,
 ) -> Batch:
     """Every KPI from `first` to `last` at every level, and (for `exceptions_for`) every
     exception list."""
     buckets = _buckets(catalogue, threads)
 
     def run(kpis: list[Kpi]) -> Batch:
-        engine = Engine(con.cursor(), catalogue, populations)
+        engine = Engine(con.cursor(), catalogue, populations, qa)
         part = Batch({**{lv: [] for lv in LEVELS}, **engine.levels(first, last, kpis, levels)})
         if exceptions_for is not None:
             part.exceptions = {
                 k.id: exception_list(engine, k, exceptions_for)
                 for k in kpis
-                if k.exceptions and not k.from_records
+                if k.exceptions and (qa is not None or not k.from_records)
             }
         return part
 

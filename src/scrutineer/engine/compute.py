@@ -57,7 +57,11 @@ class Engine:
     """Computes from one snapshot connection (opened read-only by the caller)."""
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, catalogue: Catalogue, populations: Populations
+        self,
+        con: duckdb.DuckDBPyConnection,
+        catalogue: Catalogue,
+        populations: Populations,
+        qa: language.QaRows | None = None,
     ) -> None:
         self.con = con
         self.catalogue = catalogue
@@ -71,6 +75,9 @@ class Engine:
             tuple[str, str | None, str | None, str | None], tuple[tuple[str, str | None], ...]
         ] = {}
         language.install(con)
+        language.install_qa(con, qa)
+        self.qa = qa  # None: indicators over QA records say "no data"
+        self.qa_loaded = qa is not None
 
     def values(
         self, first: Period, last: Period, kpis: Iterable[Kpi] | None = None, by: By | None = None
@@ -99,7 +106,7 @@ class Engine:
     ) -> dict[str, list[Value]]:
         months = [str(p) for p in periods(first, last)]
         found: dict[str, list[Value]] = {level: [] for level in levels}
-        if kpi.from_records:
+        if kpi.from_records and not self.qa_loaded:
             if "authority" in found:
                 found["authority"] = [Value(kpi.id, m, None, None, None, "no data") for m in months]
             return found

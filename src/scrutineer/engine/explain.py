@@ -16,17 +16,12 @@ def explain(kpi: Kpi, catalogue: Catalogue, period: Period) -> str:
         f"area {kpi.area}, theme {kpi.theme}"
         + (f", DfE benchmark {kpi.benchmark}" if kpi.benchmark else ""),
     ]
-    if kpi.from_records:
-        return "\n".join(
-            [
-                *header,
-                "-- computed from the records store (quality assurance "
-                "records): no data until they are recorded",
-                "",
-            ]
-        )
     cohort = catalogue.cohorts[kpi.source]
     header.append(f"-- cohort {cohort.name}: {cohort.description}")
+    if kpi.from_records:
+        header.append(
+            "-- (from the quality-assurance records: the qa_* tables of the records store)"
+        )
     kind, first, last = cohort_months(kpi, catalogue, period, period)
     return "\n".join(
         [

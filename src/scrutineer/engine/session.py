@@ -8,6 +8,7 @@ from datetime import timedelta
 import duckdb
 
 from scrutineer.calendar import Period
+from scrutineer.catalogue.language import QaRows
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.engine.compute import Engine
 from scrutineer.engine.population import Populations
@@ -34,9 +35,11 @@ class Session:
         self.engine.con.close()
 
 
-def open_session(settings: Settings, snapshot: str = "latest") -> Session:
+def open_session(settings: Settings, snapshot: str = "latest", qa: QaRows | None = None) -> Session:
+    """The snapshot, read-only, ready to compute; `qa` (the quality-assurance records, read
+    from the records store by the caller) for the indicators over them."""
     store = SnapshotStore(settings.snapshots_dir)
     manifest = store.get(snapshot)
     con = duckdb.connect(str(store.db_path(manifest.id)), read_only=True)
     populations = Populations(settings.la_code, settings.population)
-    return Session(manifest, Engine(con, load_catalogue(), populations))
+    return Session(manifest, Engine(con, load_catalogue(), populations, qa))

@@ -314,6 +314,28 @@ def _store(session: Session, kind: RecordType, row: dict[str, Any]) -> None:
             setattr(found, name, value)
 
 
+ENGINE_TABLES = {  # the engine's table for each record type its indicators read
+    "audits": "qa_audits",
+    "iro_alerts": "qa_iro_alerts",
+    "iro_alert_stages": "qa_iro_alert_stages",
+    "review_adjournments": "qa_review_adjournments",
+}
+
+
+def engine_rows(records: Engine) -> dict[str, list[dict[str, Any]]]:
+    """The records the indicators are computed from, as the engine's qa_* tables' rows."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    with Session(records) as session:
+        for name, table in ENGINE_TABLES.items():
+            kind = record_types()[name]
+            columns = [getattr(kind.model, c.name) for c in kind.columns]
+            found[table] = [
+                dict(zip((c.name for c in kind.columns), row, strict=True))
+                for row in session.execute(select(*columns).order_by(*columns[:1])).all()
+            ]
+    return found
+
+
 def count(records: Engine, name: str) -> int:
     """How many records of one type are stored."""
     with Session(records) as session:

@@ -16,6 +16,7 @@ from scrutineer.outputs.report.layouts import load_layout
 from scrutineer.outputs.report.render import write_report
 from scrutineer.outputs.report.revisions import revisions
 from scrutineer.records.narratives import narratives_for
+from scrutineer.records.qa import engine_rows
 from scrutineer.records.store import open_records
 from scrutineer.settings import Settings
 
@@ -37,11 +38,11 @@ def make_report(
 ) -> Path:
     if edition not in EDITIONS:
         raise EditionInvalid(edition)
-    session = open_session(settings, snapshot)
+    records = open_records(settings)  # migrated once: QA records, targets, narratives
+    session = open_session(settings, snapshot, engine_rows(records))
     try:
         month = period or session.latest_period
         layout = load_layout(layout_name, session.engine.catalogue)
-        records = open_records(settings)  # migrated once, read for targets and narratives
         imported = imported_path(settings.data_dir)
         found = assess(
             session.engine,
