@@ -322,8 +322,9 @@ ENGINE_TABLES = {  # the engine's table for each record type its indicators read
 }
 
 
-def engine_rows(records: Engine) -> dict[str, list[dict[str, Any]]]:
-    """The records the indicators are computed from, as the engine's qa_* tables' rows."""
+def engine_rows(records: Engine) -> dict[str, list[dict[str, Any]]] | None:
+    """The records the indicators are computed from, as the engine's qa_* tables' rows; None
+    when none has ever been recorded (the indicators then say "no data", not 0)."""
     found: dict[str, list[dict[str, Any]]] = {}
     with Session(records) as session:
         for name, table in ENGINE_TABLES.items():
@@ -333,7 +334,7 @@ def engine_rows(records: Engine) -> dict[str, list[dict[str, Any]]]:
                 dict(zip((c.name for c in kind.columns), row, strict=True))
                 for row in session.execute(select(*columns).order_by(*columns[:1])).all()
             ]
-    return found
+    return found if any(found.values()) else None
 
 
 def count(records: Engine, name: str) -> int:

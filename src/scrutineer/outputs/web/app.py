@@ -235,7 +235,7 @@ class Web:
             return None
         query = sorted((k, v) for k, v in request.query_params.items() if k != "message")
         kind = (viewer.aggregates_only, viewer.can("workers"), viewer.child_services())
-        version = self.cache.targets_version()
+        version = self.cache.version()
         return (route.name, request.url.path, tuple(query), page.get("snapshot"), kind, version)
 
     def ready(self, request: Request) -> Response:

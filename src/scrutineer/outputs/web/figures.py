@@ -23,6 +23,7 @@ from scrutineer.assess.assessment import SERIES_MONTHS, Assessment, assess_value
 from scrutineer.assess.benchmarks import Benchmarks, imported_path
 from scrutineer.assess.targets import Target, TargetStore
 from scrutineer.calendar import Period
+from scrutineer.catalogue.language import QaRows
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.catalogue.model import Catalogue, Kpi
 from scrutineer.engine.batch import compute_everything
@@ -33,12 +34,13 @@ from scrutineer.engine.population import Populations
 from scrutineer.engine.session import Session
 from scrutineer.errors import NoSnapshot, SnapshotNotFound
 from scrutineer.extract.snapshots import Manifest, SnapshotStore
+from scrutineer.records.qa import engine_rows
 from scrutineer.settings import Settings
 
 T = TypeVar("T")
 PICKABLE_MONTHS = 12  # the months a user can pick; each needs SERIES_MONTHS before it
 KEPT_SNAPSHOTS = 3
-TARGETS_SECONDS = 5.0  # a target imported or changed shows on the dashboard within this
+RECORDS_SECONDS = 5.0  # a target or QA record imported shows on the dashboard within this
 
 
 @dataclass
@@ -51,11 +53,21 @@ class SnapshotFigures:
     teams: list[tuple[str, str, str, str]]  # (team id, team, service id, service), by team
     lock: threading.Lock = field(default_factory=threading.Lock)
     by_month: dict[tuple[str, str, str], list[Value]] = field(default_factory=dict)
+    qa_version: int = -1  # of the QA records its QA indicators were computed from
 
     def __post_init__(self) -> None:
-        for (kpi, level), series in self.values.items():
+        self.index(self.values)
+
+    def index(self, values: dict[tuple[str, str], list[Value]]) -> None:
+        """Take (or replace) the values of some indicators, indexed by month too."""
+        for (kpi, level), series in values.items():
+            series.sort(key=lambda v: v.period)
+            self.values[(kpi, level)] = series
+            months: dict[str, list[Value]] = {}
             for value in series:
-                self.by_month.setdefault((kpi, level, value.period), []).append(value)
+                months.setdefault(value.period, []).append(value)
+            for period, found in months.items():
+                self.by_month[(kpi, level, period)] = found
 
     @property
     def months(self) -> list[Period]:
@@ -81,10 +93,12 @@ class Figures:
         self.catalogue: Catalogue = load_catalogue()
         self.store = SnapshotStore(settings.snapshots_dir)
         self._snapshots: OrderedDict[str, SnapshotFigures] = OrderedDict()
-        self._assessments: dict[tuple[str, str, tuple[object, ...]], list[Assessment]] = {}
+        self._assessments: dict[tuple[object, ...], list[Assessment]] = {}
         self._lock = threading.Lock()  # one computation of a snapshot at a time
         self._targets: tuple[float, list[Target]] = (0.0, [])
         self._targets_version = 0  # goes up when the targets read differ from the last
+        self._qa: tuple[float, QaRows | None] = (0.0, None)
+        self._qa_version = 0  # likewise, for the quality-assurance records
         self._explained: dict[tuple[str, str], str] = {}
         self._memo: dict[tuple[object, ...], object] = {}
         self._manifests: tuple[int, list[Manifest]] = (-1, [])
@@ -119,6 +133,7 @@ class Figures:
 
     def snapshot(self, snapshot: str = "latest") -> SnapshotFigures:
         manifest = self._manifest(snapshot)
+        rows = self.qa_rows()
         with self._lock:
             if manifest.id not in self._snapshots:
                 self._snapshots[manifest.id] = self._compute(manifest)
@@ -126,12 +141,39 @@ class Figures:
                     _, dropped = self._snapshots.popitem(last=False)
                     dropped.con.close()
             self._snapshots.move_to_end(manifest.id)
-            return self._snapshots[manifest.id]
+            figures = self._snapshots[manifest.id]
+            if figures.qa_version != self._qa_version:
+                self._compute_qa(figures, rows, self._qa_version)
+            return figures
+
+    def refresh(self) -> None:
+        """Read the targets and QA records again at the next request (after an import)."""
+        self._targets = (0.0, self._targets[1])
+        self._qa = (0.0, self._qa[1])
+
+    def qa_rows(self) -> QaRows | None:
+        """The quality-assurance records, read again from the records store every few
+        seconds; when they differ, the indicators over them are computed again."""
+        read_at, rows = self._qa
+        if time.monotonic() - read_at > RECORDS_SECONDS:
+            fresh = engine_rows(self.records)
+            if fresh != rows or read_at == 0.0:
+                self._qa_version += 1
+            rows = fresh
+            self._qa = (time.monotonic(), rows)
+        return rows
+
+    def version(self) -> tuple[int, int]:
+        """Names the targets and QA records in force: part of the key of anything that
+        depends on them."""
+        self.targets()
+        self.qa_rows()
+        return self._targets_version, self._qa_version
 
     def targets(self) -> list[Target]:
         """The targets, read again from the records store every few seconds."""
         read_at, targets = self._targets
-        if time.monotonic() - read_at > TARGETS_SECONDS:
+        if time.monotonic() - read_at > RECORDS_SECONDS:
             fresh = TargetStore(self.records, self.catalogue).all()
             if fresh != targets:
                 self._targets_version += 1
@@ -139,15 +181,10 @@ class Figures:
             self._targets = (time.monotonic(), targets)
         return targets
 
-    def targets_version(self) -> int:
-        """Names the targets in force: part of the key of anything judged against them."""
-        self.targets()
-        return self._targets_version
-
     def memo(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
         """A part of a page that depends only on `key` (snapshot, month, what is shown and
         to which kind of viewer), made once. Keys naming figures that depend on targets
-        include `targets_version()`."""
+        include `version()`."""
         if key not in self._memo:
             if len(self._memo) > 5_000:
                 self._memo.clear()
@@ -162,7 +199,7 @@ class Figures:
 
     def assessments(self, figures: SnapshotFigures, period: Period) -> list[Assessment]:
         targets = self.targets()
-        key = (figures.manifest.id, str(period), tuple(targets))
+        key = (figures.manifest.id, str(period), tuple(targets), figures.qa_version)
         if key not in self._assessments:
             values = [v for kpi in self.catalogue for v in figures.series(kpi.id)]
             found = assess_values(
@@ -177,12 +214,37 @@ class Figures:
         key = (kpi.id, str(period))
         with figures.lock:
             if key not in figures.exceptions:
-                engine = Engine(figures.con.cursor(), self.catalogue, self._populations())
+                engine = Engine(
+                    figures.con.cursor(), self.catalogue, self._populations(), self.qa_rows()
+                )
                 figures.exceptions[key] = exception_list(engine, kpi, period)
             return figures.exceptions[key]
 
     def _populations(self) -> Populations:
         return Populations(self.settings.la_code, self.settings.population)
+
+    def _compute_qa(self, figures: SnapshotFigures, rows: QaRows | None, version: int) -> None:
+        """The indicators over the QA records, computed again from `rows`."""
+        kpis = [k.id for k in self.catalogue if k.from_records]
+        latest = figures.latest
+        first = latest.shift(1 - PICKABLE_MONTHS - SERIES_MONTHS + 1)
+        batch = compute_everything(
+            figures.con,
+            self.catalogue.only(*kpis),
+            self._populations(),
+            first,
+            latest,
+            exceptions_for=latest,
+            qa=rows,
+        )
+        with figures.lock:
+            for key in [k for k in figures.exceptions if k[0] in kpis]:
+                del figures.exceptions[key]
+            figures.exceptions.update(
+                {(kpi, str(latest)): found for kpi, found in batch.exceptions.items()}
+            )
+            figures.index(_by_kpi(batch.values))
+            figures.qa_version = version
 
     def _compute(self, manifest: Manifest) -> SnapshotFigures:
         con = duckdb.connect(str(self.store.db_path(manifest.id)), read_only=True)
@@ -191,12 +253,6 @@ class Figures:
         batch = compute_everything(
             con, self.catalogue, self._populations(), first, latest, exceptions_for=latest
         )
-        values: dict[tuple[str, str], list[Value]] = {}
-        for level, found in batch.values.items():
-            for value in found:
-                values.setdefault((value.kpi, level), []).append(value)
-        for series in values.values():
-            series.sort(key=lambda v: v.period)
         exceptions = {(kpi, str(latest)): rows for kpi, rows in batch.exceptions.items()}
         teams = con.execute(
             "SELECT team_id, team, service_id, service FROM teams "
@@ -205,8 +261,16 @@ class Figures:
         return SnapshotFigures(
             manifest,
             latest,
-            values,
+            _by_kpi(batch.values),
             exceptions,
             con,
             [(str(a), str(b), str(c), str(d)) for a, b, c, d in teams],
         )
+
+
+def _by_kpi(levels: dict[str, list[Value]]) -> dict[tuple[str, str], list[Value]]:
+    values: dict[tuple[str, str], list[Value]] = {}
+    for level, found in levels.items():
+        for value in found:
+            values.setdefault((value.kpi, level), []).append(value)
+    return values

@@ -74,7 +74,7 @@ def overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
         choice.figures.manifest.id,
         str(choice.period),
         viewer.aggregates_only,
-        cache.targets_version(),
+        cache.version(),
     )
     return {**choice.header(), **cache.memo(key, lambda: _overview(viewer, cache, choice))}
 
@@ -122,7 +122,7 @@ def indicator(
         team,
         viewer.aggregates_only,
         viewer.can("workers"),
-        cache.targets_version(),
+        cache.version(),
     )
     figures_shown = cache.memo(
         key, lambda: _indicator_figures(viewer, cache, figures, period, kpi, service, team)
@@ -251,7 +251,7 @@ def _most_overdue(
         (
             (kpi, row)
             for kpi in cache.catalogue
-            if kpi.exceptions and not kpi.from_records
+            if kpi.exceptions
             for row in cache.exceptions(figures, kpi, period)
             if row.service == service_name
         ),
@@ -336,7 +336,7 @@ def _definition(kpi: Kpi) -> Page:
         "kind": kpi.kind,
         "polarity": kpi.polarity,
         "benchmark": kpi.benchmark,
-        "has_exceptions": kpi.exceptions is not None and not kpi.from_records,
+        "has_exceptions": kpi.exceptions is not None,
     }
 
 
@@ -389,7 +389,7 @@ def _exceptions(
     service: str | None,
     team: str | None,
 ) -> Page:
-    if kpi.exceptions is None or kpi.from_records:
+    if kpi.exceptions is None:
         return {"allowed": False, "reason": "This indicator has no exception list.", "rows": []}
     if not viewer.can("children"):
         return {
