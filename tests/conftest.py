@@ -147,6 +147,7 @@ class WebData:
     passwords: dict[str, str]  # username (the role's name) -> password
     service: str  # the manager's service id: the one with most children overdue
     other_service: str  # a service the manager is not assigned
+    child: str  # a child whose case the manager's service holds
 
 
 @pytest.fixture(scope="session")
@@ -163,6 +164,7 @@ def web_data(small_authority: Path, tmp_path_factory: pytest.TempPathFactory) ->
     finally:
         session.close()
     busiest = Counter(ids[r.service] for r in rows if r.service in ids).most_common(2)
+    child = next(str(r.person_id) for r in rows if ids.get(r.service) == busiest[0][0])
     service, other = str(busiest[0][0]), str(busiest[1][0])
     passwords = {
         role: add_user(
@@ -175,4 +177,4 @@ def web_data(small_authority: Path, tmp_path_factory: pytest.TempPathFactory) ->
         )
         for role in ROLES
     }
-    return WebData(settings, records, passwords, service, other)
+    return WebData(settings, records, passwords, service, other, child)

@@ -40,6 +40,10 @@ ALLOWED = {  # route name -> the roles that may open it
     "indicator": ALL,
     "clinics": CHILD_LEVEL,
     "clinic": CHILD_LEVEL,
+    "qa": ALL,
+    "audits": CHILD_LEVEL,
+    "alerts": CHILD_LEVEL,
+    "qa_child": CHILD_LEVEL,
     "snapshots": {"admin", "analyst"},
     "narratives": {"admin", "analyst"},
     "users": {"admin"},
@@ -80,6 +84,10 @@ def clients(app: Any, web_data: WebData) -> Iterator[dict[str, TestClient]]:
 def paths(web_data: WebData) -> dict[str, str]:
     """A concrete URL for every page."""
     return {
+        "qa": "/qa",
+        "audits": "/qa/audits",
+        "alerts": "/qa/alerts?state=open",
+        "qa_child": f"/qa/children/{web_data.child}",
         "overview": "/",
         "indicator": f"/indicators/{KPI}",
         "clinics": "/clinics",

@@ -337,6 +337,20 @@ def engine_rows(records: Engine) -> dict[str, list[dict[str, Any]]] | None:
     return found if any(found.values()) else None
 
 
+def records_of(records: Engine, name: str, person_id: str | None = None) -> list[dict[str, Any]]:
+    """Every record of one type (or one child's), as {column: value}, in key order."""
+    kind = record_types()[name]
+    columns = [getattr(kind.model, c.name) for c in kind.columns]
+    query = select(*columns).order_by(*(getattr(kind.model, k) for k in kind.key))
+    if person_id is not None and hasattr(kind.model, "person_id"):
+        query = query.where(kind.model.person_id == person_id)
+    with Session(records) as session:
+        return [
+            dict(zip((c.name for c in kind.columns), row, strict=True))
+            for row in session.execute(query).all()
+        ]
+
+
 def count(records: Engine, name: str) -> int:
     """How many records of one type are stored."""
     with Session(records) as session:

@@ -27,7 +27,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from scrutineer.errors import PeriodInvalid, ScrutineerError, SnapshotNotFound, UnknownKpi
-from scrutineer.outputs.web import admin_pages, pages
+from scrutineer.outputs.web import admin_pages, pages, qa_pages
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.forms import FORMS, SESSION_COOKIE
@@ -109,6 +109,38 @@ PAGES = (
         "Assurance clinic",
     ),
     PageRoute(
+        "qa",
+        "/qa",
+        "aggregates",
+        "qa.html",
+        lambda r, v, c: qa_pages.qa_overview(v, c, _choice(r, c)),
+        "Quality assurance",
+    ),
+    PageRoute(
+        "audits",
+        "/qa/audits",
+        "children",
+        "qa_audits.html",
+        lambda r, v, c: qa_pages.audit_list(v, c, _choice(r, c), r.query_params.get("grade")),
+        "Case audits",
+    ),
+    PageRoute(
+        "alerts",
+        "/qa/alerts",
+        "children",
+        "qa_alerts.html",
+        lambda r, v, c: qa_pages.alert_list(v, c, _choice(r, c), r.query_params.get("state")),
+        "IRO alerts",
+    ),
+    PageRoute(
+        "qa_child",
+        "/qa/children/{person_id}",
+        "children",
+        "qa_child.html",
+        lambda r, v, c: qa_pages.child_history(v, c, _choice(r, c), r.path_params["person_id"]),
+        "A child's quality-assurance history",
+    ),
+    PageRoute(
         "snapshots",
         "/snapshots",
         "snapshots",
@@ -144,6 +176,7 @@ PAGES = (
 NAV = (  # (permission, path, label): what the menu offers each role
     ("aggregates", "/", "Overview"),
     ("children", "/clinics", "Assurance clinics"),
+    ("aggregates", "/qa", "Quality assurance"),
     ("narratives", "/narratives", "Analysis and actions"),
     ("snapshots", "/snapshots", "Snapshots"),
     ("admin", "/admin/users", "Users"),

@@ -1,0 +1,250 @@
+"""Quality-assurance pages. The Focus 5 table and the IRO alert analytics are aggregates
+(every role; small numbers suppressed for councillors); the lists of audits and alerts and
+a child's QA history are child-level (managers: their services only), and every view of
+them is logged. The records come from the records store; the team and service holding a
+child's case on a record's date come from the snapshot's allocations.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from statistics import correlation
+from typing import Any
+
+from scrutineer.outputs.figures import SUPPRESSED, short
+from scrutineer.outputs.web.access import Viewer
+from scrutineer.outputs.web.figures import Figures
+from scrutineer.outputs.web.pages import Choice, Forbidden, Page
+from scrutineer.records.access_log import log_access
+from scrutineer.records.qa import records_of
+from scrutineer.settings import ALERT_LEVELS
+
+GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
+DOMAINS = ("chronology", "assessment", "plan", "visiting", "supervision")
+
+
+def qa_overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
+    """The 12 months to the chosen month: audit grades by domain, supervision against
+    overall grade, and IRO alerts by reason and by the level they reached."""
+    first, last = choice.period.shift(-11).start, choice.period.end
+    audits = [
+        a for a in records_of(cache.records, "audits") if _within(a["completed_date"], first, last)
+    ]
+    alerts = [
+        a for a in records_of(cache.records, "iro_alerts") if _within(a["raised_date"], first, last)
+    ]
+    reached = _levels_reached(records_of(cache.records, "iro_alert_stages"))
+    hide = viewer.aggregates_only
+    counted = [_counted(a) for a in audits]
+    return {
+        **choice.header(),
+        "months": f"{choice.period.shift(-11).start:%B %Y} to {choice.period.start:%B %Y}",
+        "focus5": [
+            _grades(d.capitalize(), [a[f"grade_{d}"] for a in audits], hide) for d in DOMAINS
+        ]
+        + [_grades("Overall (as moderated)", counted, hide)],
+        "moderated": _count(sum(1 for a in audits if a["moderated_grade"]), hide),
+        "supervision": _supervision(audits, hide),
+        "alerts": _count(len(alerts), hide),
+        "reasons": _tally(
+            Counter(r for a in alerts for r in a["reasons"].split(";")), len(alerts), hide
+        ),
+        "levels": _tally(
+            Counter(reached.get(a["alert_ref"], "informal") for a in alerts),
+            len(alerts),
+            hide,
+            order=ALERT_LEVELS,
+        ),
+    }
+
+
+def audit_list(viewer: Viewer, cache: Figures, choice: Choice, grade: str | None) -> Page:
+    """Audits in the 12 months to the chosen month, newest first, for the viewer's services."""
+    first, last = choice.period.shift(-11).start, choice.period.end
+    audits = [
+        a
+        for a in records_of(cache.records, "audits")
+        if _within(a["audit_date"], first, last) and (not grade or _counted(a) == grade)
+    ]
+    shown = _theirs(viewer, cache, choice, audits, "audit_date")
+    log_access(
+        cache.records, viewer.user.username, "audit list", f"{choice.period}: {len(shown)} audits"
+    )
+    return {
+        **choice.header(),
+        "grade": grade,
+        "grades": list(GRADES),
+        "audits": [
+            {**_plain(a), "grade": _counted(a), "team": team}
+            for a, team in sorted(shown, key=lambda p: p[0]["audit_date"], reverse=True)
+        ],
+    }
+
+
+def alert_list(viewer: Viewer, cache: Figures, choice: Choice, state: str | None) -> Page:
+    """Alerts raised in the 12 months to the chosen month; `state` "open" for those not yet
+    resolved, with the stage awaiting a response and whether it is overdue."""
+    first, last = choice.period.shift(-11).start, choice.period.end
+    as_at = choice.figures.manifest.as_at
+    stages = records_of(cache.records, "iro_alert_stages")
+    alerts = [
+        a
+        for a in records_of(cache.records, "iro_alerts")
+        if _within(a["raised_date"], first, last) and (state != "open" or not a["resolved_date"])
+    ]
+    shown = _theirs(viewer, cache, choice, alerts, "raised_date")
+    log_access(
+        cache.records, viewer.user.username, "alert list", f"{choice.period}: {len(shown)} alerts"
+    )
+    return {
+        **choice.header(),
+        "state": state,
+        "alerts": [
+            {**_plain(a), "team": team, **_stage_now(a, stages, as_at)}
+            for a, team in sorted(shown, key=lambda p: p[0]["raised_date"], reverse=True)
+        ],
+    }
+
+
+def child_history(viewer: Viewer, cache: Figures, choice: Choice, person_id: str) -> Page:
+    """Everything quality assurance holds about one child, with the team at each date."""
+    audits = records_of(cache.records, "audits", person_id)
+    alerts = records_of(cache.records, "iro_alerts", person_id)
+    adjourned = records_of(cache.records, "review_adjournments", person_id)
+    refs = {a["alert_ref"] for a in alerts}
+    stages = [s for s in records_of(cache.records, "iro_alert_stages") if s["alert_ref"] in refs]
+    days = [a["audit_date"] for a in audits] + [a["raised_date"] for a in alerts]
+    days += [r["review_date"] for r in adjourned] + [choice.figures.manifest.as_at]
+    teams = choice.figures.teams_on([(person_id, d) for d in days])
+    allowed = viewer.child_services()
+    services = {service for _, service in teams.values()}
+    if allowed is not None and not services & set(allowed):
+        raise Forbidden("This child's case is not held in a service you are assigned.")
+    log_access(cache.records, viewer.user.username, "child QA history", person_id)
+
+    def team(day: date) -> str:
+        return teams.get((person_id, day), ("not allocated", ""))[0]
+
+    actions = records_of(cache.records, "audit_actions")
+    return {
+        **choice.header(),
+        "person_id": person_id,
+        "audits": [
+            {
+                **_plain(a),
+                "grade": _counted(a),
+                "team": team(a["audit_date"]),
+                "actions": [_plain(x) for x in actions if x["audit_ref"] == a["audit_ref"]],
+            }
+            for a in audits
+        ],
+        "alerts": [
+            {
+                **_plain(a),
+                "team": team(a["raised_date"]),
+                "stages": [_plain(s) for s in stages if s["alert_ref"] == a["alert_ref"]],
+            }
+            for a in alerts
+        ],
+        "adjournments": [{**_plain(r), "team": team(r["review_date"])} for r in adjourned],
+    }
+
+
+def _theirs(
+    viewer: Viewer, cache: Figures, choice: Choice, rows: list[dict[str, Any]], day: str
+) -> list[tuple[dict[str, Any], str]]:
+    """The rows whose child's case was held in one of the viewer's services on `day`."""
+    teams = choice.figures.teams_on([(r["person_id"], r[day]) for r in rows])
+    allowed = viewer.child_services()
+    found = []
+    for row in rows:
+        team, service = teams.get((row["person_id"], row[day]), ("not allocated", ""))
+        if allowed is None or service in allowed:
+            found.append((row, team))
+    return found
+
+
+def _stage_now(alert: dict[str, Any], stages: list[dict[str, Any]], as_at: date) -> Page:
+    mine = [s for s in stages if s["alert_ref"] == alert["alert_ref"]]
+    last = max(mine, key=lambda s: ALERT_LEVELS.index(s["level"]), default=None)
+    waiting = last is not None and last["responded_date"] is None and not alert["resolved_date"]
+    return {
+        "level": last["level"] if last else None,
+        "due": last["due_date"].isoformat() if last else None,
+        "overdue": bool(waiting and last and last["due_date"] < as_at),
+    }
+
+
+def _levels_reached(stages: list[dict[str, Any]]) -> dict[str, str]:
+    reached: dict[str, str] = {}
+    for stage in stages:
+        now = reached.get(stage["alert_ref"], "informal")
+        if ALERT_LEVELS.index(stage["level"]) >= ALERT_LEVELS.index(now):
+            reached[stage["alert_ref"]] = stage["level"]
+    return reached
+
+
+def _grades(label: str, grades: Sequence[str | None], hide: bool) -> Page:
+    """One row of the Focus 5 table: how many graded, and the share at each grade."""
+    known = [g for g in grades if g]
+    counts = Counter(known)
+    return {
+        "domain": label,
+        "graded": _count(len(known), hide),
+        **{g: _share(counts[g], len(known), hide) for g in GRADES},
+        "good_or_better": _share(counts["good"] + counts["outstanding"], len(known), hide),
+    }
+
+
+def _supervision(audits: list[dict[str, Any]], hide: bool) -> Page:
+    """Supervision grade against overall grade: the cross-table and their correlation (1
+    outstanding ... 4 inadequate, so a positive figure means they move together)."""
+    pairs = [
+        (GRADES.index(a["grade_supervision"]), GRADES.index(_counted(a)))
+        for a in audits
+        if a["grade_supervision"]
+    ]
+    table = Counter(pairs)
+    varied = len({s for s, _ in pairs}) > 1 and len({o for _, o in pairs}) > 1
+    r = correlation([s for s, _ in pairs], [o for _, o in pairs]) if varied else None
+    return {
+        "pairs": _count(len(pairs), hide),
+        "correlation": None if r is None or (hide and len(pairs) < 5) else round(r, 2),
+        "rows": [
+            {"supervision": s, "cells": [_count(table[(i, j)], hide) for j in range(len(GRADES))]}
+            for i, s in enumerate(GRADES)
+        ],
+    }
+
+
+def _tally(counts: Counter[str], total: int, hide: bool, order: tuple[str, ...] = ()) -> list[Page]:
+    names = list(order) or [name for name, _ in counts.most_common()]
+    return [
+        {"name": n, "count": _count(counts[n], hide), "share": _share(counts[n], total, hide)}
+        for n in names
+    ]
+
+
+def _count(n: int, hide: bool) -> str:
+    return SUPPRESSED if hide and 1 <= n <= 4 else f"{n:,}"
+
+
+def _share(part: int, whole: int, hide: bool) -> str:
+    if not whole:
+        return "–"
+    return SUPPRESSED if hide and whole < 5 else short(100 * part / whole, "percent")
+
+
+def _counted(audit: dict[str, Any]) -> str:
+    """The grade that counts: the moderated grade where there is one."""
+    return str(audit["moderated_grade"] or audit["grade_overall"])
+
+
+def _within(day: date | None, first: date, last: date) -> bool:
+    return day is not None and first <= day <= last
+
+
+def _plain(row: dict[str, Any]) -> Page:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
