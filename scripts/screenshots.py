@@ -36,6 +36,8 @@ SHOTS = (  # (user, path, file, full page)
     ("demo-manager", "/clinics/SVC-PC", "web-clinic.png", False),
     ("demo-panel", "/indicators/cp_visits_10wd_pct?service=SVC-PC", "web-panel.png", False),
     ("demo-analyst", "/snapshots", "web-snapshots.png", False),
+    ("demo-analyst", "/qa", "web-qa.png", False),
+    ("demo-analyst", "/qa/alerts?state=open", "web-qa-alerts.png", False),
 )
 
 
