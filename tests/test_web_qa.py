@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import SMALL, WebData
-from tests.test_web import sign_in
+from tests.test_web import csrf_of, sign_in
 
 from scrutineer.outputs.web.app import create_app
 from scrutineer.records.access_log import recent_access
-from scrutineer.records.qa import import_files
+from scrutineer.records.qa import export_file, import_files
 from scrutineer.synth.qa import generate_qa
 
 KPI = "iro_alerts_timely_pct"  # has an exception list of children
@@ -105,3 +105,116 @@ def test_the_focus_5_table_lists_and_a_childs_history(
     assert all(s["alert_ref"] == a["alert_ref"] for a in history["alerts"] for s in a["stages"])
     log = recent_access(web_data.records, 5)
     assert (log[0].username, log[0].action) == ("analyst", "child QA history")
+
+
+def test_records_round_trip_through_the_forms_by_role(web_data: WebData, tmp_path: Path) -> None:
+    app: Any = create_app(web_data.settings, web_data.records)
+    auditor = sign_in(app, "auditor", web_data.passwords["auditor"])
+    token = csrf_of(auditor.get("/qa/audits/new").text)
+    audit = {
+        "csrf": token,
+        "programme": "Core tool audits",
+        "person_id": web_data.child,
+        "audit_date": "2026-03-02",
+        "completed_date": "2026-03-09",
+        "grade_supervision": "requires_improvement",
+        "grade_overall": "Good",
+        "strengths": "Clear voice of the child.",
+    }
+    before = export_file(web_data.records, "audits")
+    bad = auditor.post("/qa/audits", data={**audit, "audit_date": "2026-02-30"})
+    assert bad.status_code == 400 and "is not a date" in bad.text
+    assert export_file(web_data.records, "audits") == before  # nothing stored
+    saved = auditor.post("/qa/audits", data=audit)
+    assert saved.status_code == 303 and saved.headers["location"].startswith(
+        f"/qa/children/{web_data.child}"
+    )
+    exported = [
+        r for r in export_file(web_data.records, "audits").splitlines() if "Clear voice" in r
+    ]
+    assert len(exported) == 1 and ",2026-03-02,2026-03-09," in exported[0]
+    assert ",Test auditor," in exported[0] and ",good,Clear voice of the child.," in exported[0]
+    ref = exported[0].split(",")[0]
+    assert (
+        auditor.post(
+            "/qa/audits/moderate",
+            data={
+                "csrf": token,
+                "audit_ref": ref,
+                "moderated_grade": "requires improvement",
+                "moderation_reasons": "Plan not SMART.",
+            },
+        ).status_code
+        == 303
+    )
+    history = auditor.get(f"/api/qa/children/{web_data.child}").json()
+    mine = next(a for a in history["audits"] if a["audit_ref"] == ref)
+    assert (mine["grade"], mine["moderator"]) == ("requires_improvement", "Test auditor")
+
+    manager = sign_in(app, "manager", web_data.passwords["manager"])
+    manager_token = csrf_of(manager.get("/").text)
+    assert manager.post("/qa/audits", data={**audit, "csrf": manager_token}).status_code == 403
+    assert manager.get("/qa/alerts/new").status_code == 403
+
+    iro = sign_in(app, "iro", web_data.passwords["iro"])
+    iro_token = csrf_of(iro.get("/qa/alerts/new").text)
+    raised = iro.post(
+        "/qa/alerts",
+        data={
+            "csrf": iro_token,
+            "person_id": web_data.child,
+            "raised_date": "2026-03-06",
+            "reasons": ["visiting_frequency", "permanence_drift"],
+        },
+    )
+    assert raised.status_code == 303
+    alert = next(
+        a
+        for a in iro.get(f"/api/qa/children/{web_data.child}").json()["alerts"]
+        if a["raised_date"] == "2026-03-06"
+    )
+    assert alert["reasons"] == "visiting_frequency;permanence_drift"
+    # raised on Friday 6 March: 5 working days later is Friday 13 March
+    assert [(s["level"], s["due_date"]) for s in alert["stages"]] == [("informal", "2026-03-13")]
+    respond = {
+        "csrf": manager_token,
+        "alert_ref": alert["alert_ref"],
+        "action": "respond",
+        "responded_date": "2026-03-12",
+        "response": "Visits booked.",
+    }
+    assert manager.post("/qa/alerts/stage", data=respond).status_code == 303
+    assert (
+        iro.post(
+            "/qa/alerts/stage",
+            data={"csrf": iro_token, "alert_ref": alert["alert_ref"], "action": "escalate"},
+        ).status_code
+        == 303
+    )
+    assert (
+        iro.post(
+            "/qa/alerts/stage",
+            data={
+                "csrf": iro_token,
+                "alert_ref": alert["alert_ref"],
+                "action": "resolve",
+                "impact": "Visits restored.",
+            },
+        ).status_code
+        == 303
+    )
+    done = next(
+        a
+        for a in iro.get(f"/api/qa/children/{web_data.child}").json()["alerts"]
+        if a["alert_ref"] == alert["alert_ref"]
+    )
+    assert [s["level"] for s in done["stages"]] == ["informal", "service_manager"]
+    assert done["stages"][0]["responded_date"] == "2026-03-12"
+    assert (done["resolved_level"], done["impact"]) == ("service_manager", "Visits restored.")
+    viewer = sign_in(app, "viewer", web_data.passwords["viewer"])
+    forged = {
+        "csrf": csrf_of(viewer.get("/").text),
+        "alert_ref": alert["alert_ref"],
+        "action": "resolve",
+    }
+    assert viewer.post("/qa/alerts/stage", data=forged).status_code == 403

@@ -135,11 +135,7 @@ def read_rows(kind: RecordType, text: str, file: str) -> tuple[list[dict[str, An
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
-        raw = dict(zip(header, cells, strict=False))
-        row = {
-            c.name: _value(c, raw.get(c.name, "").strip(), file, number, issues)
-            for c in kind.columns
-        }
+        row = typed_row(kind, dict(zip(header, cells, strict=False)), file, number, issues)
         key = kind.key_of(row)
         if None not in key:
             if key in seen:
@@ -158,7 +154,33 @@ def read_rows(kind: RecordType, text: str, file: str) -> tuple[list[dict[str, An
     return rows, issues
 
 
-def _value(column: Column, text: str, file: str, row: int, issues: list[Issue]) -> Any:
+def typed_row(
+    kind: RecordType, raw: dict[str, str], file: str, row: int | None, issues: list[Issue]
+) -> dict[str, Any]:
+    """One record's values, typed, from text (a file's row or a form); problems to `issues`."""
+    return {c.name: _value(c, raw.get(c.name, "").strip(), file, row, issues) for c in kind.columns}
+
+
+def save_record(records: Engine, name: str, raw: dict[str, str]) -> dict[str, Any]:
+    """One record from a form, checked as a file's row is; replaces the record with its key."""
+    kind = record_types()[name]
+    issues: list[Issue] = []
+    row = typed_row(kind, raw, "the form", None, issues)
+    with Session(records) as session:
+        issues += _references(session, record_types(), {name: [row]}, {name: "the form"})
+    if issues:
+        raise QaRejected(issues)
+    with Session(records) as session, session.begin():
+        _store(session, kind, row)
+    return row
+
+
+def as_text(row: dict[str, Any]) -> dict[str, str]:
+    """A stored record as a form's text (to change some fields and save it again)."""
+    return {k: _cell(v) for k, v in row.items()}
+
+
+def _value(column: Column, text: str, file: str, row: int | None, issues: list[Issue]) -> Any:
     if not text:
         if column.required:
             issues.append(
@@ -287,13 +309,14 @@ def _references(
             known = set(session.scalars(select(getattr(model, key))).all())
             known |= {r[key] for r in parsed.get(target, [])}
             for number, row in enumerate(rows, start=2):
+                where = number if files[name] != "the form" else None
                 if row[column.name] is not None and row[column.name] not in known:
                     issues.append(
                         _issue(
                             "reference",
                             f"No {target} record with {key} {row[column.name]!r}",
                             files[name],
-                            number,
+                            where,
                             column.name,
                             str(row[column.name]),
                             f"Add it to {target}.csv (in this import or before).",

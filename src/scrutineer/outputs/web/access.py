@@ -6,7 +6,9 @@
 - children: child-level lists (exception lists, clinic pages); a manager only for the
   services they are assigned;
 - narratives, snapshots, admin: writing analysis and actions; the loads; users and the
-  access log.
+  access log;
+- audit (record and moderate case audits), alert (raise, escalate and resolve IRO alerts,
+  record adjourned reviews), respond (answer an alert about a child of one's services).
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from dataclasses import dataclass
 from scrutineer.records.users import ROLES, UserView
 
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"aggregates", "workers", "children", "narratives", "snapshots", "admin"}),
+    "admin": frozenset(
+        {"aggregates", "workers", "children", "narratives", "snapshots", "admin"}
+        | {"audit", "alert", "respond"}
+    ),
     "analyst": frozenset({"aggregates", "workers", "children", "narratives", "snapshots"}),
-    "manager": frozenset({"aggregates", "workers", "children"}),
-    "auditor": frozenset({"aggregates", "workers", "children"}),
-    "iro": frozenset({"aggregates", "workers", "children"}),
+    "manager": frozenset({"aggregates", "workers", "children", "respond"}),
+    "auditor": frozenset({"aggregates", "workers", "children", "audit"}),
+    "iro": frozenset({"aggregates", "workers", "children", "alert"}),
     "panel": frozenset({"aggregates"}),
     "viewer": frozenset({"aggregates"}),
 }

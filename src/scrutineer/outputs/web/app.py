@@ -27,7 +27,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from scrutineer.errors import PeriodInvalid, ScrutineerError, SnapshotNotFound, UnknownKpi
-from scrutineer.outputs.web import admin_pages, pages, qa_pages
+from scrutineer.outputs.web import admin_pages, pages, qa_forms, qa_pages
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.forms import FORMS, SESSION_COOKIE
@@ -123,6 +123,22 @@ PAGES = (
         "qa_audits.html",
         lambda r, v, c: qa_pages.audit_list(v, c, _choice(r, c), r.query_params.get("grade")),
         "Case audits",
+    ),
+    PageRoute(
+        "audit_form",
+        "/qa/audits/new",
+        "audit",
+        "qa_audit_form.html",
+        lambda r, v, c: qa_forms.audit_form(c, {}),
+        "Record a case audit",
+    ),
+    PageRoute(
+        "alert_form",
+        "/qa/alerts/new",
+        "alert",
+        "qa_alert_form.html",
+        lambda r, v, c: qa_forms.alert_form(c, {}),
+        "Raise an IRO alert",
     ),
     PageRoute(
         "alerts",
@@ -308,7 +324,7 @@ def create_app(settings: Settings, records: Records) -> Starlette:
     for route in PAGES:
         routes.append(Route(route.path, web.page(route, api=False), name=route.name))
         routes.append(Route(route.api, web.page(route, api=True)))
-    for form in FORMS:
+    for form in (*FORMS, *qa_forms.QA_FORMS):
         routes.append(Route(form.path, form.handler(web), methods=[form.method]))
     routes.append(Route("/ready", web.ready))
     static = Path(str(resources.files(__package__))) / "static"

@@ -90,7 +90,7 @@ async def login(web: Web, request: Request) -> Response:
     return response
 
 
-async def _checked(
+async def checked(
     web: Web, request: Request, permission: str | None
 ) -> tuple[Viewer, FormData] | Response:
     """The viewer and the form, if signed in, allowed and carrying this session's token."""
@@ -106,9 +106,9 @@ async def _checked(
 
 
 async def logout(web: Web, request: Request) -> Response:
-    checked = await _checked(web, request, None)
-    if isinstance(checked, Response):
-        return checked
+    found = await checked(web, request, None)
+    if isinstance(found, Response):
+        return found
     await run_in_threadpool(end_session, web.records, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/login", 303)
     response.delete_cookie(SESSION_COOKIE)
@@ -116,10 +116,10 @@ async def logout(web: Web, request: Request) -> Response:
 
 
 async def save_narrative(web: Web, request: Request) -> Response:
-    checked = await _checked(web, request, "narratives")
-    if isinstance(checked, Response):
-        return checked
-    viewer, form = checked
+    found = await checked(web, request, "narratives")
+    if isinstance(found, Response):
+        return found
+    viewer, form = found
     try:
         period = Period.parse(str(form.get("period", "")))
     except ScrutineerError as error:
@@ -140,10 +140,10 @@ async def save_narrative(web: Web, request: Request) -> Response:
 
 async def users_action(web: Web, request: Request) -> Response:
     """Add, disable or unlock a user (an administrator)."""
-    checked = await _checked(web, request, "admin")
-    if isinstance(checked, Response):
-        return checked
-    viewer, form = checked
+    found = await checked(web, request, "admin")
+    if isinstance(found, Response):
+        return found
+    viewer, form = found
     action, username = str(form.get("action", "")), str(form.get("username", "")).strip()
     try:
         if action == "add":

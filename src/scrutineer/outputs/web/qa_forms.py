@@ -1,0 +1,240 @@
+"""Forms for quality-assurance records: an auditor records and moderates case audits; an
+IRO raises, escalates and resolves alerts and records adjourned reviews; a manager answers
+an alert about a child of their services. Each record is checked as an imported file's row
+is (`records.qa.save_record`): a mistake comes back on the form, and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from scrutineer.calendar import add_working_days
+from scrutineer.outputs.web.figures import Figures
+from scrutineer.outputs.web.forms import Form, checked
+from scrutineer.outputs.web.pages import Page
+from scrutineer.records.qa import QaRejected, as_text, record_types, records_of, save_record
+from scrutineer.settings import ALERT_LEVELS
+
+if TYPE_CHECKING:
+    from scrutineer.outputs.web.app import Web
+
+AUDIT_FIELDS = (
+    "programme",
+    "person_id",
+    "audit_date",
+    "completed_date",
+    *(f"grade_{d}" for d in ("chronology", "assessment", "plan", "visiting", "supervision")),
+    "grade_overall",
+    "strengths",
+    "improvements",
+)
+Options = Callable[[Figures, dict[str, str]], Page]
+
+
+def audit_form(cache: Figures, values: dict[str, str]) -> Page:
+    """What the audit form offers (the page's JSON twin too)."""
+    return {
+        "programmes": [p["name"] for p in records_of(cache.records, "audit_programmes")],
+        "grades": list(_codes("audits", "grade_overall")),
+        "values": values or {"audit_date": date.today().isoformat()},
+        "problems": [],
+    }
+
+
+def alert_form(cache: Figures, values: dict[str, str]) -> Page:
+    """What the alert and adjourned-review forms offer."""
+    return {
+        "reasons": list(_codes("iro_alerts", "reasons")),
+        "adjournment_reasons": list(_codes("review_adjournments", "reason")),
+        "values": values or {"raised_date": date.today().isoformat()},
+        "problems": [],
+    }
+
+
+async def create_audit(web: Web, request: Request) -> Response:
+    found = await checked(web, request, "audit")
+    if isinstance(found, Response):
+        return found
+    viewer, form = found
+    values = {f: str(form.get(f, "")) for f in AUDIT_FIELDS}
+    raw = {**values, "audit_ref": _ref("AU"), "auditor": viewer.user.display_name}
+    return await _save(web, request, "audits", raw, ("qa_audit_form.html", audit_form, values))
+
+
+async def moderate_audit(web: Web, request: Request) -> Response:
+    found = await checked(web, request, "audit")
+    if isinstance(found, Response):
+        return found
+    viewer, form = found
+    audit = _one(web, "audits", "audit_ref", str(form.get("audit_ref", "")))
+    if audit is None:
+        return web.refuse(request, viewer, False, 404, "No such audit.")
+    raw = {
+        **as_text(audit),
+        "moderated_grade": str(form.get("moderated_grade", "")),
+        "moderator": viewer.user.display_name,
+        "moderated_on": date.today().isoformat(),
+        "moderation_reasons": str(form.get("moderation_reasons", "")),
+    }
+    return await _save(web, request, "audits", raw)
+
+
+async def raise_alert(web: Web, request: Request) -> Response:
+    """A new alert, and its informal stage from the day it was raised."""
+    found = await checked(web, request, "alert")
+    if isinstance(found, Response):
+        return found
+    viewer, form = found
+    values = {
+        "person_id": str(form.get("person_id", "")),
+        "raised_date": str(form.get("raised_date", "")),
+        "reasons": ";".join(str(r) for r in form.getlist("reasons")),
+    }
+    ref = _ref("IA")
+    raw = {**values, "alert_ref": ref, "iro": viewer.user.display_name}
+    saved = await _save(web, request, "iro_alerts", raw, ("qa_alert_form.html", alert_form, values))
+    stored = _one(web, "iro_alerts", "alert_ref", ref)
+    if stored is not None:
+        await run_in_threadpool(_stage, web, ref, "informal", stored["raised_date"])
+    return saved
+
+
+async def alert_stage(web: Web, request: Request) -> Response:
+    """Answer the level awaiting a response (a manager, for their services), escalate to the
+    next level, or resolve (an IRO)."""
+    action = str((await request.form()).get("action", ""))
+    found = await checked(web, request, "respond" if action == "respond" else "alert")
+    if isinstance(found, Response):
+        return found
+    viewer, form = found
+    alert = _one(web, "iro_alerts", "alert_ref", str(form.get("alert_ref", "")))
+    if alert is None:
+        return web.refuse(request, viewer, False, 404, "No such alert.")
+    person = str(alert["person_id"])
+    stages = [
+        s
+        for s in records_of(web.records, "iro_alert_stages")
+        if s["alert_ref"] == alert["alert_ref"]
+    ]
+    last = max(stages, key=lambda s: ALERT_LEVELS.index(s["level"]))
+    if action == "respond":
+        if not viewer.sees_children_of(_service_now(web, person)):
+            return web.refuse(
+                request, viewer, False, 403, "This child's case is not in your services."
+            )
+        raw = {
+            **as_text(last),
+            "responded_date": str(form.get("responded_date", "")),
+            "response": str(form.get("response", "")),
+        }
+        return await _save(web, request, "iro_alert_stages", raw, person=person)
+    if action == "escalate":
+        level = ALERT_LEVELS.index(last["level"]) + 1
+        if level == len(ALERT_LEVELS):
+            return web.refuse(
+                request, viewer, False, 400, "The alert is with the Director already."
+            )
+        await run_in_threadpool(
+            _stage, web, str(alert["alert_ref"]), ALERT_LEVELS[level], date.today()
+        )
+        return _back(person, f"Escalated to {ALERT_LEVELS[level].replace('_', ' ')}.")
+    if action == "resolve":
+        raw = {
+            **as_text(alert),
+            "resolved_level": last["level"],
+            "resolved_date": date.today().isoformat(),
+            "impact": str(form.get("impact", "")),
+        }
+        return await _save(web, request, "iro_alerts", raw)
+    return web.refuse(request, viewer, False, 400, f"No alert action {action!r}.")
+
+
+async def adjourn_review(web: Web, request: Request) -> Response:
+    found = await checked(web, request, "alert")
+    if isinstance(found, Response):
+        return found
+    _, form = found
+    values = {k: str(form.get(k, "")) for k in ("person_id", "review_date", "reason", "note")}
+    form_page = ("qa_alert_form.html", alert_form, values)
+    return await _save(web, request, "review_adjournments", values, form_page)
+
+
+async def _save(
+    web: Web,
+    request: Request,
+    name: str,
+    raw: dict[str, str],
+    form_page: tuple[str, Options, dict[str, str]] | None = None,
+    person: str | None = None,
+) -> Response:
+    """Store the record and go to the child's history; or show what to fix."""
+    try:
+        row = await run_in_threadpool(save_record, web.records, name, raw)
+    except QaRejected as rejected:
+        viewer = await run_in_threadpool(web.viewer, request)
+        if form_page is None or viewer is None:
+            return (
+                web.refuse(request, viewer, False, 400, str(rejected))
+                if viewer
+                else RedirectResponse("/login", 303)
+            )
+        template, options, values = form_page
+        page = {**options(web.cache, values), "problems": [str(i) for i in rejected.issues]}
+        return web.render(request, template, 400, page=page, viewer=viewer, title="Check the form")
+    web.cache.refresh()
+    return _back(person or str(row.get("person_id", "")), "Saved.")
+
+
+def _stage(web: Web, ref: str, level: str, start: date) -> None:
+    """A level of an alert, its response due by the working days set for it."""
+    due = add_working_days(start, web.cache.settings.response_days[level])
+    save_record(
+        web.records,
+        "iro_alert_stages",
+        {
+            "alert_ref": ref,
+            "level": level,
+            "started_date": start.isoformat(),
+            "due_date": due.isoformat(),
+        },
+    )
+    web.cache.refresh()
+
+
+def _service_now(web: Web, person: str) -> str:
+    figures = web.cache.snapshot()
+    day = figures.manifest.as_at
+    return figures.teams_on([(person, day)]).get((person, day), ("", ""))[1]
+
+
+def _one(web: Web, name: str, key: str, value: str) -> dict[str, Any] | None:
+    return next((r for r in records_of(web.records, name) if r[key] == value), None)
+
+
+def _codes(name: str, column: str) -> tuple[str, ...]:
+    return next(c.codes for c in record_types()[name].columns if c.name == column)
+
+
+def _ref(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(4)}"
+
+
+def _back(person_id: str, message: str) -> Response:
+    return RedirectResponse(f"/qa/children/{person_id}?" + urlencode({"message": message}), 303)
+
+
+QA_FORMS = (
+    Form("/qa/audits", "POST", create_audit),
+    Form("/qa/audits/moderate", "POST", moderate_audit),
+    Form("/qa/alerts", "POST", raise_alert),
+    Form("/qa/alerts/stage", "POST", alert_stage),
+    Form("/qa/adjournments", "POST", adjourn_review),
+)
