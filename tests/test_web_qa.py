@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import SMALL, WebData
-from tests.test_web import csrf_of, sign_in
+from tests.test_web import client, csrf_of, sign_in
 
 from scrutineer.outputs.web.app import create_app
 from scrutineer.records.access_log import recent_access
@@ -218,3 +218,40 @@ def test_records_round_trip_through_the_forms_by_role(web_data: WebData, tmp_pat
         "action": "resolve",
     }
     assert viewer.post("/qa/alerts/stage", data=forged).status_code == 403
+
+
+def test_records_round_trip_through_the_json_api(web_data: WebData) -> None:
+    app: Any = create_app(web_data.settings, web_data.records)
+    auditor = sign_in(app, "auditor", web_data.passwords["auditor"])
+    token = auditor.get("/api/session").json()["csrf"]
+    record = {
+        "audit_ref": "API-1",
+        "programme": "Core tool audits",
+        "person_id": web_data.child,
+        "auditor": "Test auditor",
+        "audit_date": "2026-03-03",
+        "completed_date": None,
+        "grade_overall": "inadequate",
+    }
+    url = "/api/qa/records/audits"
+    assert auditor.post(url, json=record).status_code == 403  # no CSRF token
+    bad = auditor.post(
+        url, json={**record, "grade_overall": "poor"}, headers={"X-CSRF-Token": token}
+    )
+    assert bad.status_code == 400
+    assert bad.json()["problems"][0]["column"] == "grade_overall"
+    made = auditor.post(url, json=record, headers={"X-CSRF-Token": token})
+    assert made.status_code == 201 and made.json()["record"]["audit_date"] == "2026-03-03"
+    stored = [r for r in auditor.get(url).json()["records"] if r["audit_ref"] == "API-1"]
+    assert len(stored) == 1 and stored[0]["completed_date"] == ""
+    again = auditor.post(url, json=stored[0], headers={"X-CSRF-Token": token})
+    assert again.status_code == 201  # the same record back: replaced, not added
+    assert [r["audit_ref"] for r in auditor.get(url).json()["records"]].count("API-1") == 1
+
+    iro = sign_in(app, "iro", web_data.passwords["iro"])
+    iro_token = iro.get("/api/session").json()["csrf"]
+    assert iro.post(url, json=record, headers={"X-CSRF-Token": iro_token}).status_code == 403
+    viewer = sign_in(app, "viewer", web_data.passwords["viewer"])
+    assert viewer.get(url).status_code == 403
+    assert client(app).get(url).status_code == 401
+    assert auditor.get("/api/qa/records/secrets").status_code == 404

@@ -287,6 +287,21 @@ class Web:
         version = self.cache.version()
         return (route.name, request.url.path, tuple(query), page.get("snapshot"), kind, version)
 
+    def session(self, request: Request) -> Response:
+        """Who is signed in, and the CSRF token a JSON client sends with what it writes."""
+        viewer = self.viewer(request)
+        if viewer is None:
+            return JSONResponse({"error": "Sign in first."}, 401)
+        user = viewer.user
+        return JSONResponse(
+            {
+                "username": user.username,
+                "role": user.role,
+                "services": list(user.services),
+                "csrf": viewer.csrf,
+            }
+        )
+
     def ready(self, request: Request) -> Response:
         """For a load balancer (no sign-in, no figures): 200 once this process has computed
         the latest snapshot's figures, 503 until then."""
@@ -327,6 +342,7 @@ def create_app(settings: Settings, records: Records) -> Starlette:
     for form in (*FORMS, *qa_forms.QA_FORMS):
         routes.append(Route(form.path, form.handler(web), methods=[form.method]))
     routes.append(Route("/ready", web.ready))
+    routes.append(Route("/api/session", web.session))
     static = Path(str(resources.files(__package__))) / "static"
     routes.append(Mount("/static", StaticFiles(directory=static), name="static"))
     app = Starlette(routes=routes)

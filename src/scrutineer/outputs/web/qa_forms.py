@@ -14,12 +14,13 @@ from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from scrutineer.calendar import add_working_days
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.forms import Form, checked
 from scrutineer.outputs.web.pages import Page
+from scrutineer.records.access_log import log_access
 from scrutineer.records.qa import QaRejected, as_text, record_types, records_of, save_record
 from scrutineer.settings import ALERT_LEVELS
 
@@ -231,10 +232,55 @@ def _back(person_id: str, message: str) -> Response:
     return RedirectResponse(f"/qa/children/{person_id}?" + urlencode({"message": message}), 303)
 
 
+def _kind_permission(name: str) -> str:
+    """Audits and their programmes and actions are the auditors'; the rest the IROs'."""
+    return "audit" if name.startswith("audit") else "alert"
+
+
+async def api_records(web: Web, request: Request) -> Response:
+    """GET: every record of a type, as JSON; POST: one record (JSON, with the session's
+    CSRF token in X-CSRF-Token), checked as a file's row is: 201 and the record as stored,
+    or 400 and what to fix. A record whose key exists is replaced."""
+    viewer = await run_in_threadpool(web.viewer, request)
+    name = request.path_params["name"]
+    if viewer is None:
+        return JSONResponse({"error": "Sign in first."}, 401)
+    if name not in record_types():
+        return JSONResponse({"error": f"No records {name!r}: {', '.join(record_types())}."}, 404)
+    allowed = viewer.can(_kind_permission(name)) or viewer.can("admin")
+    if request.method == "GET":
+        if not (allowed or viewer.user.role == "analyst"):
+            return JSONResponse({"error": "Your role cannot read these records."}, 403)
+        rows = await run_in_threadpool(records_of, web.records, name)
+        log_access(web.records, viewer.user.username, "records read", f"{name}: {len(rows)}")
+        return JSONResponse({"records": [as_text(r) for r in rows]})
+    token = request.headers.get("x-csrf-token", "")
+    if not secrets.compare_digest(token, viewer.csrf):
+        return JSONResponse({"error": "Send the session's CSRF token in X-CSRF-Token."}, 403)
+    if not allowed:
+        return JSONResponse({"error": "Your role cannot write these records."}, 403)
+    body = await request.json()
+    if not isinstance(body, dict):
+        return JSONResponse({"error": "Send one record as a JSON object."}, 400)
+    raw = {str(k): "" if v is None else str(v) for k, v in body.items()}
+    try:
+        row = await run_in_threadpool(save_record, web.records, name, raw)
+    except QaRejected as rejected:
+        problems = [
+            {"column": i.column, "rule": i.rule, "message": i.message, "hint": i.hint}
+            for i in rejected.issues
+        ]
+        return JSONResponse({"problems": problems}, 400)
+    web.cache.refresh()
+    return JSONResponse({"record": as_text(row)}, 201)
+
+
 QA_FORMS = (
     Form("/qa/audits", "POST", create_audit),
     Form("/qa/audits/moderate", "POST", moderate_audit),
     Form("/qa/alerts", "POST", raise_alert),
     Form("/qa/alerts/stage", "POST", alert_stage),
     Form("/qa/adjournments", "POST", adjourn_review),
+    Form("/api/qa/records/{name}", "GET", api_records),
+    Form("/api/qa/records/{name}", "POST", api_records),
 )
