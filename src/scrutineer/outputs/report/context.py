@@ -7,6 +7,8 @@ edition names a child or a worker.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,10 +18,12 @@ from scrutineer.calendar import Period
 from scrutineer.catalogue.model import Catalogue
 from scrutineer.engine.compute import Value
 from scrutineer.outputs.figures import SUPPRESSED, assessment_chart, short
+from scrutineer.outputs.qa_summary import GRADES, QaSummary, count_text, share_text
 from scrutineer.outputs.report.layouts import Layout
 from scrutineer.outputs.report.revisions import Revisions
 from scrutineer.outputs.report.suppression import suppressed_cells
 from scrutineer.records.narratives import Narrative
+from scrutineer.settings import ALERT_LEVELS
 
 GLOSSARY = (
     (
@@ -69,6 +73,20 @@ class SectionContext:
 
 
 @dataclass(frozen=True)
+class QaTables:
+    """The quality-assurance tables as the report prints them (small numbers suppressed in
+    the public edition)."""
+
+    months: str
+    focus5: tuple[tuple[str, ...], ...]  # domain, graded, % at each grade, % good or better
+    moderated: str
+    correlation: str
+    reasons: tuple[tuple[str, str, str], ...]  # reason, alerts, share
+    levels: tuple[tuple[str, str, str], ...]
+    alerts: str
+
+
+@dataclass(frozen=True)
 class ReportContext:
     title: str
     description: str
@@ -83,6 +101,7 @@ class ReportContext:
     glossary: tuple[tuple[str, str], ...] = GLOSSARY
     notes: tuple[str, ...] = field(default_factory=tuple)
     revisions: tuple[str, ...] = field(default_factory=tuple)  # sentences for the notes
+    qa: QaTables | None = None
 
 
 def build_context(
@@ -135,6 +154,39 @@ def build_context(
         sections,
         notes=_notes(edition, snapshot, as_at, population),
         revisions=_revisions(changed, edition, hidden),
+    )
+
+
+def qa_tables(summary: QaSummary, edition: str) -> QaTables:
+    public = edition == "public"
+
+    def tally(counts: Counter[str], order: Sequence[str]) -> tuple[tuple[str, str, str], ...]:
+        return tuple(
+            (
+                name.replace("_", " ").capitalize(),
+                count_text(counts[name], public),
+                share_text(counts[name], summary.alerts, public),
+            )
+            for name in order
+        )
+
+    r = summary.correlation
+    return QaTables(
+        f"{summary.first:%B %Y} to {summary.last:%B %Y}",
+        tuple(
+            (
+                row.label,
+                count_text(row.graded, public),
+                *(share_text(row.counts[g], row.graded, public) for g in GRADES),
+                share_text(row.good_or_better, row.graded, public),
+            )
+            for row in summary.focus5
+        ),
+        count_text(summary.moderated, public),
+        "not enough audits to say" if r is None or (public and summary.pairs < 5) else f"{r:.2f}",
+        tally(summary.reasons, [n for n, _ in summary.reasons.most_common()]),
+        tally(summary.levels, ALERT_LEVELS),
+        count_text(summary.alerts, public),
     )
 
 

@@ -31,6 +31,7 @@ class Layout:
     months: int
     quarterly: bool
     sections: tuple[Section, ...]
+    qa_tables: bool = False  # the quality-assurance tables (Focus 5, IRO alerts) after them
 
 
 def layout_names() -> list[str]:
@@ -52,6 +53,7 @@ def load_layout(name: str, catalogue: Catalogue) -> Layout:
         int(raw["months"]),
         bool(raw.get("quarterly", False)),
         tuple(_section(spec, catalogue) for spec in raw["sections"]),
+        bool(raw.get("qa_tables", False)),
     )
 
 

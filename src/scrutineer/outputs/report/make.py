@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from scrutineer.assess.assessment import assess
@@ -11,7 +12,8 @@ from scrutineer.calendar import Period
 from scrutineer.engine.session import open_session
 from scrutineer.errors import ScrutineerError
 from scrutineer.extract.snapshots import SnapshotStore
-from scrutineer.outputs.report.context import build_context, months_shown
+from scrutineer.outputs.qa_summary import qa_summary
+from scrutineer.outputs.report.context import build_context, months_shown, qa_tables
 from scrutineer.outputs.report.layouts import load_layout
 from scrutineer.outputs.report.render import write_report
 from scrutineer.outputs.report.revisions import revisions
@@ -65,6 +67,7 @@ def make_report(
             months[-1],
         )
         written = narratives_for(records, str(month))
+        summary = qa_summary(records, month.shift(-11).start, month.end)  # the same 12 months
         context = build_context(
             layout,
             found,
@@ -76,6 +79,8 @@ def make_report(
             changed,
             written,
         )
+        if layout.qa_tables:
+            context = replace(context, qa=qa_tables(summary, edition))
     finally:
         session.close()
     return write_report(context, out)

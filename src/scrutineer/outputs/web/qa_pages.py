@@ -8,12 +8,10 @@ child's case on a record's date come from the snapshot's allocations.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from datetime import date
-from statistics import correlation
 from typing import Any
 
-from scrutineer.outputs.figures import SUPPRESSED, short
+from scrutineer.outputs.qa_summary import GRADES, count_text, counted_grade, qa_summary, share_text
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.pages import Choice, Forbidden, Page
@@ -21,42 +19,39 @@ from scrutineer.records.access_log import log_access
 from scrutineer.records.qa import records_of
 from scrutineer.settings import ALERT_LEVELS
 
-GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
-DOMAINS = ("chronology", "assessment", "plan", "visiting", "supervision")
-
 
 def qa_overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
     """The 12 months to the chosen month: audit grades by domain, supervision against
     overall grade, and IRO alerts by reason and by the level they reached."""
-    first, last = choice.period.shift(-11).start, choice.period.end
-    audits = [
-        a for a in records_of(cache.records, "audits") if _within(a["completed_date"], first, last)
-    ]
-    alerts = [
-        a for a in records_of(cache.records, "iro_alerts") if _within(a["raised_date"], first, last)
-    ]
-    reached = _levels_reached(records_of(cache.records, "iro_alert_stages"))
+    summary = qa_summary(cache.records, choice.period.shift(-11).start, choice.period.end)
     hide = viewer.aggregates_only
-    counted = [_counted(a) for a in audits]
     return {
         **choice.header(),
         "months": f"{choice.period.shift(-11).start:%B %Y} to {choice.period.start:%B %Y}",
         "focus5": [
-            _grades(d.capitalize(), [a[f"grade_{d}"] for a in audits], hide) for d in DOMAINS
-        ]
-        + [_grades("Overall (as moderated)", counted, hide)],
-        "moderated": _count(sum(1 for a in audits if a["moderated_grade"]), hide),
-        "supervision": _supervision(audits, hide),
-        "alerts": _count(len(alerts), hide),
-        "reasons": _tally(
-            Counter(r for a in alerts for r in a["reasons"].split(";")), len(alerts), hide
-        ),
-        "levels": _tally(
-            Counter(reached.get(a["alert_ref"], "informal") for a in alerts),
-            len(alerts),
-            hide,
-            order=ALERT_LEVELS,
-        ),
+            {
+                "domain": row.label,
+                "graded": count_text(row.graded, hide),
+                **{g: share_text(row.counts[g], row.graded, hide) for g in GRADES},
+                "good_or_better": share_text(row.good_or_better, row.graded, hide),
+            }
+            for row in summary.focus5
+        ],
+        "moderated": count_text(summary.moderated, hide),
+        "supervision": {
+            "pairs": count_text(summary.pairs, hide),
+            "correlation": None if hide and summary.pairs < 5 else summary.correlation,
+            "rows": [
+                {
+                    "supervision": s,
+                    "cells": [count_text(summary.supervision.get((s, o), 0), hide) for o in GRADES],
+                }
+                for s in GRADES
+            ],
+        },
+        "alerts": count_text(summary.alerts, hide),
+        "reasons": _tally(summary.reasons, summary.alerts, hide),
+        "levels": _tally(summary.levels, summary.alerts, hide, ALERT_LEVELS),
     }
 
 
@@ -66,7 +61,7 @@ def audit_list(viewer: Viewer, cache: Figures, choice: Choice, grade: str | None
     audits = [
         a
         for a in records_of(cache.records, "audits")
-        if _within(a["audit_date"], first, last) and (not grade or _counted(a) == grade)
+        if _within(a["audit_date"], first, last) and (not grade or counted_grade(a) == grade)
     ]
     shown = _theirs(viewer, cache, choice, audits, "audit_date")
     log_access(
@@ -77,7 +72,7 @@ def audit_list(viewer: Viewer, cache: Figures, choice: Choice, grade: str | None
         "grade": grade,
         "grades": list(GRADES),
         "audits": [
-            {**_plain(a), "grade": _counted(a), "team": team}
+            {**_plain(a), "grade": counted_grade(a), "team": team}
             for a, team in sorted(shown, key=lambda p: p[0]["audit_date"], reverse=True)
         ],
     }
@@ -134,7 +129,7 @@ def child_history(viewer: Viewer, cache: Figures, choice: Choice, person_id: str
         "audits": [
             {
                 **_plain(a),
-                "grade": _counted(a),
+                "grade": counted_grade(a),
                 "team": team(a["audit_date"]),
                 "actions": [_plain(x) for x in actions if x["audit_ref"] == a["audit_ref"]],
             }
@@ -177,69 +172,16 @@ def _stage_now(alert: dict[str, Any], stages: list[dict[str, Any]], as_at: date)
     }
 
 
-def _levels_reached(stages: list[dict[str, Any]]) -> dict[str, str]:
-    reached: dict[str, str] = {}
-    for stage in stages:
-        now = reached.get(stage["alert_ref"], "informal")
-        if ALERT_LEVELS.index(stage["level"]) >= ALERT_LEVELS.index(now):
-            reached[stage["alert_ref"]] = stage["level"]
-    return reached
-
-
-def _grades(label: str, grades: Sequence[str | None], hide: bool) -> Page:
-    """One row of the Focus 5 table: how many graded, and the share at each grade."""
-    known = [g for g in grades if g]
-    counts = Counter(known)
-    return {
-        "domain": label,
-        "graded": _count(len(known), hide),
-        **{g: _share(counts[g], len(known), hide) for g in GRADES},
-        "good_or_better": _share(counts["good"] + counts["outstanding"], len(known), hide),
-    }
-
-
-def _supervision(audits: list[dict[str, Any]], hide: bool) -> Page:
-    """Supervision grade against overall grade: the cross-table and their correlation (1
-    outstanding ... 4 inadequate, so a positive figure means they move together)."""
-    pairs = [
-        (GRADES.index(a["grade_supervision"]), GRADES.index(_counted(a)))
-        for a in audits
-        if a["grade_supervision"]
-    ]
-    table = Counter(pairs)
-    varied = len({s for s, _ in pairs}) > 1 and len({o for _, o in pairs}) > 1
-    r = correlation([s for s, _ in pairs], [o for _, o in pairs]) if varied else None
-    return {
-        "pairs": _count(len(pairs), hide),
-        "correlation": None if r is None or (hide and len(pairs) < 5) else round(r, 2),
-        "rows": [
-            {"supervision": s, "cells": [_count(table[(i, j)], hide) for j in range(len(GRADES))]}
-            for i, s in enumerate(GRADES)
-        ],
-    }
-
-
 def _tally(counts: Counter[str], total: int, hide: bool, order: tuple[str, ...] = ()) -> list[Page]:
     names = list(order) or [name for name, _ in counts.most_common()]
     return [
-        {"name": n, "count": _count(counts[n], hide), "share": _share(counts[n], total, hide)}
+        {
+            "name": n,
+            "count": count_text(counts[n], hide),
+            "share": share_text(counts[n], total, hide),
+        }
         for n in names
     ]
-
-
-def _count(n: int, hide: bool) -> str:
-    return SUPPRESSED if hide and 1 <= n <= 4 else f"{n:,}"
-
-
-def _share(part: int, whole: int, hide: bool) -> str:
-    if not whole:
-        return "–"
-    return SUPPRESSED if hide and whole < 5 else short(100 * part / whole, "percent")
-
-
-def _counted(audit: dict[str, Any]) -> str:
-    """The grade that counts: the moderated grade where there is one."""
-    return str(audit["moderated_grade"] or audit["grade_overall"])
 
 
 def _within(day: date | None, first: date, last: date) -> bool:

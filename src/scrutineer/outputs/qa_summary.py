@@ -1,0 +1,121 @@
+"""The quality-assurance tables, worked out once for the dashboard and the board report:
+audit grades by Focus 5 domain, supervision against overall grade, and IRO alerts by
+reason and by the level they reached, over a run of months. Plain counts here; each output
+lays them out, suppressing small numbers for the public.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from statistics import correlation
+from typing import Any
+
+from sqlalchemy import Engine
+
+from scrutineer.records.qa import records_of
+from scrutineer.settings import ALERT_LEVELS
+
+GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
+DOMAINS = ("chronology", "assessment", "plan", "visiting", "supervision")
+SMALL = range(1, 5)
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    label: str
+    counts: dict[str, int]  # grade -> audits
+
+    @property
+    def graded(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def good_or_better(self) -> int:
+        return self.counts["good"] + self.counts["outstanding"]
+
+
+@dataclass(frozen=True)
+class QaSummary:
+    first: date
+    last: date
+    focus5: tuple[GradeRow, ...]  # the five domains, then the overall grade that counts
+    moderated: int
+    supervision: dict[tuple[str, str], int]  # (supervision grade, overall grade) -> audits
+    correlation: float | None  # supervision index against overall index (1 .. 4)
+    alerts: int
+    reasons: Counter[str]  # an alert may give several
+    levels: Counter[str]  # the highest level each alert reached
+
+    @property
+    def pairs(self) -> int:
+        return sum(self.supervision.values())
+
+
+def qa_summary(records: Engine, first: date, last: date) -> QaSummary:
+    """Audits completed and alerts raised from `first` to `last`."""
+    audits = [a for a in records_of(records, "audits") if _within(a["completed_date"], first, last)]
+    alerts = [
+        a for a in records_of(records, "iro_alerts") if _within(a["raised_date"], first, last)
+    ]
+    reached = levels_reached(records_of(records, "iro_alert_stages"))
+    counted = [counted_grade(a) for a in audits]
+    pairs = [(a["grade_supervision"], counted_grade(a)) for a in audits if a["grade_supervision"]]
+    return QaSummary(
+        first,
+        last,
+        tuple(_grades(d.capitalize(), [a[f"grade_{d}"] for a in audits]) for d in DOMAINS)
+        + (_grades("Overall (as moderated)", counted),),
+        sum(1 for a in audits if a["moderated_grade"]),
+        dict(Counter(pairs)),
+        _correlation(pairs),
+        len(alerts),
+        Counter(r for a in alerts for r in a["reasons"].split(";")),
+        Counter(reached.get(a["alert_ref"], "informal") for a in alerts),
+    )
+
+
+def counted_grade(audit: dict[str, Any]) -> str:
+    """The grade that counts: the moderated grade where there is one."""
+    return str(audit["moderated_grade"] or audit["grade_overall"])
+
+
+def levels_reached(stages: list[dict[str, Any]]) -> dict[str, str]:
+    """The highest level each alert reached."""
+    reached: dict[str, str] = {}
+    for stage in stages:
+        now = reached.get(stage["alert_ref"], "informal")
+        if ALERT_LEVELS.index(stage["level"]) >= ALERT_LEVELS.index(now):
+            reached[stage["alert_ref"]] = stage["level"]
+    return reached
+
+
+def count_text(n: int, public: bool) -> str:
+    return "*" if public and n in SMALL else f"{n:,}"
+
+
+def share_text(part: int, whole: int, public: bool) -> str:
+    if not whole:
+        return "–"
+    return "*" if public and whole < 5 else f"{100 * part / whole:.1f}%"
+
+
+def _grades(label: str, grades: Sequence[str | None]) -> GradeRow:
+    counts = Counter(g for g in grades if g)
+    return GradeRow(label, {g: counts[g] for g in GRADES})
+
+
+def _correlation(pairs: list[tuple[str, str]]) -> float | None:
+    """Pearson's r of the grades as numbers (1 outstanding .. 4 inadequate); None when
+    either grade never varies."""
+    xs = [GRADES.index(s) for s, _ in pairs]
+    ys = [GRADES.index(o) for _, o in pairs]
+    if len(set(xs)) < 2 or len(set(ys)) < 2:
+        return None
+    return round(correlation(xs, ys), 2)
+
+
+def _within(day: date | None, first: date, last: date) -> bool:
+    return day is not None and first <= day <= last
