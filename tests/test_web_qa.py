@@ -151,9 +151,26 @@ def test_records_round_trip_through_the_forms_by_role(web_data: WebData, tmp_pat
     mine = next(a for a in history["audits"] if a["audit_ref"] == ref)
     assert (mine["grade"], mine["moderator"]) == ("requires_improvement", "Test auditor")
 
+    action = {"csrf": token, "audit_ref": ref, "step": "add", "action": "Update the plan"}
+    added = auditor.post(
+        "/qa/audits/actions", data={**action, "owner": "TM", "due_date": "2026-04-01"}
+    )
+    assert added.status_code == 303
+
     manager = sign_in(app, "manager", web_data.passwords["manager"])
     manager_token = csrf_of(manager.get("/").text)
     assert manager.post("/qa/audits", data={**audit, "csrf": manager_token}).status_code == 403
+    done = {**action, "csrf": manager_token, "step": "done"}
+    assert manager.post("/qa/audits/actions", data={**done, "step": "add"}).status_code == 403
+    assert manager.post("/qa/audits/actions", data=done).status_code == 303  # their service
+    history = manager.get(f"/api/qa/children/{web_data.child}").json()
+    (marked,) = next(a for a in history["audits"] if a["audit_ref"] == ref)["actions"]
+    assert (marked["action"], marked["owner"], marked["due_date"]) == (
+        "Update the plan",
+        "TM",
+        "2026-04-01",
+    )
+    assert marked["done_date"] is not None
     assert manager.get("/qa/alerts/new").status_code == 403
 
     iro = sign_in(app, "iro", web_data.passwords["iro"])

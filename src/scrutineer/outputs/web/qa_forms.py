@@ -88,6 +88,44 @@ async def moderate_audit(web: Web, request: Request) -> Response:
     return await _save(web, request, "audits", raw)
 
 
+async def audit_action(web: Web, request: Request) -> Response:
+    """Add an action to an audit (an auditor), or mark one done (the auditor, or a manager
+    whose service holds the child's case)."""
+    step = str((await request.form()).get("step", ""))
+    found = await checked(web, request, "audit" if step == "add" else None)
+    if isinstance(found, Response):
+        return found
+    viewer, form = found
+    audit = _one(web, "audits", "audit_ref", str(form.get("audit_ref", "")))
+    if audit is None:
+        return web.refuse(request, viewer, False, 404, "No such audit.")
+    person = str(audit["person_id"])
+    if step == "add":
+        raw = {k: str(form.get(k, "")) for k in ("audit_ref", "action", "owner", "due_date")}
+        return await _save(web, request, "audit_actions", raw, person=person)
+    if step == "done":
+        if not (
+            viewer.can("audit")
+            or (viewer.can("respond") and viewer.sees_children_of(_service_now(web, person)))
+        ):
+            return web.refuse(
+                request, viewer, False, 403, "Your role cannot mark this action done."
+            )
+        action = next(
+            (
+                a
+                for a in records_of(web.records, "audit_actions")
+                if a["audit_ref"] == audit["audit_ref"] and a["action"] == form.get("action")
+            ),
+            None,
+        )
+        if action is None:
+            return web.refuse(request, viewer, False, 404, "No such action.")
+        raw = {**as_text(action), "done_date": date.today().isoformat()}
+        return await _save(web, request, "audit_actions", raw, person=person)
+    return web.refuse(request, viewer, False, 400, f"No action step {step!r}.")
+
+
 async def raise_alert(web: Web, request: Request) -> Response:
     """A new alert, and its informal stage from the day it was raised."""
     found = await checked(web, request, "alert")
@@ -278,6 +316,7 @@ async def api_records(web: Web, request: Request) -> Response:
 QA_FORMS = (
     Form("/qa/audits", "POST", create_audit),
     Form("/qa/audits/moderate", "POST", moderate_audit),
+    Form("/qa/audits/actions", "POST", audit_action),
     Form("/qa/alerts", "POST", raise_alert),
     Form("/qa/alerts/stage", "POST", alert_stage),
     Form("/qa/adjournments", "POST", adjourn_review),
