@@ -43,8 +43,10 @@ from scrutineer.extract.report import format_issues, write_issues_csv
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.outputs.assessment import assessment_table, rows, themes
 from scrutineer.outputs.report.make import make_report
+from scrutineer.outputs.report.monitoring import monitoring_context, write_monitoring
 from scrutineer.outputs.text import render
 from scrutineer.outputs.web.serve import serve as serve_dashboard
+from scrutineer.records.governance import find_meeting
 from scrutineer.records.narratives import write_narrative
 from scrutineer.records.qa import (
     engine_rows,
@@ -434,6 +436,19 @@ def targets_export() -> None:
     """Print the targets as CSV, in the format `targets import` reads."""
     store = TargetStore(open_records(load_settings()), load_catalogue())
     typer.echo(write_targets(store.all()), nl=False)
+
+
+@app.command()
+def monitoring(
+    meeting: Annotated[str, typer.Option(help="The meeting's date, YYYY-MM-DD")],
+    out: Annotated[Path, typer.Option(help="File to write: .html, .pdf or .docx")],
+    panel: Annotated[str | None, typer.Option(help="The panel, if several met that day")] = None,
+) -> None:
+    """The monitoring report of a meeting: every recommendation still on the list."""
+    records = open_records(load_settings())
+    meeting_id = find_meeting(records, _day(meeting, "--meeting"), panel)
+    written = write_monitoring(monitoring_context(records, meeting_id), out)
+    typer.echo(f"Wrote {written}.")
 
 
 qa_app = typer.Typer(

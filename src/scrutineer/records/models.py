@@ -178,3 +178,122 @@ class ReviewAdjournment(Base):
     review_date: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(30))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+# Governance (migration 0005): panels, their members and meetings, what meetings resolve,
+# and every recommendation - from a panel, a practice review or an inspection - with its
+# dated updates, until the panel accepts it as done.
+
+
+class Panel(Base):
+    __tablename__ = "panels"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    terms_of_reference: Mapped[str] = mapped_column(Text, default="")
+    quorum: Mapped[int] = mapped_column(Integer)
+
+
+class PanelMember(Base):
+    """A seat on a panel over a period: a councillor, an appointed member or an officer; a
+    vacant seat has no name."""
+
+    __tablename__ = "panel_members"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"))
+    name: Mapped[str | None] = mapped_column(String(200))  # None: a vacant seat
+    kind: Mapped[str] = mapped_column(String(20))  # councillor, appointed, officer
+    title: Mapped[str] = mapped_column(String(200), default="")  # Chair, parent governor, ...
+    starts: Mapped[date] = mapped_column(Date)
+    ends: Mapped[date | None] = mapped_column(Date)
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"))
+    held_on: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200), default="")  # or "virtual"
+    status: Mapped[str] = mapped_column(String(40))  # scheduled, held, consultation, cancelled
+    minutes: Mapped[str] = mapped_column(Text, default="")
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_items"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    report: Mapped[str] = mapped_column(String(300), default="")
+    author_role: Mapped[str] = mapped_column(String(200), default="")
+    report_layout: Mapped[str | None] = mapped_column(String(40))  # a linked performance report
+    report_period: Mapped[str | None] = mapped_column(String(7))
+
+
+class Attendance(Base):
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id"))
+    present: Mapped[str] = mapped_column(String(20))  # present, apologies, absent
+
+
+class Declaration(Base):
+    __tablename__ = "declarations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id"))
+    item_number: Mapped[int | None] = mapped_column(Integer)
+    interest: Mapped[str] = mapped_column(Text)
+
+
+class Resolution(Base):
+    __tablename__ = "resolutions"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    item_number: Mapped[int | None] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class PracticeReview(Base):
+    """A serious case review, a child safeguarding practice review or an inspection."""
+
+    __tablename__ = "practice_reviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # scr, cspr, inspection
+    published_on: Mapped[date | None] = mapped_column(Date)
+    lead_reviewer: Mapped[str] = mapped_column(String(200), default="")
+    themes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Recommendation(Base):
+    __tablename__ = "recommendations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    made_on: Mapped[date] = mapped_column(Date)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))  # made at
+    resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("practice_reviews.id"))
+    number: Mapped[str] = mapped_column(String(20), default="")  # a review's own numbering
+    title: Mapped[str] = mapped_column(String(300))
+    action_proposed: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    accepted_at: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))  # done, agreed
+
+
+class RecommendationUpdate(Base):
+    """A dated update: the action taken and the progress status it leaves the item in."""
+
+    __tablename__ = "recommendation_updates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"))
+    on: Mapped[date] = mapped_column(Date)
+    action_taken: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(30))  # outstanding, partial, complete, rejected
+    agency: Mapped[str] = mapped_column(String(200), default="")  # for a review's responses
+    by: Mapped[str] = mapped_column(String(200), default="")

@@ -1,0 +1,229 @@
+"""Recommendations tracked from meeting to meeting until the panel accepts them as done.
+
+The rules (BRIEF.md §5), worked out from the record rather than from flags people set:
+
+- an item is on a meeting's monitoring list once it was made before that meeting;
+- outstanding and partially complete items stay on it;
+- an item reported complete stays until a meeting records the panel's acceptance: it is on
+  the list of the meeting that accepts it, and off the lists after;
+- a rejected item is reported once - on the list of the first meeting held on or after its
+  rejection - and then leaves;
+- an item is overdue when it is not complete or rejected and its due date has passed.
+
+A status is the one set by the latest dated update on or before the meeting's day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from scrutineer.errors import ScrutineerError
+from scrutineer.records import models
+
+STATUSES = ("outstanding", "partially_complete", "complete", "rejected")
+OPEN = ("outstanding", "partially_complete")
+
+
+class GovernanceInvalid(ScrutineerError):
+    pass
+
+
+@dataclass(frozen=True)
+class Item:
+    """A recommendation as a meeting's monitoring report shows it."""
+
+    ref: str
+    origin: str  # "Meeting of 12 March 2026" or the practice review's name
+    origin_order: tuple[int, str]  # meetings first, oldest first; then reviews by name
+    number: str
+    title: str
+    action_proposed: str
+    owner: str
+    due_on: date | None
+    status: str
+    actions_taken: tuple[tuple[date, str], ...]
+    overdue: bool
+    accepted_here: bool
+
+
+@dataclass(frozen=True)
+class Quorum:
+    present: int
+    needed: int
+
+    @property
+    def met(self) -> bool:
+        return self.present >= self.needed
+
+
+def monitoring_list(records: Engine, meeting_id: int) -> list[Item]:
+    """Every recommendation on the meeting's monitoring list, by origin then number."""
+    with Session(records) as session:
+        meeting = _meeting(session, meeting_id)
+        day = meeting.held_on
+        held = sorted(
+            m.held_on
+            for m in session.scalars(
+                select(models.Meeting).where(
+                    models.Meeting.panel_id == meeting.panel_id,
+                    models.Meeting.status != "cancelled",
+                )
+            )
+        )
+        meetings = {m.id: m for m in session.scalars(select(models.Meeting))}
+        reviews = {r.id: r.name for r in session.scalars(select(models.PracticeReview))}
+        items = []
+        recommendations = session.scalars(
+            select(models.Recommendation).where(models.Recommendation.made_on < day)
+        ).all()
+        for rec in recommendations:
+            updates = session.scalars(
+                select(models.RecommendationUpdate)
+                .where(
+                    models.RecommendationUpdate.recommendation_id == rec.id,
+                    models.RecommendationUpdate.on <= day,
+                )
+                .order_by(models.RecommendationUpdate.on, models.RecommendationUpdate.id)
+            ).all()
+            status, since = (
+                (updates[-1].status, updates[-1].on) if updates else ("outstanding", rec.made_on)
+            )
+            accepted = meetings[rec.accepted_at].held_on if rec.accepted_at else None
+            if not _on_list(status, since, accepted, day, held):
+                continue
+            origin, order = _origin(rec, meetings, reviews)
+            items.append(
+                Item(
+                    rec.ref,
+                    origin,
+                    order,
+                    rec.number,
+                    rec.title,
+                    rec.action_proposed,
+                    rec.owner,
+                    rec.due_on,
+                    status,
+                    tuple((u.on, u.action_taken) for u in updates if u.action_taken),
+                    status in OPEN and rec.due_on is not None and rec.due_on < day,
+                    accepted == day,
+                )
+            )
+    return sorted(items, key=lambda i: (i.origin_order, i.number, i.ref))
+
+
+def _origin(
+    rec: models.Recommendation, meetings: dict[int, models.Meeting], reviews: dict[int, str]
+) -> tuple[str, tuple[int, str]]:
+    if rec.review_id:
+        return reviews[rec.review_id], (1, reviews[rec.review_id])
+    if rec.meeting_id:
+        held = meetings[rec.meeting_id].held_on
+        return f"Meeting of {held:%d %B %Y}", (0, held.isoformat())
+    return "Other", (2, "")
+
+
+def _on_list(status: str, since: date, accepted: date | None, day: date, held: list[date]) -> bool:
+    if status in OPEN:
+        return True
+    if status == "complete":
+        return accepted is None or accepted >= day
+    # rejected: reported at the first meeting held on or after the rejection, then gone
+    return not any(since <= when < day for when in held)
+
+
+def update(
+    records: Engine, ref: str, on: date, action_taken: str, status: str, by: str, agency: str = ""
+) -> None:
+    """A dated update of the action taken, leaving the item in `status`."""
+    if status not in STATUSES:
+        raise GovernanceInvalid(f"Status {status!r} is not one of {', '.join(STATUSES)}.")
+    with Session(records) as session, session.begin():
+        rec = _recommendation(session, ref)
+        if on < rec.made_on:
+            raise GovernanceInvalid(
+                f"{ref} was made on {rec.made_on}: an update cannot be earlier."
+            )
+        session.add(
+            models.RecommendationUpdate(
+                recommendation_id=rec.id,
+                on=on,
+                action_taken=action_taken,
+                status=status,
+                agency=agency,
+                by=by,
+            )
+        )
+
+
+def accept(records: Engine, ref: str, meeting_id: int) -> None:
+    """Record the panel's acceptance, at a meeting, that a completed item is done."""
+    with Session(records) as session, session.begin():
+        rec = _recommendation(session, ref)
+        meeting = _meeting(session, meeting_id)
+        latest = session.scalars(
+            select(models.RecommendationUpdate)
+            .where(
+                models.RecommendationUpdate.recommendation_id == rec.id,
+                models.RecommendationUpdate.on <= meeting.held_on,
+            )
+            .order_by(models.RecommendationUpdate.on.desc(), models.RecommendationUpdate.id.desc())
+        ).first()
+        if latest is None or latest.status != "complete":
+            raise GovernanceInvalid(
+                f"{ref} is not reported complete by {meeting.held_on:%d %B %Y}: record an update "
+                "with status complete first."
+            )
+        rec.accepted_at = meeting.id
+
+
+def quorum(records: Engine, meeting_id: int) -> Quorum:
+    """Members present (of those sitting on the day; vacant seats never count)."""
+    with Session(records) as session:
+        meeting = _meeting(session, meeting_id)
+        panel = session.get(models.Panel, meeting.panel_id)
+        assert panel is not None
+        present = session.scalars(
+            select(models.PanelMember)
+            .join(models.Attendance, models.Attendance.member_id == models.PanelMember.id)
+            .where(
+                models.Attendance.meeting_id == meeting.id,
+                models.Attendance.present == "present",
+                models.PanelMember.kind != "officer",
+                models.PanelMember.name.is_not(None),
+            )
+        ).all()
+        return Quorum(len(present), panel.quorum)
+
+
+def find_meeting(records: Engine, on: date, panel: str | None = None) -> int:
+    """The meeting held on a day (of the panel named, where several panels met that day)."""
+    with Session(records) as session:
+        query = (
+            select(models.Meeting.id, models.Panel.name)
+            .join(models.Panel, models.Panel.id == models.Meeting.panel_id)
+            .where(models.Meeting.held_on == on)
+        )
+        found = [(i, name) for i, name in session.execute(query) if panel in (None, name)]
+    if len(found) != 1:
+        which = f" of {panel}" if panel else ""
+        hint = " Name the panel with --panel." if len(found) > 1 else ""
+        raise GovernanceInvalid(f"{len(found)} meetings{which} on {on:%d %B %Y}.{hint}")
+    return int(found[0][0])
+
+
+def _meeting(session: Session, meeting_id: int) -> models.Meeting:
+    meeting = session.get(models.Meeting, meeting_id)
+    if meeting is None:
+        raise GovernanceInvalid(f"No meeting {meeting_id}.")
+    return meeting
+
+
+def _recommendation(session: Session, ref: str) -> models.Recommendation:
+    rec = session.scalar(select(models.Recommendation).where(models.Recommendation.ref == ref))
+    if rec is None:
+        raise GovernanceInvalid(f"No recommendation {ref!r}.")
+    return rec
