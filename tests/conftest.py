@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session as SqlSession
 
 from scrutineer.engine.exceptions import exception_list
 from scrutineer.engine.session import open_session
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
+from scrutineer.records import models
 from scrutineer.records.store import open_records
 from scrutineer.records.users import ROLES, add_user
 from scrutineer.settings import Settings, load_settings
@@ -148,6 +150,7 @@ class WebData:
     service: str  # the manager's service id: the one with most children overdue
     other_service: str  # a service the manager is not assigned
     child: str  # a child whose case the manager's service holds
+    meeting: int  # a meeting of the scrutiny panel
 
 
 @pytest.fixture(scope="session")
@@ -177,4 +180,20 @@ def web_data(small_authority: Path, tmp_path_factory: pytest.TempPathFactory) ->
         )
         for role in ROLES
     }
-    return WebData(settings, records, passwords, service, other, child)
+    with SqlSession(records) as session, session.begin():
+        panel = models.Panel(
+            name="Children and Families Scrutiny Panel", terms_of_reference="", quorum=3
+        )
+        session.add(panel)
+        session.flush()
+        meeting = models.Meeting(
+            panel_id=panel.id,
+            held_on=date(2026, 3, 10),
+            place="Town Hall",
+            status="held",
+            minutes="",
+        )
+        session.add(meeting)
+        session.flush()
+        meeting_id = meeting.id
+    return WebData(settings, records, passwords, service, other, child, meeting_id)

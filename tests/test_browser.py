@@ -147,3 +147,39 @@ def app_services(web_data: WebData) -> dict[str, str]:
         return {str(a): str(b) for a, b in rows.fetchall() if a}
     finally:
         session.close()
+
+
+def test_a_scrutiny_officer_sees_a_new_recommendation_on_the_next_meetings_list(
+    browser: Browser, server: str, web_data: WebData
+) -> None:
+    page = sign_in(browser, server, "scrutiny", web_data.passwords["scrutiny"])
+    page.get_by_role("link", name="Governance").click()
+    add = page.get_by_role("form", name="Add a meeting of Children and Families Scrutiny Panel")
+    add.get_by_label("Date").fill("2026-04-14")
+    add.get_by_role("button", name="Add the meeting").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("meeting of 2026-04-14")
+    resolution = page.get_by_role("form", name="Record a resolution")
+    resolution.get_by_label("Resolution").fill(
+        "The panel asks for a report on placement stability."
+    )
+    resolution.get_by_label("Title").fill("Placement stability report")
+    resolution.get_by_label("Action proposed").fill("Report to the panel in June.")
+    resolution.get_by_label("Owner").fill("Head of Children in Care")
+    resolution.get_by_role("button", name="Save the resolution").click()
+    expect(
+        page.get_by_text("Recommendations made: P20260414-1 Placement stability report")
+    ).to_be_visible()
+
+    page.get_by_role("link", name="Panels and meetings").click()
+    add = page.get_by_role("form", name="Add a meeting of Children and Families Scrutiny Panel")
+    add.get_by_label("Date").fill("2026-06-09")
+    add.get_by_role("button", name="Add the meeting").click()
+    listed = page.get_by_role(
+        "table", name="Every recommendation still on the list at this meeting"
+    )
+    expect(listed.get_by_role("cell", name="Placement stability report")).to_be_visible()
+    expect(listed.get_by_role("cell", name="P20260414-1")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Word").click()
+    assert download.value.suggested_filename.endswith(".docx")
+    page.close()

@@ -34,7 +34,7 @@ from scrutineer.records.users import (
 
 KPI = "cp_visits_10wd_pct"  # has an exception list
 ALL = set(ROLES)
-CHILD_LEVEL = {"admin", "analyst", "manager", "auditor", "iro"}
+CHILD_LEVEL = {"admin", "analyst", "manager", "auditor", "iro"}  # not scrutiny, panel, viewer
 ALLOWED = {  # route name -> the roles that may open it
     "overview": ALL,
     "indicator": ALL,
@@ -46,6 +46,9 @@ ALLOWED = {  # route name -> the roles that may open it
     "qa_child": CHILD_LEVEL,
     "audit_form": {"admin", "auditor"},
     "alert_form": {"admin", "iro"},
+    "governance": ALL,
+    "meeting": ALL,
+    "recommendations": ALL,
     "snapshots": {"admin", "analyst"},
     "narratives": {"admin", "analyst"},
     "users": {"admin"},
@@ -92,6 +95,9 @@ def paths(web_data: WebData) -> dict[str, str]:
         "qa_child": f"/qa/children/{web_data.child}",
         "audit_form": "/qa/audits/new",
         "alert_form": "/qa/alerts/new",
+        "governance": "/governance",
+        "meeting": f"/governance/meetings/{web_data.meeting}",
+        "recommendations": "/governance/recommendations",
         "overview": "/",
         "indicator": f"/indicators/{KPI}",
         "clinics": "/clinics",

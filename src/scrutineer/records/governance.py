@@ -227,3 +227,85 @@ def _recommendation(session: Session, ref: str) -> models.Recommendation:
     if rec is None:
         raise GovernanceInvalid(f"No recommendation {ref!r}.")
     return rec
+
+
+MEETING_STATUSES = ("scheduled", "held", "consultation", "cancelled")
+
+
+def add_meeting(records: Engine, panel_id: int, held_on: date, place: str, status: str) -> int:
+    if status not in MEETING_STATUSES:
+        raise GovernanceInvalid(f"Status {status!r} is not one of {', '.join(MEETING_STATUSES)}.")
+    with Session(records) as session, session.begin():
+        if session.get(models.Panel, panel_id) is None:
+            raise GovernanceInvalid(f"No panel {panel_id}.")
+        meeting = models.Meeting(
+            panel_id=panel_id, held_on=held_on, place=place, status=status, minutes=""
+        )
+        session.add(meeting)
+        session.flush()
+        return meeting.id
+
+
+def add_resolution(
+    records: Engine,
+    meeting_id: int,
+    text: str,
+    item_number: int | None = None,
+    recommendation: dict[str, str] | None = None,
+) -> str | None:
+    """A resolution of the meeting; with `recommendation` (title, action_proposed, owner,
+    due_on) also the recommendation it makes. Returns the recommendation's reference."""
+    if not text.strip():
+        raise GovernanceInvalid("A resolution needs its text.")
+    with Session(records) as session, session.begin():
+        meeting = _meeting(session, meeting_id)
+        number = 1 + len(
+            session.scalars(
+                select(models.Resolution.id).where(models.Resolution.meeting_id == meeting.id)
+            ).all()
+        )
+        resolution = models.Resolution(
+            meeting_id=meeting.id, item_number=item_number, number=number, text=text.strip()
+        )
+        session.add(resolution)
+        session.flush()
+        if not recommendation:
+            return None
+        missing = [k for k in ("title", "action_proposed", "owner") if not recommendation.get(k)]
+        if missing:
+            raise GovernanceInvalid(f"A recommendation needs its {', '.join(missing)}.")
+        ref = f"P{meeting.held_on:%Y%m%d}-{number}"
+        due = recommendation.get("due_on") or None
+        session.add(
+            models.Recommendation(
+                ref=ref,
+                made_on=meeting.held_on,
+                meeting_id=meeting.id,
+                resolution_id=resolution.id,
+                number=str(number),
+                title=recommendation["title"],
+                action_proposed=recommendation["action_proposed"],
+                owner=recommendation["owner"],
+                due_on=date.fromisoformat(due) if due else None,
+            )
+        )
+        return ref
+
+
+def status_now(records: Engine, ref: str, day: date) -> str:
+    with Session(records) as session:
+        rec = _recommendation(session, ref)
+        latest = session.scalars(
+            select(models.RecommendationUpdate.status)
+            .where(
+                models.RecommendationUpdate.recommendation_id == rec.id,
+                models.RecommendationUpdate.on <= day,
+            )
+            .order_by(models.RecommendationUpdate.on.desc(), models.RecommendationUpdate.id.desc())
+        ).first()
+        return latest or "outstanding"
+
+
+def owner_of(records: Engine, ref: str) -> str:
+    with Session(records) as session:
+        return _recommendation(session, ref).owner

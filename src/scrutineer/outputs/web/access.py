@@ -8,7 +8,8 @@
 - narratives, snapshots, admin: writing analysis and actions; the loads; users and the
   access log;
 - audit (record and moderate case audits), alert (raise, escalate and resolve IRO alerts,
-  record adjourned reviews), respond (answer an alert about a child of one's services).
+  record adjourned reviews), respond (answer an alert about a child of one's services),
+  governance (meetings, resolutions, recommendations; an item's owner may add its updates).
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from scrutineer.records.users import ROLES, UserView
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
         {"aggregates", "workers", "children", "narratives", "snapshots", "admin"}
-        | {"audit", "alert", "respond"}
+        | {"audit", "alert", "respond", "governance"}
     ),
     "analyst": frozenset({"aggregates", "workers", "children", "narratives", "snapshots"}),
     "manager": frozenset({"aggregates", "workers", "children", "respond"}),
     "auditor": frozenset({"aggregates", "workers", "children", "audit"}),
     "iro": frozenset({"aggregates", "workers", "children", "alert"}),
+    "scrutiny": frozenset({"aggregates", "governance"}),  # a scrutiny officer
     "panel": frozenset({"aggregates"}),
     "viewer": frozenset({"aggregates"}),
 }

@@ -27,7 +27,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from scrutineer.errors import PeriodInvalid, ScrutineerError, SnapshotNotFound, UnknownKpi
-from scrutineer.outputs.web import admin_pages, pages, qa_forms, qa_pages
+from scrutineer.outputs.web import (
+    admin_pages,
+    governance_forms,
+    governance_pages,
+    pages,
+    qa_forms,
+    qa_pages,
+)
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.forms import FORMS, SESSION_COOKIE
@@ -157,6 +164,30 @@ PAGES = (
         "A child's quality-assurance history",
     ),
     PageRoute(
+        "governance",
+        "/governance",
+        "aggregates",
+        "governance.html",
+        lambda r, v, c: governance_pages.governance(v, c),
+        "Panels and meetings",
+    ),
+    PageRoute(
+        "meeting",
+        "/governance/meetings/{meeting}",
+        "aggregates",
+        "meeting.html",
+        lambda r, v, c: governance_pages.meeting(v, c, r.path_params["meeting"]),
+        "Meeting",
+    ),
+    PageRoute(
+        "recommendations",
+        "/governance/recommendations",
+        "aggregates",
+        "recommendations.html",
+        lambda r, v, c: governance_pages.recommendations(v, c),
+        "Recommendations",
+    ),
+    PageRoute(
         "snapshots",
         "/snapshots",
         "snapshots",
@@ -193,6 +224,7 @@ NAV = (  # (permission, path, label): what the menu offers each role
     ("aggregates", "/", "Overview"),
     ("children", "/clinics", "Assurance clinics"),
     ("aggregates", "/qa", "Quality assurance"),
+    ("aggregates", "/governance", "Governance"),
     ("narratives", "/narratives", "Analysis and actions"),
     ("snapshots", "/snapshots", "Snapshots"),
     ("admin", "/admin/users", "Users"),
@@ -339,7 +371,7 @@ def create_app(settings: Settings, records: Records) -> Starlette:
     for route in PAGES:
         routes.append(Route(route.path, web.page(route, api=False), name=route.name))
         routes.append(Route(route.api, web.page(route, api=True)))
-    for form in (*FORMS, *qa_forms.QA_FORMS):
+    for form in (*FORMS, *qa_forms.QA_FORMS, *governance_forms.GOVERNANCE_FORMS):
         routes.append(Route(form.path, form.handler(web), methods=[form.method]))
     routes.append(Route("/ready", web.ready))
     routes.append(Route("/api/session", web.session))
