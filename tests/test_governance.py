@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import Session
 from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fixture)
 
@@ -38,6 +38,7 @@ from scrutineer.records.governance import (
     quorum,
     update,
 )
+from scrutineer.records.governance_year import record_governance_year
 from scrutineer.records.store import upgrade
 
 DAYS = {
@@ -217,4 +218,44 @@ def test_the_monitoring_report_renders_in_every_format(tmp_path: Path) -> None:
     assert find_meeting(engine, DAYS["dec"]) == ids["dec"]
     with pytest.raises(GovernanceInvalid, match="0 meetings"):
         find_meeting(engine, date(2025, 12, 10))
+    engine.dispose()
+
+
+def test_the_demo_year_has_items_in_every_state(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'records.sqlite3'}"
+    upgrade(database)
+    engine = create_engine(database)
+    assert record_governance_year(engine, date(2026, 3, 31)) == 17  # 7 from the panel, 10 review
+    assert record_governance_year(engine, date(2026, 3, 31)) == 0  # once only
+    with Session(engine) as session:
+        meetings = [
+            (m.id, m.held_on, m.status)
+            for m in session.scalars(select(models.Meeting).order_by(models.Meeting.held_on))
+        ]
+    # the second Tuesday of every other month, to 10 March 2026
+    assert [m[1] for m in meetings] == [
+        date(2025, 5, 13),
+        date(2025, 7, 8),
+        date(2025, 9, 9),
+        date(2025, 11, 11),
+        date(2026, 1, 13),
+        date(2026, 3, 10),
+    ]
+    assert meetings[1][2] == "consultation" and not quorum(engine, meetings[1][0]).met
+    lists = [{i.ref: i for i in monitoring_list(engine, m[0])} for m in meetings]
+    statuses = {i.status for items in lists for i in items.values()}
+    assert statuses == {"outstanding", "partially_complete", "complete", "rejected"}
+    rejected = [
+        n
+        for n, items in enumerate(lists)
+        if any(i.status == "rejected" for i in items.values() if not i.ref.startswith("R-"))
+    ]
+    assert rejected == [3]  # rejected after the September meeting: reported in November only
+    accepted = [n for n, items in enumerate(lists) if any(i.accepted_here for i in items.values())]
+    assert accepted == [4] and "P20250513-1" not in lists[5]
+    last = lists[5]
+    assert any(i.overdue for i in last.values())
+    review = [i for i in last.values() if i.origin.startswith("Thematic review")]
+    assert len(review) == 10  # complete ones are not yet accepted: all ten are still listed
+    assert {i.status for i in review} == {"complete", "partially_complete", "outstanding"}
     engine.dispose()

@@ -18,6 +18,7 @@ from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import Manifest, SnapshotStore
 from scrutineer.outputs.assessment import assessment_table
 from scrutineer.outputs.report.make import make_report
+from scrutineer.records.governance_year import record_governance_year
 from scrutineer.records.qa import count, engine_rows, import_files
 from scrutineer.records.store import open_records
 from scrutineer.records.users import ROLES, add_user, list_users, set_password
@@ -52,6 +53,9 @@ def run_demo(settings: Settings, say: Callable[[str], None]) -> Demo:
         f"{'loaded' if new else 'already loaded'} into {settings.snapshots_dir}."
     )
     say(quality_assurance(settings, folder, manifest))
+    made = record_governance_year(open_records(settings), manifest.as_at)
+    if made:
+        say(f"Recorded a year of the scrutiny panel: 6 meetings, {made} recommendations.")
     say(assessment(settings, manifest.id))
     for layout, edition in (("board", "internal"), ("scrutiny", "public")):
         out = settings.data_dir / "reports" / f"{layout}-{edition}.pdf"
