@@ -38,6 +38,7 @@ SHOTS = (  # (user, path, file, full page)
     ("demo-analyst", "/snapshots", "web-snapshots.png", False),
     ("demo-analyst", "/qa", "web-qa.png", False),
     ("demo-analyst", "/qa/alerts?state=open", "web-qa-alerts.png", False),
+    ("demo-scrutiny", "/governance/meetings/4", "web-meeting.png", True),
 )
 
 

@@ -257,5 +257,6 @@ def test_the_demo_year_has_items_in_every_state(tmp_path: Path) -> None:
     assert any(i.overdue for i in last.values())
     review = [i for i in last.values() if i.origin.startswith("Thematic review")]
     assert len(review) == 10  # complete ones are not yet accepted: all ten are still listed
+    assert [i.number for i in review] == [str(n) for n in range(1, 11)]  # 2 before 10
     assert {i.status for i in review} == {"complete", "partially_complete", "outstanding"}
     engine.dispose()

@@ -112,7 +112,12 @@ def monitoring_list(records: Engine, meeting_id: int) -> list[Item]:
                     accepted == day,
                 )
             )
-    return sorted(items, key=lambda i: (i.origin_order, i.number, i.ref))
+    return sorted(items, key=lambda i: (i.origin_order, _numbered(i.number), i.ref))
+
+
+def _numbered(number: str) -> tuple[int, str]:
+    """Recommendation 2 before 10."""
+    return (int(number), "") if number.isdigit() else (0, number)
 
 
 def _origin(
