@@ -186,6 +186,12 @@ def web_data(small_authority: Path, tmp_path_factory: pytest.TempPathFactory) ->
         )
         session.add(panel)
         session.flush()
+        session.add_all(
+            models.PanelMember(
+                panel_id=panel.id, name=name, kind="councillor", starts=date(2025, 5, 1)
+            )
+            for name in ("Cllr One", "Cllr Two")
+        )
         meeting = models.Meeting(
             panel_id=panel.id,
             held_on=date(2026, 3, 10),

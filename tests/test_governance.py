@@ -17,25 +17,32 @@ from __future__ import annotations
 import subprocess
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
 from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import Session
+from tests.conftest import WebData
 from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fixture)
+from tests.test_web import sign_in
 
 from scrutineer.outputs.report.monitoring import (
     MonitoringFormatInvalid,
     monitoring_context,
     write_monitoring,
 )
+from scrutineer.outputs.web.app import create_app
 from scrutineer.records import models
 from scrutineer.records.governance import (
     GovernanceInvalid,
+    Quorum,
     accept,
+    add_agenda_item,
     find_meeting,
     monitoring_list,
     quorum,
+    record_attendance,
     update,
 )
 from scrutineer.records.governance_year import record_governance_year
@@ -260,3 +267,61 @@ def test_the_demo_year_has_items_in_every_state(tmp_path: Path) -> None:
     assert [i.number for i in review] == [str(n) for n in range(1, 11)]  # 2 before 10
     assert {i.status for i in review} == {"complete", "partially_complete", "outstanding"}
     engine.dispose()
+
+
+def test_agenda_items_number_themselves_and_attendance_sets_the_quorum(url: str) -> None:  # noqa: F811
+    upgrade(url)
+    engine = create_engine(url)
+    ids = build(engine)
+    assert add_agenda_item(engine, ids["mar"], "Minutes") == 1
+    assert add_agenda_item(engine, ids["mar"], "Performance report", "March report", "HoP") == 2
+    with pytest.raises(GovernanceInvalid, match="needs a title"):
+        add_agenda_item(engine, ids["mar"], "  ")
+    with Session(engine) as session:
+        seats = [
+            m.id
+            for m in session.scalars(select(models.PanelMember).order_by(models.PanelMember.id))
+        ]
+    record_attendance(engine, ids["mar"], {seats[0]: "present", seats[1]: "present"})
+    assert quorum(engine, ids["mar"]) == Quorum(2, 3)
+    record_attendance(engine, ids["mar"], {s: "present" for s in seats[:3]})  # replaces
+    assert quorum(engine, ids["mar"]).met
+    with pytest.raises(GovernanceInvalid, match="not one of"):
+        record_attendance(engine, ids["mar"], {seats[0]: "late"})
+    with pytest.raises(GovernanceInvalid, match="not on this panel"):
+        record_attendance(engine, ids["mar"], {99_999: "present"})
+    assert quorum(engine, ids["mar"]).met  # a refused change changes nothing
+    engine.dispose()
+
+
+def test_a_scrutiny_officer_enters_the_agenda_and_attendance_on_the_web(web_data: WebData) -> None:
+    app: Any = create_app(web_data.settings, web_data.records)
+    officer = sign_in(app, "scrutiny", web_data.passwords["scrutiny"])
+    token = officer.get("/api/session").json()["csrf"]
+    meeting = web_data.meeting
+    item = {
+        "csrf": token,
+        "meeting_id": str(meeting),
+        "title": "Placement sufficiency",
+        "report": "Sufficiency strategy",
+        "author_role": "Head of Commissioning",
+    }
+    assert officer.post("/governance/agenda", data=item).status_code == 303
+    seats = officer.get(f"/api/governance/meetings/{meeting}").json()["seats"]
+    assert (
+        officer.post(
+            "/governance/attendance",
+            data={
+                "csrf": token,
+                "meeting_id": str(meeting),
+                **{f"seat-{s['id']}": "present" for s in seats},
+            },
+        ).status_code
+        == 303
+    )
+    page = officer.get(f"/api/governance/meetings/{meeting}").json()
+    assert page["agenda"][-1]["title"] == "Placement sufficiency"
+    assert {a["present"] for a in page["attendance"]} == {"present"}
+    viewer = sign_in(app, "viewer", web_data.passwords["viewer"])
+    forged = {**item, "csrf": viewer.get("/api/session").json()["csrf"]}
+    assert viewer.post("/governance/agenda", data=forged).status_code == 403

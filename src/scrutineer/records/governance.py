@@ -314,3 +314,56 @@ def status_now(records: Engine, ref: str, day: date) -> str:
 def owner_of(records: Engine, ref: str) -> str:
     with Session(records) as session:
         return _recommendation(session, ref).owner
+
+
+PRESENCE = ("present", "apologies", "absent")
+
+
+def add_agenda_item(
+    records: Engine, meeting_id: int, title: str, report: str = "", author_role: str = ""
+) -> int:
+    """The next numbered item of the meeting's agenda; returns its number."""
+    if not title.strip():
+        raise GovernanceInvalid("An agenda item needs a title.")
+    with Session(records) as session, session.begin():
+        meeting = _meeting(session, meeting_id)
+        numbers = session.scalars(
+            select(models.AgendaItem.number).where(models.AgendaItem.meeting_id == meeting.id)
+        ).all()
+        number = max(numbers, default=0) + 1
+        session.add(
+            models.AgendaItem(
+                meeting_id=meeting.id,
+                number=number,
+                title=title.strip(),
+                report=report.strip(),
+                author_role=author_role.strip(),
+            )
+        )
+        return number
+
+
+def record_attendance(records: Engine, meeting_id: int, presence: dict[int, str]) -> None:
+    """Who came ({seat id: present, apologies or absent}), replacing what was recorded."""
+    wrong = sorted(set(presence.values()) - set(PRESENCE))
+    if wrong:
+        raise GovernanceInvalid(f"{', '.join(wrong)} is not one of {', '.join(PRESENCE)}.")
+    with Session(records) as session, session.begin():
+        meeting = _meeting(session, meeting_id)
+        seats = {
+            m.id
+            for m in session.scalars(
+                select(models.PanelMember).where(models.PanelMember.panel_id == meeting.panel_id)
+            )
+        }
+        if set(presence) - seats:
+            raise GovernanceInvalid("Attendance names a seat that is not on this panel.")
+        for row in session.scalars(
+            select(models.Attendance).where(models.Attendance.meeting_id == meeting.id)
+        ):
+            session.delete(row)
+        session.flush()
+        session.add_all(
+            models.Attendance(meeting_id=meeting.id, member_id=seat, present=came)
+            for seat, came in presence.items()
+        )

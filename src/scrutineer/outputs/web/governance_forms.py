@@ -22,9 +22,11 @@ from scrutineer.outputs.report.monitoring import monitoring_context, write_monit
 from scrutineer.outputs.web.forms import Form, checked
 from scrutineer.records.governance import (
     accept,
+    add_agenda_item,
     add_meeting,
     add_resolution,
     owner_of,
+    record_attendance,
     update,
 )
 
@@ -78,6 +80,45 @@ async def new_resolution(web: Web, request: Request) -> Response:
             fields if fields["title"] else None,
         )
     except (ScrutineerError, ValueError) as error:
+        return web.refuse(request, viewer, False, 400, str(error))
+    return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
+
+
+async def new_agenda_item(web: Web, request: Request) -> Response:
+    found = await checked(web, request, "governance")
+    if isinstance(found, Response):
+        return found
+    viewer, form = found
+    meeting_id = int(str(form.get("meeting_id", "0")) or 0)
+    try:
+        await run_in_threadpool(
+            add_agenda_item,
+            web.records,
+            meeting_id,
+            str(form.get("title", "")),
+            str(form.get("report", "")),
+            str(form.get("author_role", "")),
+        )
+    except ScrutineerError as error:
+        return web.refuse(request, viewer, False, 400, str(error))
+    return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
+
+
+async def attendance(web: Web, request: Request) -> Response:
+    """Each seat's presence, from fields named seat-ID."""
+    found = await checked(web, request, "governance")
+    if isinstance(found, Response):
+        return found
+    viewer, form = found
+    meeting_id = int(str(form.get("meeting_id", "0")) or 0)
+    presence = {
+        int(key.removeprefix("seat-")): str(value)
+        for key, value in form.items()
+        if key.startswith("seat-") and key.removeprefix("seat-").isdigit()
+    }
+    try:
+        await run_in_threadpool(record_attendance, web.records, meeting_id, presence)
+    except ScrutineerError as error:
         return web.refuse(request, viewer, False, 400, str(error))
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
@@ -154,6 +195,8 @@ GOVERNANCE_FORMS = (
     Form("/governance/meetings", "POST", new_meeting),
     Form("/governance/resolutions", "POST", new_resolution),
     Form("/governance/updates", "POST", new_update),
+    Form("/governance/agenda", "POST", new_agenda_item),
+    Form("/governance/attendance", "POST", attendance),
     Form("/governance/accept", "POST", accept_item),
     Form("/governance/meetings/{meeting}/monitoring.{fmt}", "GET", monitoring_report),
 )

@@ -118,6 +118,15 @@ def meeting(viewer: Viewer, cache: Figures, meeting_id: str) -> Page:
                 {"name": members[a.member_id].name or "(vacant)", "present": a.present}
                 for a in attendance
             ],
+            "seats": [
+                {
+                    "id": m.id,
+                    "name": m.name or "(vacant)",
+                    "present": next((a.present for a in attendance if a.member_id == m.id), ""),
+                }
+                for m in members.values()
+                if m.panel_id == found.panel_id and m.name is not None
+            ],
             "declarations": [
                 {"name": members[d.member_id].name, "item": d.item_number, "interest": d.interest}
                 for d in declarations
