@@ -56,10 +56,8 @@ class QaSummary:
 
 def qa_summary(records: Engine, first: date, last: date) -> QaSummary:
     """Audits completed and alerts raised from `first` to `last`."""
-    audits = [a for a in records_of(records, "audits") if _within(a["completed_date"], first, last)]
-    alerts = [
-        a for a in records_of(records, "iro_alerts") if _within(a["raised_date"], first, last)
-    ]
+    audits = [a for a in records_of(records, "audits") if within(a["completed_date"], first, last)]
+    alerts = [a for a in records_of(records, "iro_alerts") if within(a["raised_date"], first, last)]
     reached = levels_reached(records_of(records, "iro_alert_stages"))
     counted = [counted_grade(a) for a in audits]
     pairs = [(a["grade_supervision"], counted_grade(a)) for a in audits if a["grade_supervision"]]
@@ -117,5 +115,6 @@ def _correlation(pairs: list[tuple[str, str]]) -> float | None:
     return round(correlation(xs, ys), 2)
 
 
-def _within(day: date | None, first: date, last: date) -> bool:
+def within(day: date | None, first: date, last: date) -> bool:
+    """Whether a record's date (None: not yet) falls from `first` to `last`."""
     return day is not None and first <= day <= last

@@ -81,14 +81,7 @@ def monitoring_list(records: Engine, meeting_id: int) -> list[Item]:
             select(models.Recommendation).where(models.Recommendation.made_on < day)
         ).all()
         for rec in recommendations:
-            updates = session.scalars(
-                select(models.RecommendationUpdate)
-                .where(
-                    models.RecommendationUpdate.recommendation_id == rec.id,
-                    models.RecommendationUpdate.on <= day,
-                )
-                .order_by(models.RecommendationUpdate.on, models.RecommendationUpdate.id)
-            ).all()
+            updates = _updates_to(session, rec, day)
             status, since = (
                 (updates[-1].status, updates[-1].on) if updates else ("outstanding", rec.made_on)
             )
@@ -169,15 +162,8 @@ def accept(records: Engine, ref: str, meeting_id: int) -> None:
     with Session(records) as session, session.begin():
         rec = _recommendation(session, ref)
         meeting = _meeting(session, meeting_id)
-        latest = session.scalars(
-            select(models.RecommendationUpdate)
-            .where(
-                models.RecommendationUpdate.recommendation_id == rec.id,
-                models.RecommendationUpdate.on <= meeting.held_on,
-            )
-            .order_by(models.RecommendationUpdate.on.desc(), models.RecommendationUpdate.id.desc())
-        ).first()
-        if latest is None or latest.status != "complete":
+        updates = _updates_to(session, rec, meeting.held_on)
+        if not updates or updates[-1].status != "complete":
             raise GovernanceInvalid(
                 f"{ref} is not reported complete by {meeting.held_on:%d %B %Y}: record an update "
                 "with status complete first."
@@ -218,6 +204,22 @@ def find_meeting(records: Engine, on: date, panel: str | None = None) -> int:
         hint = " Name the panel with --panel." if len(found) > 1 else ""
         raise GovernanceInvalid(f"{len(found)} meetings{which} on {on:%d %B %Y}.{hint}")
     return int(found[0][0])
+
+
+def _updates_to(
+    session: Session, rec: models.Recommendation, day: date
+) -> list[models.RecommendationUpdate]:
+    """The item's updates on or before `day`, in order: the last sets its status."""
+    return list(
+        session.scalars(
+            select(models.RecommendationUpdate)
+            .where(
+                models.RecommendationUpdate.recommendation_id == rec.id,
+                models.RecommendationUpdate.on <= day,
+            )
+            .order_by(models.RecommendationUpdate.on, models.RecommendationUpdate.id)
+        )
+    )
 
 
 def _meeting(session: Session, meeting_id: int) -> models.Meeting:
@@ -297,18 +299,14 @@ def add_resolution(
         return ref
 
 
-def status_now(records: Engine, ref: str, day: date) -> str:
+def statuses_on(records: Engine, day: date) -> dict[str, str]:
+    """Every recommendation's status on a day (the latest update's, else outstanding)."""
     with Session(records) as session:
-        rec = _recommendation(session, ref)
-        latest = session.scalars(
-            select(models.RecommendationUpdate.status)
-            .where(
-                models.RecommendationUpdate.recommendation_id == rec.id,
-                models.RecommendationUpdate.on <= day,
-            )
-            .order_by(models.RecommendationUpdate.on.desc(), models.RecommendationUpdate.id.desc())
-        ).first()
-        return latest or "outstanding"
+        return {
+            rec.ref: (updates[-1].status if updates else "outstanding")
+            for rec in session.scalars(select(models.Recommendation))
+            for updates in [_updates_to(session, rec, day)]
+        }
 
 
 def owner_of(records: Engine, ref: str) -> str:

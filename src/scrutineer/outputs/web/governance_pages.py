@@ -21,7 +21,7 @@ from scrutineer.records.governance import (
     STATUSES,
     monitoring_list,
     quorum,
-    status_now,
+    statuses_on,
 )
 
 
@@ -142,6 +142,7 @@ def meeting(viewer: Viewer, cache: Figures, meeting_id: str) -> Page:
 def recommendations(viewer: Viewer, cache: Figures) -> Page:
     """Every recommendation with its status today, open ones first."""
     today = date.today()
+    statuses = statuses_on(cache.records, today)
     with Session(cache.records) as session:
         found = session.scalars(
             select(models.Recommendation).order_by(models.Recommendation.made_on)
@@ -154,7 +155,7 @@ def recommendations(viewer: Viewer, cache: Figures) -> Page:
                 "owner": r.owner,
                 "made_on": r.made_on.isoformat(),
                 "due_on": r.due_on.isoformat() if r.due_on else None,
-                "status": status_now(cache.records, r.ref, today),
+                "status": statuses[r.ref],
                 "accepted_on": meetings[r.accepted_at].isoformat() if r.accepted_at else None,
             }
             for r in found

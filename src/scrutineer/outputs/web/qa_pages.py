@@ -11,7 +11,14 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from scrutineer.outputs.qa_summary import GRADES, count_text, counted_grade, qa_summary, share_text
+from scrutineer.outputs.qa_summary import (
+    GRADES,
+    count_text,
+    counted_grade,
+    qa_summary,
+    share_text,
+    within,
+)
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.pages import Choice, Forbidden, Page
@@ -61,7 +68,7 @@ def audit_list(viewer: Viewer, cache: Figures, choice: Choice, grade: str | None
     audits = [
         a
         for a in records_of(cache.records, "audits")
-        if _within(a["audit_date"], first, last) and (not grade or counted_grade(a) == grade)
+        if within(a["audit_date"], first, last) and (not grade or counted_grade(a) == grade)
     ]
     shown = _theirs(viewer, cache, choice, audits, "audit_date")
     log_access(
@@ -87,7 +94,7 @@ def alert_list(viewer: Viewer, cache: Figures, choice: Choice, state: str | None
     alerts = [
         a
         for a in records_of(cache.records, "iro_alerts")
-        if _within(a["raised_date"], first, last) and (state != "open" or not a["resolved_date"])
+        if within(a["raised_date"], first, last) and (state != "open" or not a["resolved_date"])
     ]
     shown = _theirs(viewer, cache, choice, alerts, "raised_date")
     log_access(
@@ -182,10 +189,6 @@ def _tally(counts: Counter[str], total: int, hide: bool, order: tuple[str, ...] 
         }
         for n in names
     ]
-
-
-def _within(day: date | None, first: date, last: date) -> bool:
-    return day is not None and first <= day <= last
 
 
 def _plain(row: dict[str, Any]) -> Page:
