@@ -151,6 +151,8 @@ class WebData:
     other_service: str  # a service the manager is not assigned
     child: str  # a child whose case the manager's service holds
     meeting: int  # a meeting of the scrutiny panel
+    panel: int  # the scrutiny panel (two councillors, quorum 3)
+    review: int  # a practice review with no recommendation yet
 
 
 @pytest.fixture(scope="session")
@@ -199,7 +201,8 @@ def web_data(small_authority: Path, tmp_path_factory: pytest.TempPathFactory) ->
             status="held",
             minutes="",
         )
-        session.add(meeting)
+        review = models.PracticeReview(name="Review of Child A", kind="cspr")
+        session.add_all((meeting, review))
         session.flush()
-        meeting_id = meeting.id
-    return WebData(settings, records, passwords, service, other, child, meeting_id)
+        ids = (meeting.id, panel.id, review.id)
+    return WebData(settings, records, passwords, service, other, child, *ids)

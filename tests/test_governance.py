@@ -34,18 +34,16 @@ from scrutineer.outputs.report.monitoring import (
 )
 from scrutineer.outputs.web.app import create_app
 from scrutineer.records import models
-from scrutineer.records.governance import (
+from scrutineer.records.governance import accept, monitoring_list, update
+from scrutineer.records.governance_year import record_governance_year
+from scrutineer.records.panels import (
     GovernanceInvalid,
     Quorum,
-    accept,
     add_agenda_item,
     find_meeting,
-    monitoring_list,
     quorum,
     record_attendance,
-    update,
 )
-from scrutineer.records.governance_year import record_governance_year
 from scrutineer.records.store import upgrade
 
 DAYS = {

@@ -46,8 +46,8 @@ from scrutineer.outputs.report.make import make_report
 from scrutineer.outputs.report.monitoring import monitoring_context, write_monitoring
 from scrutineer.outputs.text import render
 from scrutineer.outputs.web.serve import serve as serve_dashboard
-from scrutineer.records.governance import find_meeting
 from scrutineer.records.narratives import write_narrative
+from scrutineer.records.panels import find_meeting
 from scrutineer.records.qa import (
     engine_rows,
     export_file,

@@ -21,15 +21,11 @@ from datetime import date
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from scrutineer.errors import ScrutineerError
 from scrutineer.records import models
+from scrutineer.records.panels import GovernanceInvalid, meeting_of
 
 STATUSES = ("outstanding", "partially_complete", "complete", "rejected")
 OPEN = ("outstanding", "partially_complete")
-
-
-class GovernanceInvalid(ScrutineerError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -50,20 +46,10 @@ class Item:
     accepted_here: bool
 
 
-@dataclass(frozen=True)
-class Quorum:
-    present: int
-    needed: int
-
-    @property
-    def met(self) -> bool:
-        return self.present >= self.needed
-
-
 def monitoring_list(records: Engine, meeting_id: int) -> list[Item]:
     """Every recommendation on the meeting's monitoring list, by origin then number."""
     with Session(records) as session:
-        meeting = _meeting(session, meeting_id)
+        meeting = meeting_of(session, meeting_id)
         day = meeting.held_on
         held = sorted(
             m.held_on
@@ -161,7 +147,7 @@ def accept(records: Engine, ref: str, meeting_id: int) -> None:
     """Record the panel's acceptance, at a meeting, that a completed item is done."""
     with Session(records) as session, session.begin():
         rec = _recommendation(session, ref)
-        meeting = _meeting(session, meeting_id)
+        meeting = meeting_of(session, meeting_id)
         updates = _updates_to(session, rec, meeting.held_on)
         if not updates or updates[-1].status != "complete":
             raise GovernanceInvalid(
@@ -169,41 +155,6 @@ def accept(records: Engine, ref: str, meeting_id: int) -> None:
                 "with status complete first."
             )
         rec.accepted_at = meeting.id
-
-
-def quorum(records: Engine, meeting_id: int) -> Quorum:
-    """Members present (of those sitting on the day; vacant seats never count)."""
-    with Session(records) as session:
-        meeting = _meeting(session, meeting_id)
-        panel = session.get(models.Panel, meeting.panel_id)
-        assert panel is not None
-        present = session.scalars(
-            select(models.PanelMember)
-            .join(models.Attendance, models.Attendance.member_id == models.PanelMember.id)
-            .where(
-                models.Attendance.meeting_id == meeting.id,
-                models.Attendance.present == "present",
-                models.PanelMember.kind != "officer",
-                models.PanelMember.name.is_not(None),
-            )
-        ).all()
-        return Quorum(len(present), panel.quorum)
-
-
-def find_meeting(records: Engine, on: date, panel: str | None = None) -> int:
-    """The meeting held on a day (of the panel named, where several panels met that day)."""
-    with Session(records) as session:
-        query = (
-            select(models.Meeting.id, models.Panel.name)
-            .join(models.Panel, models.Panel.id == models.Meeting.panel_id)
-            .where(models.Meeting.held_on == on)
-        )
-        found = [(i, name) for i, name in session.execute(query) if panel in (None, name)]
-    if len(found) != 1:
-        which = f" of {panel}" if panel else ""
-        hint = " Name the panel with --panel." if len(found) > 1 else ""
-        raise GovernanceInvalid(f"{len(found)} meetings{which} on {on:%d %B %Y}.{hint}")
-    return int(found[0][0])
 
 
 def _updates_to(
@@ -222,35 +173,11 @@ def _updates_to(
     )
 
 
-def _meeting(session: Session, meeting_id: int) -> models.Meeting:
-    meeting = session.get(models.Meeting, meeting_id)
-    if meeting is None:
-        raise GovernanceInvalid(f"No meeting {meeting_id}.")
-    return meeting
-
-
 def _recommendation(session: Session, ref: str) -> models.Recommendation:
     rec = session.scalar(select(models.Recommendation).where(models.Recommendation.ref == ref))
     if rec is None:
         raise GovernanceInvalid(f"No recommendation {ref!r}.")
     return rec
-
-
-MEETING_STATUSES = ("scheduled", "held", "consultation", "cancelled")
-
-
-def add_meeting(records: Engine, panel_id: int, held_on: date, place: str, status: str) -> int:
-    if status not in MEETING_STATUSES:
-        raise GovernanceInvalid(f"Status {status!r} is not one of {', '.join(MEETING_STATUSES)}.")
-    with Session(records) as session, session.begin():
-        if session.get(models.Panel, panel_id) is None:
-            raise GovernanceInvalid(f"No panel {panel_id}.")
-        meeting = models.Meeting(
-            panel_id=panel_id, held_on=held_on, place=place, status=status, minutes=""
-        )
-        session.add(meeting)
-        session.flush()
-        return meeting.id
 
 
 def add_resolution(
@@ -265,7 +192,7 @@ def add_resolution(
     if not text.strip():
         raise GovernanceInvalid("A resolution needs its text.")
     with Session(records) as session, session.begin():
-        meeting = _meeting(session, meeting_id)
+        meeting = meeting_of(session, meeting_id)
         number = 1 + len(
             session.scalars(
                 select(models.Resolution.id).where(models.Resolution.meeting_id == meeting.id)
@@ -314,54 +241,88 @@ def owner_of(records: Engine, ref: str) -> str:
         return _recommendation(session, ref).owner
 
 
-PRESENCE = ("present", "apologies", "absent")
+REVIEW_KINDS = ("scr", "cspr", "inspection", "thematic")
 
 
-def add_agenda_item(
-    records: Engine, meeting_id: int, title: str, report: str = "", author_role: str = ""
+def add_review(
+    records: Engine,
+    name: str,
+    kind: str,
+    published_on: date | None,
+    lead_reviewer: str = "",
+    themes: str = "",
 ) -> int:
-    """The next numbered item of the meeting's agenda; returns its number."""
-    if not title.strip():
-        raise GovernanceInvalid("An agenda item needs a title.")
+    """A serious case review, child safeguarding practice review, inspection or thematic
+    review, whose numbered recommendations join the tracker."""
+    if not name.strip():
+        raise GovernanceInvalid("A review needs its name.")
+    if kind not in REVIEW_KINDS:
+        raise GovernanceInvalid(f"{kind!r} is not one of {', '.join(REVIEW_KINDS)}.")
     with Session(records) as session, session.begin():
-        meeting = _meeting(session, meeting_id)
-        numbers = session.scalars(
-            select(models.AgendaItem.number).where(models.AgendaItem.meeting_id == meeting.id)
-        ).all()
-        number = max(numbers, default=0) + 1
-        session.add(
-            models.AgendaItem(
-                meeting_id=meeting.id,
-                number=number,
-                title=title.strip(),
-                report=report.strip(),
-                author_role=author_role.strip(),
-            )
+        taken = session.scalar(
+            select(models.PracticeReview.id).where(models.PracticeReview.name == name.strip())
         )
-        return number
-
-
-def record_attendance(records: Engine, meeting_id: int, presence: dict[int, str]) -> None:
-    """Who came ({seat id: present, apologies or absent}), replacing what was recorded."""
-    wrong = sorted(set(presence.values()) - set(PRESENCE))
-    if wrong:
-        raise GovernanceInvalid(f"{', '.join(wrong)} is not one of {', '.join(PRESENCE)}.")
-    with Session(records) as session, session.begin():
-        meeting = _meeting(session, meeting_id)
-        seats = {
-            m.id
-            for m in session.scalars(
-                select(models.PanelMember).where(models.PanelMember.panel_id == meeting.panel_id)
-            )
-        }
-        if set(presence) - seats:
-            raise GovernanceInvalid("Attendance names a seat that is not on this panel.")
-        for row in session.scalars(
-            select(models.Attendance).where(models.Attendance.meeting_id == meeting.id)
-        ):
-            session.delete(row)
+        if taken:
+            raise GovernanceInvalid(f"There is a review called {name.strip()!r} already.")
+        review = models.PracticeReview(
+            name=name.strip(),
+            kind=kind,
+            published_on=published_on,
+            lead_reviewer=lead_reviewer.strip(),
+            themes=themes.strip(),
+        )
+        session.add(review)
         session.flush()
-        session.add_all(
-            models.Attendance(meeting_id=meeting.id, member_id=seat, present=came)
-            for seat, came in presence.items()
+        return review.id
+
+
+def add_review_recommendation(
+    records: Engine, review_id: int, fields: dict[str, str], made_on: date
+) -> str:
+    """The review's next numbered recommendation (title, action_proposed, owner, due_on);
+    returns its reference, R{review}-{number}."""
+    missing = [k for k in ("title", "action_proposed", "owner") if not fields.get(k, "").strip()]
+    if missing:
+        raise GovernanceInvalid(f"A recommendation needs its {', '.join(missing)}.")
+    due = fields.get("due_on", "").strip()
+    with Session(records) as session, session.begin():
+        review = session.get(models.PracticeReview, review_id)
+        if review is None:
+            raise GovernanceInvalid(f"No review {review_id}.")
+        numbers = session.scalars(
+            select(models.Recommendation.number).where(models.Recommendation.review_id == review.id)
+        ).all()
+        number = 1 + max((int(n) for n in numbers if n.isdigit()), default=0)
+        ref = f"R{review.id}-{number}"
+        session.add(
+            models.Recommendation(
+                ref=ref,
+                made_on=made_on,
+                review_id=review.id,
+                number=str(number),
+                title=fields["title"].strip(),
+                action_proposed=fields["action_proposed"].strip(),
+                owner=fields["owner"].strip(),
+                due_on=date.fromisoformat(due) if due else None,
+            )
         )
+        return ref
+
+
+def responses(records: Engine, review_id: int) -> dict[str, list[models.RecommendationUpdate]]:
+    """Each of the review's recommendations' dated updates (agencies' responses), by ref."""
+    with Session(records) as session:
+        found = session.execute(
+            select(models.Recommendation.ref, models.RecommendationUpdate)
+            .join(
+                models.RecommendationUpdate,
+                models.RecommendationUpdate.recommendation_id == models.Recommendation.id,
+            )
+            .where(models.Recommendation.review_id == review_id)
+            .order_by(models.RecommendationUpdate.on, models.RecommendationUpdate.id)
+        ).all()
+        session.expunge_all()
+    by_ref: dict[str, list[models.RecommendationUpdate]] = {}
+    for ref, row in found:
+        by_ref.setdefault(ref, []).append(row)
+    return by_ref

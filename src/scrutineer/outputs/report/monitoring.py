@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from scrutineer.errors import ScrutineerError
 from scrutineer.records import models
-from scrutineer.records.governance import Item, Quorum, monitoring_list, quorum
+from scrutineer.records.governance import Item, monitoring_list
+from scrutineer.records.panels import Quorum, quorum
 
 FORMATS = (".html", ".pdf", ".docx")
 STATUS_WORDS = {

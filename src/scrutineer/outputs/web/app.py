@@ -180,6 +180,22 @@ PAGES = (
         "Meeting",
     ),
     PageRoute(
+        "panel",
+        "/governance/panels/{panel}",
+        "aggregates",
+        "panel.html",
+        lambda r, v, c: governance_pages.panel(v, c, r.path_params["panel"]),
+        "Panel",
+    ),
+    PageRoute(
+        "review",
+        "/governance/reviews/{review}",
+        "aggregates",
+        "review.html",
+        lambda r, v, c: governance_pages.review(v, c, r.path_params["review"]),
+        "Practice review",
+    ),
+    PageRoute(
         "recommendations",
         "/governance/recommendations",
         "aggregates",

@@ -105,25 +105,15 @@ async def checked(
     return viewer, form
 
 
-async def logout(web: Web, request: Request) -> Response:
-    found = await checked(web, request, None)
-    if isinstance(found, Response):
-        return found
+async def logout(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
     await run_in_threadpool(end_session, web.records, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/login", 303)
     response.delete_cookie(SESSION_COOKIE)
     return response
 
 
-async def save_narrative(web: Web, request: Request) -> Response:
-    found = await checked(web, request, "narratives")
-    if isinstance(found, Response):
-        return found
-    viewer, form = found
-    try:
-        period = Period.parse(str(form.get("period", "")))
-    except ScrutineerError as error:
-        return web.refuse(request, viewer, False, 400, str(error))
+async def save_narrative(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+    period = Period.parse(str(form.get("period", "")))
     theme = str(form.get("theme", ""))
     await run_in_threadpool(
         write_narrative,
@@ -138,12 +128,8 @@ async def save_narrative(web: Web, request: Request) -> Response:
     return RedirectResponse(f"/narratives?{query}#{theme}", 303)
 
 
-async def users_action(web: Web, request: Request) -> Response:
+async def users_action(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
     """Add, disable or unlock a user (an administrator)."""
-    found = await checked(web, request, "admin")
-    if isinstance(found, Response):
-        return found
-    viewer, form = found
     action, username = str(form.get("action", "")), str(form.get("username", "")).strip()
     try:
         if action == "add":
@@ -191,10 +177,39 @@ class Form:
         return handle
 
 
-FORMS = (
+PostedRun = Callable[["Web", Request, Viewer, FormData], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A form that changes something. Before `run` sees it: signed in (else to sign-in),
+    this session's CSRF token and `permission` (None: any signed-in user, `run` checks
+    more), each refused with 403. What `run` raises as bad input (a ScrutineerError or a
+    ValueError from parsing a field) is answered 400 with its message."""
+
+    path: str
+    permission: str | None
+    run: PostedRun
+    method: str = "POST"
+
+    def handler(self, web: Web) -> Handler:
+        async def handle(request: Request) -> Response:
+            found = await checked(web, request, self.permission)
+            if isinstance(found, Response):
+                return found
+            viewer, form = found
+            try:
+                return await self.run(web, request, viewer, form)
+            except (ScrutineerError, ValueError) as error:
+                return web.refuse(request, viewer, False, 400, str(error))
+
+        return handle
+
+
+FORMS: tuple[Form | Posted, ...] = (
     Form("/login", "GET", login_page),
     Form("/login", "POST", login),
-    Form("/logout", "POST", logout),
-    Form("/narratives", "POST", save_narrative),
-    Form("/admin/users", "POST", users_action),
+    Posted("/logout", None, logout),
+    Posted("/narratives", "narratives", save_narrative),
+    Posted("/admin/users", "admin", users_action),
 )

@@ -14,20 +14,32 @@ from typing import TYPE_CHECKING
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from scrutineer.errors import ScrutineerError
 from scrutineer.outputs.report.monitoring import monitoring_context, write_monitoring
-from scrutineer.outputs.web.forms import Form, checked
+from scrutineer.outputs.web.access import Viewer
+from scrutineer.outputs.web.forms import Form, Posted, safe_next
 from scrutineer.records.governance import (
     accept,
-    add_agenda_item,
-    add_meeting,
     add_resolution,
+    add_review,
+    add_review_recommendation,
     owner_of,
-    record_attendance,
     update,
+)
+from scrutineer.records.panels import (
+    GovernanceInvalid,
+    add_agenda_item,
+    add_declaration,
+    add_meeting,
+    add_panel,
+    add_seat,
+    end_seat,
+    record_attendance,
+    set_minutes,
 )
 
 if TYPE_CHECKING:
@@ -40,127 +52,165 @@ MEDIA = {
 }
 
 
-async def new_meeting(web: Web, request: Request) -> Response:
-    found = await checked(web, request, "governance")
-    if isinstance(found, Response):
-        return found
-    viewer, form = found
-    try:
-        meeting_id = await run_in_threadpool(
-            add_meeting,
-            web.records,
-            int(str(form.get("panel_id", "0")) or 0),
-            _day(str(form.get("held_on", ""))),
-            str(form.get("place", "")),
-            str(form.get("status", "scheduled")),
-        )
-    except (ScrutineerError, ValueError) as error:
-        return web.refuse(request, viewer, False, 400, str(error))
+async def new_panel(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+    panel_id = await run_in_threadpool(
+        add_panel,
+        web.records,
+        _text(form, "name"),
+        int(_text(form, "quorum") or 0),
+        _text(form, "terms_of_reference"),
+    )
+    return RedirectResponse(f"/governance/panels/{panel_id}", 303)
+
+
+async def new_seat(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+    """A member's seat, or a vacant seat (no name)."""
+    panel_id = _id(form, "panel_id")
+    ends = _text(form, "ends")
+    await run_in_threadpool(
+        add_seat,
+        web.records,
+        panel_id,
+        _text(form, "name") or None,
+        _text(form, "kind"),
+        _day(_text(form, "starts")),
+        _text(form, "title"),
+        _day(ends) if ends else None,
+    )
+    return RedirectResponse(f"/governance/panels/{panel_id}", 303)
+
+
+async def seat_ends(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+    await run_in_threadpool(end_seat, web.records, _id(form, "seat_id"), _day(_text(form, "ends")))
+    return RedirectResponse(f"/governance/panels/{_id(form, 'panel_id')}", 303)
+
+
+async def new_meeting(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+    meeting_id = await run_in_threadpool(
+        add_meeting,
+        web.records,
+        _id(form, "panel_id"),
+        _day(_text(form, "held_on")),
+        _text(form, "place"),
+        _text(form, "status") or "scheduled",
+    )
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def new_resolution(web: Web, request: Request) -> Response:
+async def new_resolution(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
     """A resolution; with a title, the recommendation it makes too."""
-    found = await checked(web, request, "governance")
-    if isinstance(found, Response):
-        return found
-    viewer, form = found
-    meeting_id = int(str(form.get("meeting_id", "0")) or 0)
-    fields = {
-        k: str(form.get(k, "")).strip() for k in ("title", "action_proposed", "owner", "due_on")
-    }
-    item = str(form.get("item_number", "")).strip()
-    try:
-        await run_in_threadpool(
-            add_resolution,
-            web.records,
-            meeting_id,
-            str(form.get("text", "")),
-            int(item) if item.isdigit() else None,
-            fields if fields["title"] else None,
-        )
-    except (ScrutineerError, ValueError) as error:
-        return web.refuse(request, viewer, False, 400, str(error))
+    meeting_id = _id(form, "meeting_id")
+    fields = {k: _text(form, k) for k in ("title", "action_proposed", "owner", "due_on")}
+    await run_in_threadpool(
+        add_resolution,
+        web.records,
+        meeting_id,
+        _text(form, "text"),
+        _number(form, "item_number"),
+        fields if fields["title"] else None,
+    )
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def new_agenda_item(web: Web, request: Request) -> Response:
-    found = await checked(web, request, "governance")
-    if isinstance(found, Response):
-        return found
-    viewer, form = found
-    meeting_id = int(str(form.get("meeting_id", "0")) or 0)
-    try:
-        await run_in_threadpool(
-            add_agenda_item,
-            web.records,
-            meeting_id,
-            str(form.get("title", "")),
-            str(form.get("report", "")),
-            str(form.get("author_role", "")),
-        )
-    except ScrutineerError as error:
-        return web.refuse(request, viewer, False, 400, str(error))
+async def new_agenda_item(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+    meeting_id = _id(form, "meeting_id")
+    await run_in_threadpool(
+        add_agenda_item,
+        web.records,
+        meeting_id,
+        _text(form, "title"),
+        _text(form, "report"),
+        _text(form, "author_role"),
+    )
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def attendance(web: Web, request: Request) -> Response:
+async def attendance(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
     """Each seat's presence, from fields named seat-ID."""
-    found = await checked(web, request, "governance")
-    if isinstance(found, Response):
-        return found
-    viewer, form = found
-    meeting_id = int(str(form.get("meeting_id", "0")) or 0)
+    meeting_id = _id(form, "meeting_id")
     presence = {
         int(key.removeprefix("seat-")): str(value)
         for key, value in form.items()
         if key.startswith("seat-") and key.removeprefix("seat-").isdigit()
     }
-    try:
-        await run_in_threadpool(record_attendance, web.records, meeting_id, presence)
-    except ScrutineerError as error:
-        return web.refuse(request, viewer, False, 400, str(error))
+    await run_in_threadpool(record_attendance, web.records, meeting_id, presence)
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def new_update(web: Web, request: Request) -> Response:
-    """A dated update, by the officer or by the item's owner."""
-    found = await checked(web, request, None)
-    if isinstance(found, Response):
-        return found
-    viewer, form = found
-    ref = str(form.get("ref", ""))
-    try:
-        owner = await run_in_threadpool(owner_of, web.records, ref)
-        if not (viewer.can("governance") or owner == viewer.user.display_name):
-            return web.refuse(
-                request, viewer, False, 403, "Only its owner or a scrutiny officer updates an item."
-            )
-        await run_in_threadpool(
-            update,
-            web.records,
-            ref,
-            _day(str(form.get("on", ""))),
-            str(form.get("action_taken", "")),
-            str(form.get("status", "")),
-            viewer.user.display_name,
+async def declaration(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+    meeting_id = _id(form, "meeting_id")
+    await run_in_threadpool(
+        add_declaration,
+        web.records,
+        meeting_id,
+        _id(form, "seat_id"),
+        _text(form, "interest"),
+        _number(form, "item_number"),
+    )
+    return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
+
+
+async def minutes(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+    meeting_id = _id(form, "meeting_id")
+    await run_in_threadpool(set_minutes, web.records, meeting_id, _text(form, "minutes"))
+    return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
+
+
+async def new_update(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+    """A dated update (an agency's response, for a review's item), by the officer or by the
+    item's owner."""
+    ref = _text(form, "ref")
+    owner = await run_in_threadpool(owner_of, web.records, ref)
+    if not (viewer.can("governance") or owner == viewer.user.display_name):
+        return web.refuse(
+            request, viewer, False, 403, "Only its owner or a scrutiny officer updates an item."
         )
-    except (ScrutineerError, ValueError) as error:
-        return web.refuse(request, viewer, False, 400, str(error))
-    return RedirectResponse("/governance/recommendations", 303)
+    await run_in_threadpool(
+        update,
+        web.records,
+        ref,
+        _day(_text(form, "on")),
+        _text(form, "action_taken"),
+        _text(form, "status"),
+        viewer.user.display_name,
+        _text(form, "agency"),
+    )
+    return RedirectResponse(safe_next(_text(form, "back") or "/governance/recommendations"), 303)
 
 
-async def accept_item(web: Web, request: Request) -> Response:
-    found = await checked(web, request, "governance")
-    if isinstance(found, Response):
-        return found
-    viewer, form = found
-    meeting_id = int(str(form.get("meeting_id", "0")) or 0)
-    try:
-        await run_in_threadpool(accept, web.records, str(form.get("ref", "")), meeting_id)
-    except ScrutineerError as error:
-        return web.refuse(request, viewer, False, 400, str(error))
+async def accept_item(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+    meeting_id = _id(form, "meeting_id")
+    await run_in_threadpool(accept, web.records, _text(form, "ref"), meeting_id)
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
+
+
+async def new_review(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+    published = _text(form, "published_on")
+    review_id = await run_in_threadpool(
+        add_review,
+        web.records,
+        _text(form, "name"),
+        _text(form, "kind"),
+        _day(published) if published else None,
+        _text(form, "lead_reviewer"),
+        _text(form, "themes"),
+    )
+    return RedirectResponse(f"/governance/reviews/{review_id}", 303)
+
+
+async def review_recommendation(
+    web: Web, request: Request, viewer: Viewer, form: FormData
+) -> Response:
+    review_id = _id(form, "review_id")
+    fields = {k: _text(form, k) for k in ("title", "action_proposed", "owner", "due_on")}
+    await run_in_threadpool(
+        add_review_recommendation,
+        web.records,
+        review_id,
+        fields,
+        _day(_text(form, "made_on")),
+    )
+    return RedirectResponse(f"/governance/reviews/{review_id}", 303)
 
 
 async def monitoring_report(web: Web, request: Request) -> Response:
@@ -188,15 +238,43 @@ async def monitoring_report(web: Web, request: Request) -> Response:
 
 
 def _day(text: str) -> date:
-    return date.fromisoformat(text.strip())
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise GovernanceInvalid(f"{text!r} is not a date: write it as YYYY-MM-DD.") from None
 
 
-GOVERNANCE_FORMS = (
-    Form("/governance/meetings", "POST", new_meeting),
-    Form("/governance/resolutions", "POST", new_resolution),
-    Form("/governance/updates", "POST", new_update),
-    Form("/governance/agenda", "POST", new_agenda_item),
-    Form("/governance/attendance", "POST", attendance),
-    Form("/governance/accept", "POST", accept_item),
+def _text(form: FormData, name: str) -> str:
+    return str(form.get(name, "")).strip()
+
+
+def _id(form: FormData, name: str) -> int:
+    text = _text(form, name)
+    if not text.isdigit():
+        raise GovernanceInvalid(f"The form has no {name.replace('_', ' ')}.")
+    return int(text)
+
+
+def _number(form: FormData, name: str) -> int | None:
+    text = _text(form, name)
+    if text and not text.isdigit():
+        raise GovernanceInvalid(f"{name.replace('_', ' ').capitalize()} is a number: {text!r}.")
+    return int(text) if text else None
+
+
+GOVERNANCE_FORMS: tuple[Form | Posted, ...] = (
+    Posted("/governance/panels", "governance", new_panel),
+    Posted("/governance/seats", "governance", new_seat),
+    Posted("/governance/seats/end", "governance", seat_ends),
+    Posted("/governance/meetings", "governance", new_meeting),
+    Posted("/governance/resolutions", "governance", new_resolution),
+    Posted("/governance/updates", None, new_update),
+    Posted("/governance/agenda", "governance", new_agenda_item),
+    Posted("/governance/attendance", "governance", attendance),
+    Posted("/governance/declarations", "governance", declaration),
+    Posted("/governance/minutes", "governance", minutes),
+    Posted("/governance/accept", "governance", accept_item),
+    Posted("/governance/reviews", "governance", new_review),
+    Posted("/governance/reviews/recommendations", "governance", review_recommendation),
     Form("/governance/meetings/{meeting}/monitoring.{fmt}", "GET", monitoring_report),
 )

@@ -1,6 +1,7 @@
-"""Governance pages: panels and their meetings, a meeting (agenda, attendance and quorum,
-declarations, resolutions, the recommendations it made and accepted, its monitoring list)
-and the recommendations tracker. They hold no child-level data: every role reads them; a
+"""Governance pages: panels and their meetings, a panel's seats, a meeting (agenda,
+attendance and quorum, declarations, minutes, resolutions, the recommendations it made and
+accepted, its monitoring list), practice reviews with each agency's responses, and the
+recommendations tracker. They hold no child-level data: every role reads them; a
 scrutiny officer edits, and an item's owner adds its updates (governance_forms.py).
 """
 
@@ -17,12 +18,14 @@ from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.pages import NotShown, Page
 from scrutineer.records import models
 from scrutineer.records.governance import (
-    MEETING_STATUSES,
+    OPEN,
+    REVIEW_KINDS,
     STATUSES,
     monitoring_list,
-    quorum,
+    responses,
     statuses_on,
 )
+from scrutineer.records.panels import MEETING_STATUSES, SEAT_KINDS, quorum, sitting
 
 
 def governance(viewer: Viewer, cache: Figures) -> Page:
@@ -32,6 +35,13 @@ def governance(viewer: Viewer, cache: Figures) -> Page:
         return {
             "can_edit": viewer.can("governance"),
             "statuses": list(MEETING_STATUSES),
+            "reviews": [
+                {"id": r.id, "name": r.name, "kind": r.kind}
+                for r in session.scalars(
+                    select(models.PracticeReview).order_by(models.PracticeReview.name)
+                )
+            ],
+            "review_kinds": list(REVIEW_KINDS),
             "panels": [
                 {
                     "id": p.id,
@@ -43,7 +53,7 @@ def governance(viewer: Viewer, cache: Figures) -> Page:
                         for m in session.scalars(
                             select(models.PanelMember).where(models.PanelMember.panel_id == p.id)
                         )
-                        if m.starts <= today and (m.ends is None or m.ends >= today)
+                        if sitting(m, today)
                     ],
                     "meetings": [
                         {
@@ -125,12 +135,15 @@ def meeting(viewer: Viewer, cache: Figures, meeting_id: str) -> Page:
                     "present": next((a.present for a in attendance if a.member_id == m.id), ""),
                 }
                 for m in members.values()
-                if m.panel_id == found.panel_id and m.name is not None
+                if m.panel_id == found.panel_id
+                and m.name is not None
+                and (sitting(m, found.held_on) or any(a.member_id == m.id for a in attendance))
             ],
             "declarations": [
                 {"name": members[d.member_id].name, "item": d.item_number, "interest": d.interest}
                 for d in declarations
             ],
+            "agenda_numbers": [a.number for a in agenda],
             "resolutions": [
                 {"number": r.number, "item": r.item_number, "text": r.text} for r in resolutions
             ],
@@ -183,3 +196,103 @@ def _item(item: Any) -> Page:
         "accepted_here": item.accepted_here,
         "actions_taken": [[on.isoformat(), text] for on, text in item.actions_taken],
     }
+
+
+def panel(viewer: Viewer, cache: Figures, panel_id: str) -> Page:
+    """A panel's seats, past and present (a vacant seat shows as vacant)."""
+    today = date.today()
+    with Session(cache.records) as session:
+        found = session.get(models.Panel, int(panel_id)) if panel_id.isdigit() else None
+        if found is None:
+            raise NotShown(f"No panel {panel_id!r}.")
+        seats = session.scalars(
+            select(models.PanelMember)
+            .where(models.PanelMember.panel_id == found.id)
+            .order_by(models.PanelMember.starts, models.PanelMember.id)
+        ).all()
+        return {
+            "id": found.id,
+            "name": found.name,
+            "quorum": found.quorum,
+            "terms_of_reference": found.terms_of_reference,
+            "can_edit": viewer.can("governance"),
+            "kinds": list(SEAT_KINDS),
+            "seats": [
+                {
+                    "id": m.id,
+                    "name": m.name or "(vacant)",
+                    "kind": m.kind,
+                    "title": m.title,
+                    "starts": m.starts.isoformat(),
+                    "ends": m.ends.isoformat() if m.ends else None,
+                    "sitting": sitting(m, today),
+                }
+                for m in seats
+            ],
+        }
+
+
+def review(viewer: Viewer, cache: Figures, review_id: str) -> Page:
+    """A practice review, its numbered recommendations and each agency's responses."""
+    today = date.today()
+    with Session(cache.records) as session:
+        found = session.get(models.PracticeReview, int(review_id)) if review_id.isdigit() else None
+        if found is None:
+            raise NotShown(f"No review {review_id!r}.")
+        made = session.scalars(
+            select(models.Recommendation).where(models.Recommendation.review_id == found.id)
+        ).all()
+        items: list[dict[str, Any]] = sorted(
+            (
+                {
+                    "ref": r.ref,
+                    "number": r.number,
+                    "title": r.title,
+                    "action_proposed": r.action_proposed,
+                    "owner": r.owner,
+                    "due_on": r.due_on.isoformat() if r.due_on else None,
+                    "made_on": r.made_on.isoformat(),
+                }
+                for r in made
+            ),
+            key=lambda i: (int(i["number"]) if i["number"].isdigit() else 0, i["number"]),
+        )
+        head = {
+            "id": found.id,
+            "name": found.name,
+            "kind": found.kind,
+            "published_on": found.published_on.isoformat() if found.published_on else None,
+            "lead_reviewer": found.lead_reviewer,
+            "themes": found.themes,
+        }
+    statuses = statuses_on(cache.records, today)
+    answered = responses(cache.records, found.id)
+    for item in items:
+        item["status"] = statuses[item["ref"]]
+        item["overdue"] = item["status"] in OPEN and bool(
+            item["due_on"] and item["due_on"] < today.isoformat()
+        )
+        item["can_update"] = viewer.can("governance") or item["owner"] == viewer.user.display_name
+        item["agencies"] = _by_agency(answered.get(item["ref"], []))
+    return {
+        **head,
+        "can_edit": viewer.can("governance"),
+        "statuses": list(STATUSES),
+        "today": today.isoformat(),
+        "recommendations": items,
+    }
+
+
+def _by_agency(updates: list[models.RecommendationUpdate]) -> list[Page]:
+    """Each agency's responses, oldest first, and the status its latest leaves."""
+    agencies: dict[str, list[models.RecommendationUpdate]] = {}
+    for u in updates:
+        agencies.setdefault(u.agency or "(no agency named)", []).append(u)
+    return [
+        {
+            "agency": agency,
+            "status": found[-1].status,
+            "responses": [[u.on.isoformat(), u.action_taken, u.status] for u in found],
+        }
+        for agency, found in sorted(agencies.items())
+    ]

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from scrutineer.calendar import add_working_days
+from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.forms import Form, checked
+from scrutineer.outputs.web.forms import Form, Posted, checked
 from scrutineer.outputs.web.pages import Page
 from scrutineer.records.access_log import log_access
 from scrutineer.records.qa import QaRejected, as_text, record_types, records_of, save_record
@@ -60,21 +62,13 @@ def alert_form(cache: Figures, values: dict[str, str]) -> Page:
     }
 
 
-async def create_audit(web: Web, request: Request) -> Response:
-    found = await checked(web, request, "audit")
-    if isinstance(found, Response):
-        return found
-    viewer, form = found
+async def create_audit(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
     values = {f: str(form.get(f, "")) for f in AUDIT_FIELDS}
     raw = {**values, "audit_ref": _ref("AU"), "auditor": viewer.user.display_name}
     return await _save(web, request, "audits", raw, ("qa_audit_form.html", audit_form, values))
 
 
-async def moderate_audit(web: Web, request: Request) -> Response:
-    found = await checked(web, request, "audit")
-    if isinstance(found, Response):
-        return found
-    viewer, form = found
+async def moderate_audit(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
     audit = _one(web, "audits", "audit_ref", str(form.get("audit_ref", "")))
     if audit is None:
         return web.refuse(request, viewer, False, 404, "No such audit.")
@@ -126,12 +120,8 @@ async def audit_action(web: Web, request: Request) -> Response:
     return web.refuse(request, viewer, False, 400, f"No action step {step!r}.")
 
 
-async def raise_alert(web: Web, request: Request) -> Response:
+async def raise_alert(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
     """A new alert, and its informal stage from the day it was raised."""
-    found = await checked(web, request, "alert")
-    if isinstance(found, Response):
-        return found
-    viewer, form = found
     values = {
         "person_id": str(form.get("person_id", "")),
         "raised_date": str(form.get("raised_date", "")),
@@ -196,11 +186,7 @@ async def alert_stage(web: Web, request: Request) -> Response:
     return web.refuse(request, viewer, False, 400, f"No alert action {action!r}.")
 
 
-async def adjourn_review(web: Web, request: Request) -> Response:
-    found = await checked(web, request, "alert")
-    if isinstance(found, Response):
-        return found
-    _, form = found
+async def adjourn_review(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
     values = {k: str(form.get(k, "")) for k in ("person_id", "review_date", "reason", "note")}
     form_page = ("qa_alert_form.html", alert_form, values)
     return await _save(web, request, "review_adjournments", values, form_page)
@@ -313,13 +299,13 @@ async def api_records(web: Web, request: Request) -> Response:
     return JSONResponse({"record": as_text(row)}, 201)
 
 
-QA_FORMS = (
-    Form("/qa/audits", "POST", create_audit),
-    Form("/qa/audits/moderate", "POST", moderate_audit),
+QA_FORMS: tuple[Form | Posted, ...] = (
+    Posted("/qa/audits", "audit", create_audit),
+    Posted("/qa/audits/moderate", "audit", moderate_audit),
     Form("/qa/audits/actions", "POST", audit_action),
-    Form("/qa/alerts", "POST", raise_alert),
+    Posted("/qa/alerts", "alert", raise_alert),
     Form("/qa/alerts/stage", "POST", alert_stage),
-    Form("/qa/adjournments", "POST", adjourn_review),
+    Posted("/qa/adjournments", "alert", adjourn_review),
     Form("/api/qa/records/{name}", "GET", api_records),
     Form("/api/qa/records/{name}", "POST", api_records),
 )
