@@ -39,6 +39,7 @@ SHOTS = (  # (user, path, file, full page)
     ("demo-analyst", "/qa", "web-qa.png", False),
     ("demo-analyst", "/qa/alerts?state=open", "web-qa-alerts.png", False),
     ("demo-scrutiny", "/governance/meetings/4", "web-meeting.png", True),
+    ("demo-panel", "/governance/reviews/1", "web-review.png", False),
 )
 
 

@@ -34,7 +34,7 @@ from scrutineer.outputs.report.monitoring import (
 )
 from scrutineer.outputs.web.app import create_app
 from scrutineer.records import models
-from scrutineer.records.governance import accept, monitoring_list, update
+from scrutineer.records.governance import accept, monitoring_list, responses, update
 from scrutineer.records.governance_year import record_governance_year
 from scrutineer.records.panels import (
     GovernanceInvalid,
@@ -264,6 +264,16 @@ def test_the_demo_year_has_items_in_every_state(tmp_path: Path) -> None:
     assert len(review) == 10  # complete ones are not yet accepted: all ten are still listed
     assert [i.number for i in review] == [str(n) for n in range(1, 11)]  # 2 before 10
     assert {i.status for i in review} == {"complete", "partially_complete", "outstanding"}
+    with Session(engine) as session:
+        review_id = session.scalars(select(models.PracticeReview.id)).one()
+    answered = responses(engine, review_id)
+    # R-NEG-03 (3 % 3 = 0) is complete: its lead, AGENCIES[3 % 4] = Education, and its
+    # partner, AGENCIES[4 % 4] = Police, both answered
+    assert [(u.agency, u.status) for u in answered["R-NEG-03"]] == [
+        ("Education", "partially_complete"),
+        ("Police", "complete"),
+    ]
+    assert "R-NEG-02" not in answered  # outstanding: no response yet
     engine.dispose()
 
 

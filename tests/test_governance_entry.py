@@ -52,7 +52,7 @@ def test_seats_declarations_and_minutes_in_the_records(url: str) -> None:  # noq
         add_panel(engine, "Corporate Parenting Panel", 2)
     p = add_seat(engine, panel, "Cllr P", "councillor", date(2025, 5, 1), "Chair")
     q = add_seat(engine, panel, "Cllr Q", "councillor", date(2025, 5, 1))
-    add_seat(engine, panel, "", "councillor", date(2025, 5, 1))  # vacant
+    vacant = add_seat(engine, panel, "", "councillor", date(2025, 5, 1))
     officer = add_seat(engine, panel, "Ms Officer", "officer", date(2025, 5, 1))
     with pytest.raises(GovernanceInvalid, match="not one of"):
         add_seat(engine, panel, "Cllr R", "mayor", date(2025, 5, 1))
@@ -62,6 +62,8 @@ def test_seats_declarations_and_minutes_in_the_records(url: str) -> None:  # noq
     meeting = add_meeting(engine, panel, date(2026, 3, 10), "Town Hall", "held")
     with pytest.raises(GovernanceInvalid, match="already"):
         add_meeting(engine, panel, date(2026, 3, 10), "Town Hall", "held")
+    with pytest.raises(GovernanceInvalid, match="vacant seat"):
+        record_attendance(engine, meeting, {p: "present", vacant: "apologies"})
     record_attendance(engine, meeting, {p: "present", officer: "present"})
     assert (quorum(engine, meeting).present, quorum(engine, meeting).met) == (1, False)
 

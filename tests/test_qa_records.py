@@ -11,13 +11,13 @@ from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fix
 
 from scrutineer.records import models
 from scrutineer.records.qa import (
-    QaRejected,
     count,
     export_file,
     import_files,
     record_types,
     render_files_doc,
 )
+from scrutineer.records.record_files import FilesRejected
 from scrutineer.records.store import upgrade
 
 FILES = {
@@ -131,7 +131,7 @@ def test_bad_rows_are_reported_with_row_and_column_and_nothing_is_stored(
         "review_adjournments": "person_id,reason\n000789,other\n",  # no review_date column
         "notes": "anything\n",
     }
-    with pytest.raises(QaRejected) as rejected:
+    with pytest.raises(FilesRejected) as rejected:
         import_files(engine, write(tmp_path / "bad", bad))
     found = {(i.file, i.row, i.column, i.rule) for i in rejected.value.issues}
     assert found == {

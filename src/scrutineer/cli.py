@@ -46,6 +46,7 @@ from scrutineer.outputs.report.make import make_report
 from scrutineer.outputs.report.monitoring import monitoring_context, write_monitoring
 from scrutineer.outputs.text import render
 from scrutineer.outputs.web.serve import serve as serve_dashboard
+from scrutineer.records import governance_files
 from scrutineer.records.narratives import write_narrative
 from scrutineer.records.panels import find_meeting
 from scrutineer.records.qa import (
@@ -483,6 +484,38 @@ def qa_export(
 def qa_files() -> None:
     """Print the quality-assurance files' columns and codes as Markdown."""
     typer.echo(render_files_doc(), nl=False)
+
+
+governance_app = typer.Typer(
+    no_args_is_help=True,
+    help="Governance records (panels, meetings, reviews, recommendations): CSV in and out.",
+)
+app.add_typer(governance_app, name="governance")
+
+
+@governance_app.command("import")
+def governance_import(
+    files: Annotated[list[Path], typer.Argument(help="CSV files named as their records")],
+) -> None:
+    """Check every row of every file, then store them all, or nothing (panels.csv,
+    meetings.csv, recommendations.csv, ...: see docs/governance-records.md)."""
+    counts = governance_files.import_files(open_records(load_settings()), files)
+    typer.echo("Imported " + ", ".join(f"{n:,} {name}" for name, n in counts.items()) + ".")
+
+
+@governance_app.command("export")
+def governance_export(
+    folder: Annotated[Path, typer.Argument(help="Folder to write the CSV files to")],
+) -> None:
+    """Write every governance record, one CSV file per type, as `governance import` reads."""
+    written = governance_files.export_folder(open_records(load_settings()), folder)
+    typer.echo(f"Wrote {len(written)} files to {folder}.")
+
+
+@governance_app.command("files")
+def governance_files_doc() -> None:
+    """Print the governance files' columns and codes as Markdown."""
+    typer.echo(governance_files.render_files_doc(), nl=False)
 
 
 def _benchmarks() -> Benchmarks:

@@ -144,7 +144,7 @@ def _meetings(records: Engine, as_at: date) -> list[tuple[int, date]]:
                 held_on=held,
                 place="virtual" if index == 1 else "Town Hall, Committee Room 1",
                 status="consultation" if index == 1 else "held",
-                minutes="",
+                minutes=_minutes(index, held),
             )
             session.add(meeting)
             session.flush()
@@ -168,6 +168,8 @@ def _meetings(records: Engine, as_at: date) -> list[tuple[int, date]]:
                     )
                 )
             for seat, came in zip(seats, PRESENT[index], strict=False):
+                if seat.name is None:
+                    continue  # a vacant seat neither attends nor sends apologies
                 session.add(
                     models.Attendance(
                         meeting_id=meeting.id,
@@ -213,20 +215,35 @@ def _review(records: Engine, as_at: date) -> int:
                 )
             )
     for number in range(1, 11):
-        agency = AGENCIES[number % len(AGENCIES)]
+        # each recommendation is led by one agency with a partner; a complete one has both
+        # agencies' responses, a partially complete one the lead's, an outstanding one none
+        lead, partner = AGENCIES[number % len(AGENCIES)], AGENCIES[(number + 1) % len(AGENCIES)]
         status = ("complete", "partially_complete", "outstanding")[number % 3]
+        first = min(as_at, published + timedelta(days=20 * number))
+        second = min(as_at, first + timedelta(days=45))
+        ref = f"R-NEG-{number:02d}"
         if status != "outstanding":
-            on = min(as_at, published + timedelta(days=30 * number))
-            update(
-                records,
-                f"R-NEG-{number:02d}",
-                on,
-                f"{agency}: response recorded",
-                status,
-                agency,
-                agency,
-            )
+            text = f"{lead}: neglect toolkit briefed to practitioners"
+            update(records, ref, first, text, "partially_complete", lead, lead)
+        if status == "complete":
+            text = f"{partner}: toolkit in use; audit of use reported to the partnership"
+            update(records, ref, second, text, "complete", partner, partner)
     return 10
+
+
+def _minutes(index: int, held: date) -> str:
+    month = Period.of(held).shift(-1).start
+    if index == 1:
+        return (
+            "Not quorate: the members present met as a consultation meeting and made "
+            "recommendations for the Director's decision.\n\n"
+            f"The panel received the performance report for {month:%B %Y}."
+        )
+    return (
+        f"The panel received the performance report for {month:%B %Y} and questioned the "
+        "Head of Performance on the indicators rated red.\n\n"
+        "The panel reviewed its monitoring list and agreed the resolutions recorded below."
+    )
 
 
 def _second_tuesday(month: Period) -> date:

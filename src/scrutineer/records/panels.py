@@ -191,6 +191,8 @@ def record_attendance(records: Engine, meeting_id: int, presence: dict[int, str]
         seats = _seats(session, meeting)
         if set(presence) - set(seats):
             raise GovernanceInvalid("Attendance names a seat that is not on this panel.")
+        if any(seats[s].name is None for s in presence):
+            raise GovernanceInvalid("A vacant seat has no one to attend.")
         for row in session.scalars(
             select(models.Attendance).where(models.Attendance.meeting_id == meeting.id)
         ):

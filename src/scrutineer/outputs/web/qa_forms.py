@@ -23,7 +23,8 @@ from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.forms import Form, Posted, checked
 from scrutineer.outputs.web.pages import Page
 from scrutineer.records.access_log import log_access
-from scrutineer.records.qa import QaRejected, as_text, record_types, records_of, save_record
+from scrutineer.records.qa import as_text, record_types, records_of, save_record
+from scrutineer.records.record_files import FilesRejected
 from scrutineer.settings import ALERT_LEVELS
 
 if TYPE_CHECKING:
@@ -203,7 +204,7 @@ async def _save(
     """Store the record and go to the child's history; or show what to fix."""
     try:
         row = await run_in_threadpool(save_record, web.records, name, raw)
-    except QaRejected as rejected:
+    except FilesRejected as rejected:
         viewer = await run_in_threadpool(web.viewer, request)
         if form_page is None or viewer is None:
             return (
@@ -289,7 +290,7 @@ async def api_records(web: Web, request: Request) -> Response:
     raw = {str(k): "" if v is None else str(v) for k, v in body.items()}
     try:
         row = await run_in_threadpool(save_record, web.records, name, raw)
-    except QaRejected as rejected:
+    except FilesRejected as rejected:
         problems = [
             {"column": i.column, "rule": i.rule, "message": i.message, "hint": i.hint}
             for i in rejected.issues
