@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 from tests.conftest import WebData
 from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fixture)
+from tests.test_web import client as client_of
 from tests.test_web import sign_in
 
 from scrutineer.outputs.web.app import create_app
@@ -285,3 +286,88 @@ def test_agencies_respond_to_a_reviews_recommendations_on_the_web(web_data: WebD
     assert not first["can_update"]  # the panel member is not its owner
     assert "Record the response" not in member.get(f"/governance/reviews/{review}").text
     assert officer.get("/api/governance").json()["reviews"][0]["name"] == "Review of Child A"
+
+
+def test_an_agenda_item_presents_the_performance_report_as_a_public_paper(
+    web_data: WebData,
+) -> None:
+    app: Any = create_app(web_data.settings, web_data.records)
+    officer = sign_in(app, "scrutiny", web_data.passwords["scrutiny"])
+    token = officer.get("/api/session").json()["csrf"]
+    month = officer.get("/api/overview").json()["period"]
+    meeting = web_data.meeting
+    item = {"csrf": token, "meeting_id": str(meeting), "title": "Performance report"}
+    wrong = officer.post(
+        "/governance/agenda", data={**item, "report_layout": "cabinet", "report_period": month}
+    )
+    assert wrong.status_code == 400 and "No report layout &#39;cabinet&#39;" in wrong.text
+    half = officer.post("/governance/agenda", data={**item, "report_layout": "scrutiny"})
+    assert half.status_code == 400 and "both its layout and its month" in half.text
+    assert (
+        officer.post(
+            "/governance/agenda", data={**item, "report_layout": "scrutiny", "report_period": month}
+        ).status_code
+        == 303
+    )
+    agenda = officer.get(f"/api/governance/meetings/{meeting}").json()["agenda"]
+    assert [a["title"] for a in agenda].count("Performance report") == 1  # refusals stored nothing
+    number = next(a["number"] for a in agenda if a["report_layout"] == "scrutiny")
+    plain = [a["number"] for a in agenda if not a["report_layout"]]
+
+    member = sign_in(app, "panel", web_data.passwords["panel"])
+    page = member.get(f"/governance/meetings/{meeting}").text
+    assert f"/governance/meetings/{meeting}/papers/{number}.pdf" in page
+    html = member.get(f"/governance/meetings/{meeting}/papers/{number}.html")
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "Public edition" in html.text and "snapshot" in html.text
+    pdf = member.get(f"/governance/meetings/{meeting}/papers/{number}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert member.get(f"/governance/meetings/{meeting}/papers/{number}.docx").status_code == 404
+    for other in plain:  # items that present no report have no paper
+        assert member.get(f"/governance/meetings/{meeting}/papers/{other}.pdf").status_code == 404
+    assert member.get(f"/governance/meetings/{meeting}/papers/999.pdf").status_code == 404
+    assert (
+        client_of(app).get(f"/governance/meetings/{meeting}/papers/{number}.pdf").status_code == 303
+    )
+
+
+def test_a_meeting_page_lists_the_recommendations_it_accepted(web_data: WebData) -> None:
+    app: Any = create_app(web_data.settings, web_data.records)
+    officer = sign_in(app, "scrutiny", web_data.passwords["scrutiny"])
+    token = officer.get("/api/session").json()["csrf"]
+    made = {
+        "csrf": token,
+        "meeting_id": str(web_data.meeting),
+        "text": "The panel recommends a foster carer recruitment drive.",
+        "title": "Recruit foster carers",
+        "action_proposed": "Run a campaign",
+        "owner": "Head of Fostering",
+        "due_on": "2026-05-31",
+    }
+    assert officer.post("/governance/resolutions", data=made).status_code == 303
+    ref = officer.get(f"/api/governance/meetings/{web_data.meeting}").json()["made"][-1]["ref"]
+    later = officer.post(
+        "/governance/meetings",
+        data={
+            "csrf": token,
+            "panel_id": str(web_data.panel),
+            "held_on": "2026-09-08",
+            "place": "Town Hall",
+            "status": "held",
+        },
+    )
+    next_meeting = later.headers["location"].rsplit("/", 1)[1]
+    done = {
+        "csrf": token,
+        "ref": ref,
+        "on": "2026-08-01",
+        "action_taken": "Campaign run",
+        "status": "complete",
+    }
+    assert officer.post("/governance/updates", data=done).status_code == 303
+    accept = {"csrf": token, "ref": ref, "meeting_id": next_meeting}
+    assert officer.post("/governance/accept", data=accept).status_code == 303
+    page = officer.get(f"/api/governance/meetings/{next_meeting}").json()
+    assert [r["ref"] for r in page["accepted"]] == [ref]
+    listed = {i["ref"]: i["accepted_here"] for i in page["monitoring"]}
+    assert listed[ref] is True

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from scrutineer.calendar import Period
 from scrutineer.errors import ScrutineerError
 from scrutineer.records import models
 
@@ -158,9 +159,15 @@ def add_meeting(records: Engine, panel_id: int, held_on: date, place: str, statu
 
 
 def add_agenda_item(
-    records: Engine, meeting_id: int, title: str, report: str = "", author_role: str = ""
+    records: Engine,
+    meeting_id: int,
+    title: str,
+    report: str = "",
+    author_role: str = "",
+    performance_report: tuple[str, Period] | None = None,
 ) -> int:
-    """The next numbered item of the meeting's agenda; returns its number."""
+    """The next numbered item of the meeting's agenda, with the performance report (layout,
+    month) it presents if any; returns its number."""
     if not title.strip():
         raise GovernanceInvalid("An agenda item needs a title.")
     with Session(records) as session, session.begin():
@@ -176,9 +183,25 @@ def add_agenda_item(
                 title=title.strip(),
                 report=report.strip(),
                 author_role=author_role.strip(),
+                report_layout=performance_report[0] if performance_report else None,
+                report_period=str(performance_report[1]) if performance_report else None,
             )
         )
         return number
+
+
+def agenda_paper(records: Engine, meeting_id: int, number: int) -> tuple[str, str, date] | None:
+    """The performance report (layout, month) an agenda item presents, and the meeting's
+    day; None when the item presents none."""
+    with Session(records) as session:
+        found = session.execute(
+            select(models.AgendaItem, models.Meeting.held_on)
+            .join(models.Meeting, models.Meeting.id == models.AgendaItem.meeting_id)
+            .where(models.AgendaItem.meeting_id == meeting_id, models.AgendaItem.number == number)
+        ).first()
+    if found is None or not found[0].report_layout or not found[0].report_period:
+        return None
+    return found[0].report_layout, found[0].report_period, found[1]
 
 
 def record_attendance(records: Engine, meeting_id: int, presence: dict[int, str]) -> None:

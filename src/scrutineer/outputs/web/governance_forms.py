@@ -18,7 +18,11 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from scrutineer.calendar import Period
 from scrutineer.errors import ScrutineerError
+from scrutineer.extract.snapshots import SnapshotStore
+from scrutineer.outputs.report.layouts import layout_names
+from scrutineer.outputs.report.make import make_report
 from scrutineer.outputs.report.monitoring import monitoring_context, write_monitoring
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.forms import Form, Posted, safe_next
@@ -37,6 +41,7 @@ from scrutineer.records.panels import (
     add_meeting,
     add_panel,
     add_seat,
+    agenda_paper,
     end_seat,
     record_attendance,
     set_minutes,
@@ -113,7 +118,13 @@ async def new_resolution(web: Web, request: Request, viewer: Viewer, form: FormD
 
 
 async def new_agenda_item(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+    """An agenda item; with a layout and month, the performance report it presents."""
     meeting_id = _id(form, "meeting_id")
+    layout, month = _text(form, "report_layout"), _text(form, "report_period")
+    if layout and layout not in layout_names():
+        raise GovernanceInvalid(f"No report layout {layout!r}: use {', '.join(layout_names())}.")
+    if bool(layout) != bool(month):
+        raise GovernanceInvalid("A performance report needs both its layout and its month.")
     await run_in_threadpool(
         add_agenda_item,
         web.records,
@@ -121,6 +132,7 @@ async def new_agenda_item(web: Web, request: Request, viewer: Viewer, form: Form
         _text(form, "title"),
         _text(form, "report"),
         _text(form, "author_role"),
+        (layout, Period.parse(month)) if layout else None,
     )
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
@@ -237,6 +249,40 @@ async def monitoring_report(web: Web, request: Request) -> Response:
     )
 
 
+async def paper(web: Web, request: Request) -> Response:
+    """The performance report an agenda item presents, as the public edition (committee
+    papers are public), from the newest snapshot on or before the meeting (the figures the
+    panel had), else the latest. Every signed-in role may read it."""
+    viewer = await run_in_threadpool(web.viewer, request)
+    if viewer is None:
+        return RedirectResponse("/login", 303)
+    meeting, item, fmt = (request.path_params[k] for k in ("meeting", "item", "fmt"))
+    if fmt not in ("pdf", "html") or not (meeting.isdigit() and item.isdigit()):
+        return web.refuse(request, viewer, False, 404, "No such paper.")
+    found = await run_in_threadpool(agenda_paper, web.records, int(meeting), int(item))
+    if found is None:
+        return web.refuse(request, viewer, False, 404, "This agenda item has no report.")
+    layout, month, held_on = found
+    settings = web.cache.settings
+    before = [m for m in SnapshotStore(settings.snapshots_dir).manifests() if m.as_at <= held_on]
+    snapshot = before[-1].id if before else "latest"
+    folder = Path(tempfile.mkdtemp(prefix="scrutineer-paper-"))
+    out = folder / f"{layout}-{month}-public.{fmt}"
+    try:
+        await run_in_threadpool(
+            make_report, settings, out, layout, "public", Period.parse(month), snapshot
+        )
+    except ScrutineerError as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        return web.refuse(request, viewer, False, 404, str(error))
+    return FileResponse(
+        out,
+        media_type=MEDIA[fmt],
+        filename=out.name,
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
@@ -277,4 +323,5 @@ GOVERNANCE_FORMS: tuple[Form | Posted, ...] = (
     Posted("/governance/reviews", "governance", new_review),
     Posted("/governance/reviews/recommendations", "governance", review_recommendation),
     Form("/governance/meetings/{meeting}/monitoring.{fmt}", "GET", monitoring_report),
+    Form("/governance/meetings/{meeting}/papers/{item}.{fmt}", "GET", paper),
 )

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scrutineer.outputs.report.layouts import layout_names
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.pages import NotShown, Page
@@ -103,6 +104,9 @@ def meeting(viewer: Viewer, cache: Figures, meeting_id: str) -> Page:
         made = session.scalars(
             select(models.Recommendation).where(models.Recommendation.meeting_id == found.id)
         ).all()
+        accepted = session.scalars(
+            select(models.Recommendation).where(models.Recommendation.accepted_at == found.id)
+        ).all()
         held = quorum(cache.records, found.id)
         return {
             "id": found.id,
@@ -148,6 +152,8 @@ def meeting(viewer: Viewer, cache: Figures, meeting_id: str) -> Page:
                 {"number": r.number, "item": r.item_number, "text": r.text} for r in resolutions
             ],
             "made": [{"ref": r.ref, "title": r.title, "owner": r.owner} for r in made],
+            "accepted": [{"ref": r.ref, "title": r.title, "owner": r.owner} for r in accepted],
+            "layouts": layout_names(),
             "monitoring": [_item(i) for i in monitoring_list(cache.records, found.id)],
         }
 
