@@ -79,6 +79,18 @@ RECOMMENDATIONS: tuple[tuple[int, str, str, int, list[Update]], ...] = (
     (4, "Audit the quality of supervision", "Principal Social Worker", 45, []),
 )
 REVIEW = "Thematic review: neglect of children under five"
+REVIEW_RECOMMENDATIONS = (  # title, action proposed
+    ("Use one neglect toolkit", "All partners adopt the partnership's neglect toolkit."),
+    ("Train practitioners in the toolkit", "Multi-agency training for front-line staff."),
+    ("See the baby, not just the parent", "Health visitors record the baby seen at each visit."),
+    ("Share concerns early", "Agree an early-help information-sharing protocol."),
+    ("Track missed health appointments", "Flag missed appointments for under-fives to the GP."),
+    ("Strengthen the front door", "The MASH screens cumulative neglect, not single events."),
+    ("Hear the child's lived experience", "Assessments record a day in the life of the child."),
+    ("Review long-term child in need plans", "Plans open a year or more are reviewed for drift."),
+    ("Support fathers and male carers", "Services record and engage fathers and male carers."),
+    ("Audit the effect of the changes", "A multi-agency audit of neglect cases in a year."),
+)
 AGENCIES = ("Police", "Health trust", "Children's services", "Education")
 
 
@@ -208,8 +220,8 @@ def _review(records: Engine, as_at: date) -> int:
                     made_on=published,
                     review_id=review.id,
                     number=str(number),
-                    title=f"Neglect review recommendation {number}",
-                    action_proposed="Partners to embed the neglect toolkit in their practice.",
+                    title=REVIEW_RECOMMENDATIONS[number - 1][0],
+                    action_proposed=REVIEW_RECOMMENDATIONS[number - 1][1],
                     owner=AGENCIES[number % len(AGENCIES)],
                     due_on=published + timedelta(days=180),
                 )

@@ -37,7 +37,7 @@ def governance(viewer: Viewer, cache: Figures) -> Page:
             "can_edit": viewer.can("governance"),
             "statuses": list(MEETING_STATUSES),
             "reviews": [
-                {"id": r.id, "name": r.name, "kind": r.kind}
+                {"id": r.id, "name": r.name, "kind": REVIEW_NAMES.get(r.kind, r.kind)}
                 for r in session.scalars(
                     select(models.PracticeReview).order_by(models.PracticeReview.name)
                 )
@@ -238,6 +238,14 @@ def panel(viewer: Viewer, cache: Figures, panel_id: str) -> Page:
         }
 
 
+REVIEW_NAMES = {
+    "scr": "Serious case review",
+    "cspr": "Child safeguarding practice review",
+    "inspection": "Inspection",
+    "thematic": "Thematic review",
+}
+
+
 def review(viewer: Viewer, cache: Figures, review_id: str) -> Page:
     """A practice review, its numbered recommendations and each agency's responses."""
     today = date.today()
@@ -266,7 +274,7 @@ def review(viewer: Viewer, cache: Figures, review_id: str) -> Page:
         head = {
             "id": found.id,
             "name": found.name,
-            "kind": found.kind,
+            "kind": REVIEW_NAMES.get(found.kind, found.kind),
             "published_on": found.published_on.isoformat() if found.published_on else None,
             "lead_reviewer": found.lead_reviewer,
             "themes": found.themes,
