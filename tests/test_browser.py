@@ -133,7 +133,7 @@ def test_the_keyboard_reaches_the_content_first(
     assert page.evaluate("document.activeElement.id") == "main"
     svg_label = page.goto(server + "/indicators/cp_visits_10wd_pct")
     assert svg_label is not None and svg_label.status == 200
-    expect(page.locator("svg[role=img] title")).to_have_text(KPI_TITLE)
+    expect(page.locator("svg[role=img] > title")).to_have_text(KPI_TITLE)
     page.close()
 
 

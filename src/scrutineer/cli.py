@@ -59,6 +59,8 @@ from scrutineer.records.qa import (
 from scrutineer.records.registry import sync
 from scrutineer.records.store import open_records
 from scrutineer.records.users import ROLES, add_user, disable_user, list_users
+from scrutineer.returns.collection import Collection
+from scrutineer.returns.export import export_returns
 from scrutineer.settings import load_settings
 from scrutineer.synth import generate as synth
 from scrutineer.synth.params import REFERENCE_POPULATION, AuthorityParams
@@ -516,6 +518,23 @@ def governance_export(
 def governance_files_doc() -> None:
     """Print the governance files' columns and codes as Markdown."""
     typer.echo(governance_files.render_files_doc(), nl=False)
+
+
+returns_app = typer.Typer(
+    no_args_is_help=True, help="Statutory returns: the CIN census and the SSDA903, in and out."
+)
+app.add_typer(returns_app, name="returns")
+
+
+@returns_app.command("export")
+def returns_export(
+    out: Annotated[Path, typer.Argument(help="Folder to write the returns to")],
+    year: Annotated[str, typer.Option(help="Collection year, by its end: 2025 is 2024/25")],
+    snapshot: Annotated[str, typer.Option(help="Snapshot id (default: latest)")] = "latest",
+) -> None:
+    """Write a snapshot's returns for a collection year, as the DfE's formats specify."""
+    written = export_returns(load_settings(), Collection.parse(year), out, snapshot)
+    typer.echo("Wrote " + ", ".join(str(p) for p in written) + ".")
 
 
 def _benchmarks() -> Benchmarks:

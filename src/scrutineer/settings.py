@@ -27,6 +27,11 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", Path("scrutineer-data"), "Folder holding snapshots and the records store"),
     Setting("la_code", "E99000000", "ONS code of the authority (E99000000 is the synthetic one)"),
+    Setting(
+        "la_number",
+        "999",
+        "DfE three-digit number of the authority, in the returns' headers (999: synthetic)",
+    ),
     Setting("population", 51800, "0-17 population used when the authority has no ONS figure"),
     Setting("records_url", "", "Database URL of the records store (default: SQLite in data_dir)"),
     Setting(
@@ -42,6 +47,7 @@ class Settings:
     data_dir: Path
     la_code: str
     population: int
+    la_number: str = "999"
     records_url: str = ""
     iro_response_days: str = "informal=5,service_manager=10,head_of_service=10,director=20"
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from scrutineer.synth import leaving
+from scrutineer.synth.returns_fields import home_postcode, postcode, urn
 from scrutineer.synth.sim import Child, Sim
 
 # How a period of care ends, by age at entry: (reason, weight, shortest days, mean days).
@@ -64,6 +65,15 @@ def looked_after(
     if entry >= child.birthday(18) - timedelta(days=28):
         return entry, "RC7"  # too close to adulthood: the plan ends without care
     period = _plan_period(sim, child, entry, uasc)
+    if child.id not in sim.addressed and not uasc:  # the home a child comes into care from
+        sim.addressed.add(child.id)  # (none for a child who arrived alone from abroad)
+        sim.records.add(
+            "ssd_address",
+            addr_table_id=sim.records.next_id("AD"),
+            addr_person_id=child.id,
+            addr_address_postcode=home_postcode(child.id),
+            addr_address_start_date=child.dob,
+        )
     placements = _placements(sim, period)
     clae_id = sim.records.next_id("CLE")
     ended = sim.ended(period.exit)
@@ -178,10 +188,11 @@ def _placement(
     sim: Sim, period: Period, start: date, end: date, kind: tuple[str, str], changed: bool
 ) -> str:
     placement_id = sim.records.next_id("PL")
-    inside = sim.chance(0.68)
+    place, provider = kind
+    inside = sim.chance(0.68) or provider == "PR1"  # the authority's own carers are local
     distance = round(sim.rng.uniform(0.3, 9) if inside else sim.rng.uniform(4, 70), 1)
     ended = sim.ended(end)
-    place, provider = kind
+    home = None if period.route == "uasc" or place == "P1" else home_postcode(period.child.id)
     sim.records.span(
         "ssd_cla_placement",
         start,
@@ -194,6 +205,12 @@ def _placement(
         clap_cla_placement_type=place,
         clap_cla_placement_provider=provider,
         clap_cla_placement_distance=distance,
+        clap_cla_placement_postcode=(
+            home_postcode(period.child.id)
+            if place == "P1"
+            else postcode(placement_id, inside, home)
+        ),
+        clap_cla_placement_urn=urn(placement_id, place),
         clap_cla_placement_inside_la="Y" if inside else "N",
         clap_cla_placement_change_reason=(
             sim.weighted(

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from scrutineer.calendar import Period
 from scrutineer.synth import care, protection
 from scrutineer.synth.earlyhelp import early_help
+from scrutineer.synth.returns_fields import assessment_factors
 from scrutineer.synth.sim import SEASON, Child, Sim
 
 SOURCES = (
@@ -189,20 +190,22 @@ def assessment(sim: Sim, child: Child, referral: str, day: date, need: str) -> t
     protection.visit(sim, "ssd_cin_visits", child, seen)
     next_stage = authorised
     outcome: tuple[date, str] | None = None
+    enquired: date | None = None  # the last day of a S47 enquiry's business, if there was one
     if sim.chance(flows.assessment_to_s47 * (2.0 if child.cp_plans else 1.0)):
         s47_start = sim.wd(start, sim.rng.randint(0, min(8, length)))
-        outcome = protection.section47(sim, child, referral, s47_start)
+        outcome, enquired = protection.section47(sim, child, referral, s47_start)
     if outcome is None and sim.chance(flows.referral_to_care):
         entry = start + timedelta(days=sim.rng.randint(1, 20))
         outcome, next_stage = care.looked_after(sim, child, referral, entry, need), entry
     runs = sim.allocate(child, "assessment", start, min(next_stage, authorised), referral)
     worker, team = sim.worker_at(runs, authorised)
     nfa = outcome is None and not sim.chance(flows.assessment_to_cin_plan)
-    sim.records.span(
+    assessment_id = sim.records.next_id("A")
+    kept = sim.records.span(
         "ssd_cin_assessments",
         start,
         None,
-        cina_assessment_id=sim.records.next_id("A"),
+        cina_assessment_id=assessment_id,
         cina_person_id=child.id,
         cina_referral_id=referral,
         cina_assessment_start_date=start,
@@ -212,13 +215,23 @@ def assessment(sim: Sim, child: Child, referral: str, day: date, need: str) -> t
         cina_assessment_team=team,
         cina_assessment_worker_id=worker,
     )
-    if outcome is not None:
-        return outcome
+    if kept and authorised <= sim.as_at:  # the factors a completed assessment identified
+        for factor in assessment_factors(assessment_id, need):
+            sim.records.add(
+                "ssd_assessment_factors",
+                cinf_table_id=sim.records.next_id("AF"),
+                cinf_assessment_id=assessment_id,
+                cinf_assessment_factor=factor,
+            )
+    if outcome is not None:  # the referral stays open until its assessment is authorised
+        return max(outcome[0], authorised), outcome[1]
     if not nfa:
         return protection.cin_plan(
             sim, child, referral, authorised + timedelta(days=sim.rng.randint(0, 7)), need
         )
-    closed = authorised + timedelta(days=sim.rng.randint(0, 10))
+    closed = max(authorised, enquired or authorised) + timedelta(days=sim.rng.randint(0, 10))
+    if enquired is not None:  # after an enquiry the reason is not "closed after assessment"
+        return closed, "RC7"
     if sim.chance(flows.assessment_step_down_to_eh):
         early_help(sim, child, closed)
         return closed, "RC9"

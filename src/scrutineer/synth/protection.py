@@ -31,8 +31,13 @@ def visit(sim: Sim, table: str, child: Child, day: date, plan: str | None = None
     sim.records.event(table, day, **row)
 
 
-def section47(sim: Sim, child: Child, referral: str, start: date) -> tuple[date, str] | None:
-    """A S47 enquiry; returns the episode's end if a CP plan follows, else None."""
+Outcome = tuple[date, str]  # when the referral (CIN episode) ends, and why
+
+
+def section47(sim: Sim, child: Child, referral: str, start: date) -> tuple[Outcome | None, date]:
+    """A S47 enquiry; returns the episode's end if a CP plan follows (else None), and the
+    last day of the enquiry's business (its end, or its conference) - the referral cannot
+    close before it."""
     flows, practice = sim.params.flows, sim.params.practice
     enquiry = sim.records.next_id("S")
     conference = sim.chance(flows.s47_to_icpc)
@@ -51,7 +56,7 @@ def section47(sim: Sim, child: Child, referral: str, start: date) -> tuple[date,
         s47e_s47_completed_by_team=worker.id,
     )
     if not conference:
-        return None
+        return None, end
     in_time = sim.chance(sim.on_time_share(practice.icpc_in_15wd_share, 0.12, start))
     held = sim.wd(start, sim.rng.randint(8, 15) if in_time else sim.rng.randint(16, 30))
     plan = sim.chance(flows.icpc_to_plan)
@@ -73,8 +78,8 @@ def section47(sim: Sim, child: Child, referral: str, start: date) -> tuple[date,
         icpc_icpc_team=worker.id,
     )
     if plan_id is None:
-        return None
-    return cp_plan(sim, child, referral, held, icpc, plan_id)
+        return None, max(end, held)
+    return cp_plan(sim, child, referral, held, icpc, plan_id), held
 
 
 def cp_plan(
@@ -124,8 +129,8 @@ def cp_plan(
     if end >= sim.horizon:
         return sim.horizon, "RC7"
     sim.former_cp.append(child)
-    if sim.chance(0.55):
-        return cin_plan(sim, child, referral, end, "N1")
+    if sim.chance(0.55):  # a step-down plan from the day after (the plans never overlap)
+        return cin_plan(sim, child, referral, end + timedelta(days=1), "N1")
     return end + timedelta(days=sim.rng.randint(0, 20)), "RC7"
 
 
@@ -177,7 +182,7 @@ def cin_plan(sim: Sim, child: Child, referral: str, start: date, need: str) -> t
     if stop == care_entry:
         return care.looked_after(sim, child, referral, stop, need)
     if stop == escalation:
-        outcome = section47(sim, child, referral, sim.next_working_day(stop))
+        outcome, _ = section47(sim, child, referral, sim.next_working_day(stop))
         if outcome is not None:
             return outcome
         return cin_plan(sim, child, referral, stop + timedelta(days=1), need)

@@ -19,6 +19,11 @@ from scrutineer.extract.contract import Contract
 Value = str | int | float | date | None
 
 
+# tables that describe a person rather than record something that happened to them: they
+# neither keep a person in the extract nor stay without them
+ABOUT_THE_PERSON = {"ssd_disability": "disa_person_id", "ssd_address": "addr_person_id"}
+
+
 class Records:
     def __init__(self, contract: Contract, history_start: date, as_at: date) -> None:
         self.contract = contract
@@ -61,15 +66,15 @@ class Records:
         """Drop people no other table names (children whose records all predate the extract)."""
         named: set[Value] = set()
         for table, columns in self._columns.items():
-            if table == "ssd_person":
+            if table == "ssd_person" or table in ABOUT_THE_PERSON:
                 continue
             positions = [i for i, c in enumerate(columns) if c in person_columns]
             for row in self._rows[table]:
                 named.update(row[i] for i in positions)
         self._rows["ssd_person"] = [r for r in self._rows["ssd_person"] if r[0] in named]
-        disabilities = self._rows["ssd_disability"]
-        person = self._columns["ssd_disability"].index("disa_person_id")
-        self._rows["ssd_disability"] = [r for r in disabilities if r[person] in named]
+        for table, column in ABOUT_THE_PERSON.items():  # go with the person
+            person = self._columns[table].index(column)
+            self._rows[table] = [r for r in self._rows[table] if r[person] in named]
 
     def count(self, table: str) -> int:
         return len(self._rows[table])

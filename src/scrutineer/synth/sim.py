@@ -20,6 +20,7 @@ from scrutineer.calendar import Period, add_working_days, is_working_day, period
 from scrutineer.synth.names import child_name
 from scrutineer.synth.params import AuthorityParams, Cadence
 from scrutineer.synth.records import Records
+from scrutineer.synth.returns_fields import second_disability, upn
 from scrutineer.synth.workforce import Allocation, Workforce
 
 T = TypeVar("T")
@@ -95,6 +96,7 @@ class Sim:
     performance: dict[Period, float] = field(default_factory=dict)
     children: list[Child] = field(default_factory=list)
     former_cp: list[Child] = field(default_factory=list)  # whose CP plan has ended
+    addressed: set[str] = field(default_factory=set)  # children with a home address written
     _carried: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -119,14 +121,19 @@ class Sim:
             pers_sex=sex,
             pers_dob=dob,
             pers_ethnicity=self.weighted(ETHNICITY),
+            # a UPN from school age (four); younger children: UN1, not yet at school
+            pers_upn=upn(child.id, dob) if child.birthday(4) <= self.as_at else None,
+            pers_upn_unknown="UN1" if child.birthday(4) > self.as_at else None,
         )
         if child.disabled:
-            self.records.add(
-                "ssd_disability",
-                disa_table_id=self.records.next_id("D"),
-                disa_person_id=child.id,
-                disa_disability_code=self.rng.choice(("LD", "AUT", "COMM", "MOB", "BEH")),
-            )
+            first = self.rng.choice(("LD", "AUT", "COMM", "MOB", "BEH"))
+            for code in (first, *second_disability(child.id, first)):
+                self.records.add(
+                    "ssd_disability",
+                    disa_table_id=self.records.next_id("D"),
+                    disa_person_id=child.id,
+                    disa_disability_code=code,
+                )
         self.children.append(child)
         return child
 

@@ -406,10 +406,10 @@ def _exceptions(
         ("children", figures.manifest.id, str(period), kpi.id),
         lambda: [_child(r) for r in cache.exceptions(figures, kpi, period)],
     )
-    rows = [
+    rows = [  # a role that sees every service sees the unallocated children too
         r
         for r in every
-        if r["service"] in names
+        if (allowed is None or r["service"] in names)
         and (not service or r["service"] == services.get(service))
         and (not team or r["team"] == teams.get(team))
     ]

@@ -1,0 +1,47 @@
+"""A collection year, named as the DfE names it: by the year it ends ("2025" is 2024/25,
+1 April 2024 to 31 March 2025)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from scrutineer.errors import ScrutineerError
+
+FIRST, LAST = 2023, 2027  # the years DfE's rule packs cover
+
+
+class CollectionInvalid(ScrutineerError):
+    pass
+
+
+@dataclass(frozen=True)
+class Collection:
+    year: int  # the end year
+
+    @classmethod
+    def parse(cls, text: str) -> Collection:
+        """ "2025" or "2024/25" or "2024-25"."""
+        cleaned = text.strip().replace("-", "/")
+        if "/" in cleaned:
+            start, _, end = cleaned.partition("/")
+            if start.isdigit() and end.isdigit() and (int(start) + 1) % 100 == int(end) % 100:
+                cleaned = str(int(start) + 1)
+        if not cleaned.isdigit() or not FIRST <= int(cleaned) <= LAST:
+            raise CollectionInvalid(
+                f"Collection year {text!r}: give the year it ends, {FIRST} to {LAST} "
+                f"(2025 is 2024/25)."
+            )
+        return cls(int(cleaned))
+
+    @property
+    def start(self) -> date:
+        return date(self.year - 1, 4, 1)
+
+    @property
+    def end(self) -> date:
+        """The reference date: 31 March."""
+        return date(self.year, 3, 31)
+
+    def __str__(self) -> str:
+        return f"{self.year - 1}/{self.year % 100:02d}"

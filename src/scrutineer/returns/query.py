@@ -1,0 +1,26 @@
+"""Reading a snapshot's tables for a return: rows as dicts, grouped by a column."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import duckdb
+
+Row = dict[str, Any]
+IN_LIST = "(SELECT unnest(?::VARCHAR[]))"  # `x IN IN_LIST`: a list parameter, as a set
+IN_CHILDREN = "(SELECT unnest($children::VARCHAR[]))"  # the same, as the named $children
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: object = ()) -> list[Row]:
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def grouped(found: Iterable[Row], column: str) -> dict[str, list[Row]]:
+    by: dict[str, list[Row]] = defaultdict(list)
+    for row in found:
+        by[row[column]].append(row)
+    return by

@@ -1,0 +1,282 @@
+"""Returns written from small extracts worked out by hand (a real snapshot, loaded as any
+extract is). The DfE's rule packs check the synthetic authority's returns in
+test_returns_conformance.py; these tests pin what each return says about a few children.
+
+Child 001 (903, collection 2024/25): looked after from Monday 10 June 2024 under section 20
+(V2) in a foster placement (U6); moved on Sunday 1 September 2024 to another (U4, because
+the carer asked, CREQB); a care order (C2) from 15 November 2024; home on 20 February 2025
+(E4A). So three episodes: S on 10/06/2024 ending X1 with CREQB (the next begins with a new
+placement); P on 01/09/2024 ending X1 with no reason (the next is a change of legal status
+only); L on 15/11/2024 ending E4A.
+Child 002: looked after from 1 March 2025, placement and legal status both new on 20 March
+2025 (RNE T), still looked after on 31 March 2026: in 2024/25 the last episode has no end.
+Child 003: a period that ended on 28 February 2024, before the year: not in the return.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from tests.conftest import write_csv
+
+from scrutineer.extract.load import load_extract
+from scrutineer.extract.snapshots import SnapshotStore
+from scrutineer.returns.cin_census import Source, export_cin
+from scrutineer.returns.collection import Collection, CollectionInvalid
+from scrutineer.returns.export import ReturnIncomplete, export_returns
+from scrutineer.returns.ssda903 import export_903
+from scrutineer.settings import load_settings
+
+PERSON = ("pers_person_id", "pers_sex", "pers_dob", "pers_ethnicity", "pers_upn")
+
+
+def test_a_collection_is_named_by_the_year_it_ends() -> None:
+    assert Collection.parse("2025") == Collection.parse("2024/25") == Collection.parse("2024-25")
+    assert (Collection(2025).start, Collection(2025).end) == (date(2024, 4, 1), date(2025, 3, 31))
+    assert str(Collection(2026)) == "2025/26"
+    for wrong in ("2022", "2028", "2024/26", "next year"):
+        with pytest.raises(CollectionInvalid, match="2025 is 2024/25"):
+            Collection.parse(wrong)
+
+
+def looked_after(folder: Path) -> Path:
+    write_csv(
+        folder,
+        "ssd_person",
+        PERSON,
+        ("001", "M", "2010-05-15", "WBRI", ""),
+        ("002", "F", "2012-01-20", "WBRI", ""),
+        ("003", "F", "2009-03-03", "WBRI", ""),
+    )
+    write_csv(
+        folder,
+        "ssd_cla_episodes",
+        (
+            "clae_cla_episode_id",
+            "clae_person_id",
+            "clae_cla_episode_start_date",
+            "clae_cla_primary_need_code",
+            "clae_cla_episode_ceased_date",
+            "clae_cla_episode_ceased_reason",
+            "clae_cla_id",
+            "clae_entered_care_date",
+        ),
+        ("E1", "001", "2024-06-10", "N1", "2025-02-20", "E4A", "P1", "2024-06-10"),
+        ("E2", "002", "2025-03-01", "N4", "", "", "P2", "2025-03-01"),
+        ("E3", "003", "2023-09-01", "N1", "2024-02-28", "E4A", "P3", "2023-09-01"),
+    )
+    placements = (
+        ("PL1", "P1", "001", "2024-06-10", "2024-09-01", "U6", "PR1", ""),
+        ("PL2", "P1", "001", "2024-09-01", "2025-02-20", "U4", "PR4", "CREQB"),
+        ("PL3", "P2", "002", "2025-03-01", "2025-03-20", "U6", "PR1", ""),
+        ("PL4", "P2", "002", "2025-03-20", "", "K2", "PR4", "CARPL"),
+        ("PL5", "P3", "003", "2023-09-01", "2024-02-28", "U6", "PR1", ""),
+    )
+    write_csv(
+        folder,
+        "ssd_cla_placement",
+        (
+            "clap_cla_placement_id",
+            "clap_cla_id",
+            "clap_person_id",
+            "clap_cla_placement_start_date",
+            "clap_cla_placement_end_date",
+            "clap_cla_placement_type",
+            "clap_cla_placement_provider",
+            "clap_cla_placement_change_reason",
+        ),
+        *placements,
+    )
+    write_csv(
+        folder,
+        "ssd_legal_status",
+        (
+            "lega_legal_status_id",
+            "lega_person_id",
+            "lega_legal_status",
+            "lega_legal_status_start_date",
+            "lega_legal_status_end_date",
+        ),
+        ("L1", "001", "V2", "2024-06-10", "2024-11-15"),
+        ("L2", "001", "C2", "2024-11-15", "2025-02-20"),
+        ("L3", "002", "V2", "2025-03-01", "2025-03-20"),
+        ("L4", "002", "C1", "2025-03-20", ""),
+        ("L5", "003", "V2", "2023-09-01", "2024-02-28"),
+    )
+    return folder
+
+
+def snapshot(tmp_path: Path, extract: Path, as_at: date) -> duckdb.DuckDBPyConnection:
+    store = SnapshotStore(tmp_path / "snapshots")
+    result = load_extract(extract, store, as_at)
+    return duckdb.connect(str(store.db_path(result.manifest.id)), read_only=True)
+
+
+def table(files: dict[str, str], name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(files[name])))
+
+
+def test_periods_of_care_are_cut_into_903_episodes(tmp_path: Path) -> None:
+    con = snapshot(tmp_path, looked_after(tmp_path / "extract"), date(2026, 3, 31))
+    files = export_903(con, Collection(2025))
+    episodes = [
+        (e["CHILD"], e["DECOM"], e["RNE"], e["LS"], e["PLACE"], e["DEC"], e["REC"])
+        + (e["REASON_PLACE_CHANGE"],)
+        for e in table(files, "episodes.csv")
+    ]
+    assert episodes == [
+        ("001", "10/06/2024", "S", "V2", "U6", "01/09/2024", "X1", "CREQB"),
+        ("001", "01/09/2024", "P", "V2", "U4", "15/11/2024", "X1", ""),
+        ("001", "15/11/2024", "L", "C2", "U4", "20/02/2025", "E4A", ""),
+        ("002", "01/03/2025", "S", "V2", "U6", "20/03/2025", "X1", "CARPL"),
+        ("002", "20/03/2025", "T", "C1", "K2", "", "", ""),
+    ]
+    assert [h["CHILD"] for h in table(files, "header.csv")] == ["001", "002"]  # not 003
+    assert [p["CHILD"] for p in table(files, "prev_perm.csv")] == ["001", "002"]  # both began
+    # every file has exactly the DfE's header, in its order
+    assert files["episodes.csv"].splitlines()[0] == (
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+        "PL_POST,URN"
+    )
+    next_year = export_903(con, Collection(2026))
+    assert [(e["CHILD"], e["RNE"]) for e in table(next_year, "episodes.csv")] == [("002", "T")]
+    assert table(next_year, "prev_perm.csv") == []  # 002 began the year before
+    assert "dolo.csv" not in next_year and "dolo.csv" in export_903(con, Collection(2027))
+
+
+def in_need(folder: Path) -> Path:
+    """Child 010: referred 2 May 2024; assessed 3 May to 14 June 2024 (factors 3B and 16A);
+    a S47 enquiry from 5 June 2024 whose conference on 19 June 2024 began a CP plan; the
+    plan's review conferences on 11 September 2024 and 6 May 2025 (after the year); the plan
+    and the referral end on 6 May 2025, after 31 March: both are open in 2024/25. An earlier
+    plan (2021) makes this one's NumberOfPreviousCPP 1."""
+    write_csv(folder, "ssd_person", PERSON, ("010", "F", "2016-02-29", "WBRI", "A318200112345"))
+    write_csv(
+        folder,
+        "ssd_cin_episodes",
+        (
+            "cine_referral_id",
+            "cine_person_id",
+            "cine_referral_date",
+            "cine_cin_primary_need_code",
+            "cine_referral_source_code",
+            "cine_referral_nfa",
+            "cine_close_reason",
+            "cine_close_date",
+        ),
+        ("R0", "010", "2021-01-04", "N1", "5A", "N", "RC7", "2021-12-01"),
+        ("R1", "010", "2024-05-02", "N1", "5A", "N", "RC7", "2025-05-06"),
+    )
+    write_csv(
+        folder,
+        "ssd_cin_assessments",
+        (
+            "cina_assessment_id",
+            "cina_person_id",
+            "cina_referral_id",
+            "cina_assessment_start_date",
+            "cina_assessment_auth_date",
+        ),
+        ("A1", "010", "R1", "2024-05-03", "2024-06-14"),
+    )
+    write_csv(
+        folder,
+        "ssd_assessment_factors",
+        ("cinf_table_id", "cinf_assessment_id", "cinf_assessment_factor"),
+        ("F1", "A1", "3B"),
+        ("F2", "A1", "16A"),
+    )
+    write_csv(
+        folder,
+        "ssd_s47_enquiry",
+        (
+            "s47e_s47_enquiry_id",
+            "s47e_referral_id",
+            "s47e_person_id",
+            "s47e_s47_start_date",
+            "s47e_s47_end_date",
+        ),
+        ("S1", "R1", "010", "2024-06-05", "2024-06-19"),
+    )
+    write_csv(
+        folder,
+        "ssd_initial_cp_conference",
+        (
+            "icpc_icpc_id",
+            "icpc_s47_enquiry_id",
+            "icpc_person_id",
+            "icpc_referral_id",
+            "icpc_icpc_target_date",
+            "icpc_icpc_date",
+            "icpc_icpc_outcome_cp_flag",
+        ),
+        ("C1", "S1", "010", "R1", "2024-06-26", "2024-06-19", "Y"),
+    )
+    write_csv(
+        folder,
+        "ssd_cp_plans",
+        (
+            "cppl_cp_plan_id",
+            "cppl_referral_id",
+            "cppl_person_id",
+            "cppl_cp_plan_start_date",
+            "cppl_cp_plan_end_date",
+            "cppl_cp_plan_initial_category",
+            "cppl_cp_plan_latest_category",
+        ),
+        ("CP0", "R0", "010", "2021-02-01", "2021-11-30", "NEG", "NEG"),
+        ("CP1", "R1", "010", "2024-06-19", "2025-05-06", "NEG", "EMO"),
+    )
+    write_csv(
+        folder,
+        "ssd_cp_reviews",
+        ("cppr_cp_review_id", "cppr_person_id", "cppr_cp_plan_id", "cppr_cp_review_date"),
+        ("V1", "010", "CP1", "2024-09-11"),
+        ("V2", "010", "CP1", "2025-05-06"),
+    )
+    return folder
+
+
+def test_the_cin_census_holds_the_year_as_it_was_on_31_march(tmp_path: Path) -> None:
+    con = snapshot(tmp_path, in_need(tmp_path / "extract"), date(2026, 3, 31))
+    root = ET.fromstring(export_cin(con, Collection(2025), Source("318", date(2026, 3, 31))))
+    assert root.findtext("Header/CollectionDetails/ReferenceDate") == "2025-03-31"
+    assert root.findtext("Header/Source/DateTime") == "2026-03-31T00:00:00"
+    (child,) = root.findall("Children/Child")
+    assert child.findtext("ChildIdentifiers/UPN") == "A318200112345"
+    assert child.findtext("ChildIdentifiers/PersonBirthDate") == "2016-02-29"
+    assert [d.text for d in child.iter("Disability")] == ["NONE"]
+    (details,) = child.findall("CINdetails")  # the 2021 referral closed before the year
+    assert details.find("CINclosureDate") is None and details.find("ReasonForClosure") is None
+    assert details.findtext("ReferralNFA") == "0"
+    factors = [f.text for f in details.iter("AssessmentFactors")]
+    assert factors == ["3B", "16A"]
+    s47 = details.find("Section47")
+    assert s47 is not None
+    assert (s47.findtext("DateOfInitialCPC"), s47.findtext("InitialCPCtarget")) == (
+        "2024-06-19",
+        "2024-06-26",
+    )
+    assert details.find("DateOfInitialCPC") is None  # recorded once, with its enquiry
+    plan = details.find("ChildProtectionPlans")
+    assert plan is not None
+    assert plan.find("CPPendDate") is None  # ended 6 May 2025: after the reference date
+    assert plan.findtext("NumberOfPreviousCPP") == "1"
+    assert [r.text for r in plan.iter("CPPreviewDate")] == ["2024-09-11"]
+
+
+def test_a_return_needs_a_snapshot_that_reaches_its_reference_date(tmp_path: Path) -> None:
+    extract = in_need(tmp_path / "extract")
+    settings = load_settings({"SCRUTINEER_DATA_DIR": str(tmp_path / "data")}, tmp_path / ".env")
+    load_extract(extract, SnapshotStore(settings.snapshots_dir), date(2025, 3, 30))
+    with pytest.raises(ReturnIncomplete, match="needs records to 2025-03-31"):
+        export_returns(settings, Collection(2025), tmp_path / "out")
+    assert not (tmp_path / "out").exists()  # nothing written
+    written = export_returns(settings, Collection(2024), tmp_path / "out")
+    assert {p.name for p in written} >= {"cin_2024.xml", "episodes.csv", "header.csv"}
