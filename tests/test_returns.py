@@ -11,12 +11,15 @@ only); L on 15/11/2024 ending E4A.
 Child 002: looked after from 1 March 2025, placement and legal status both new on 20 March
 2025 (RNE T), still looked after on 31 March 2026: in 2024/25 the last episode has no end.
 Child 003: a period that ended on 28 February 2024, before the year: not in the return.
+Child 004: semi-independent accommodation (H5) from 1 February 2025: H5 in 2024/25, and in
+2025/26, which no longer has H5, registered supported accommodation (K3).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
@@ -27,9 +30,12 @@ from tests.conftest import write_csv
 
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
+from scrutineer.returns import cin_import
 from scrutineer.returns.cin_census import Source, export_cin
+from scrutineer.returns.cin_import import ReturnRejected
 from scrutineer.returns.collection import Collection, CollectionInvalid
 from scrutineer.returns.export import ReturnIncomplete, export_returns
+from scrutineer.returns.load import import_return
 from scrutineer.returns.ssda903 import export_903
 from scrutineer.settings import load_settings
 
@@ -53,6 +59,7 @@ def looked_after(folder: Path) -> Path:
         ("001", "M", "2010-05-15", "WBRI", ""),
         ("002", "F", "2012-01-20", "WBRI", ""),
         ("003", "F", "2009-03-03", "WBRI", ""),
+        ("004", "M", "2008-07-07", "WBRI", ""),
     )
     write_csv(
         folder,
@@ -70,6 +77,7 @@ def looked_after(folder: Path) -> Path:
         ("E1", "001", "2024-06-10", "N1", "2025-02-20", "E4A", "P1", "2024-06-10"),
         ("E2", "002", "2025-03-01", "N4", "", "", "P2", "2025-03-01"),
         ("E3", "003", "2023-09-01", "N1", "2024-02-28", "E4A", "P3", "2023-09-01"),
+        ("E4", "004", "2025-02-01", "N6", "", "", "P4", "2025-02-01"),
     )
     placements = (
         ("PL1", "P1", "001", "2024-06-10", "2024-09-01", "U6", "PR1", ""),
@@ -77,6 +85,7 @@ def looked_after(folder: Path) -> Path:
         ("PL3", "P2", "002", "2025-03-01", "2025-03-20", "U6", "PR1", ""),
         ("PL4", "P2", "002", "2025-03-20", "", "K2", "PR4", "CARPL"),
         ("PL5", "P3", "003", "2023-09-01", "2024-02-28", "U6", "PR1", ""),
+        ("PL6", "P4", "004", "2025-02-01", "", "H5", "PR4", ""),
     )
     write_csv(
         folder,
@@ -108,6 +117,7 @@ def looked_after(folder: Path) -> Path:
         ("L3", "002", "V2", "2025-03-01", "2025-03-20"),
         ("L4", "002", "C1", "2025-03-20", ""),
         ("L5", "003", "V2", "2023-09-01", "2024-02-28"),
+        ("L6", "004", "V2", "2025-02-01", ""),
     )
     return folder
 
@@ -136,16 +146,20 @@ def test_periods_of_care_are_cut_into_903_episodes(tmp_path: Path) -> None:
         ("001", "15/11/2024", "L", "C2", "U4", "20/02/2025", "E4A", ""),
         ("002", "01/03/2025", "S", "V2", "U6", "20/03/2025", "X1", "CARPL"),
         ("002", "20/03/2025", "T", "C1", "K2", "", "", ""),
+        ("004", "01/02/2025", "S", "V2", "H5", "", "", ""),
     ]
-    assert [h["CHILD"] for h in table(files, "header.csv")] == ["001", "002"]  # not 003
-    assert [p["CHILD"] for p in table(files, "prev_perm.csv")] == ["001", "002"]  # both began
+    assert [h["CHILD"] for h in table(files, "header.csv")] == ["001", "002", "004"]  # not 003
+    assert [p["CHILD"] for p in table(files, "prev_perm.csv")] == ["001", "002", "004"]
     # every file has exactly the DfE's header, in its order
     assert files["episodes.csv"].splitlines()[0] == (
         "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
         "PL_POST,URN"
     )
     next_year = export_903(con, Collection(2026))
-    assert [(e["CHILD"], e["RNE"]) for e in table(next_year, "episodes.csv")] == [("002", "T")]
+    assert [(e["CHILD"], e["RNE"], e["PLACE"]) for e in table(next_year, "episodes.csv")] == [
+        ("002", "T", "K2"),
+        ("004", "S", "K3"),  # semi-independent (H5) is registered supported (K3) from 2025/26
+    ]
     assert table(next_year, "prev_perm.csv") == []  # 002 began the year before
     assert "dolo.csv" not in next_year and "dolo.csv" in export_903(con, Collection(2027))
 
@@ -280,3 +294,90 @@ def test_a_return_needs_a_snapshot_that_reaches_its_reference_date(tmp_path: Pat
     assert not (tmp_path / "out").exists()  # nothing written
     written = export_returns(settings, Collection(2024), tmp_path / "out")
     assert {p.name for p in written} >= {"cin_2024.xml", "episodes.csv", "header.csv"}
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "returns"
+
+
+def test_the_dfe_minimal_census_imports_cleanly(tmp_path: Path) -> None:
+    """shared/returns/cin_minimal_2025: CHILD0001 with an assessment (factors 3A, 4B), a CIN
+    plan, a S47 whose conference on 1 July 2024 began a CP plan with one review; CHILD0002
+    with an assessment (5A) and a CIN plan."""
+    store = SnapshotStore(tmp_path / "snapshots")
+    result = import_return(SAMPLES / "cin_minimal_2025" / "cin_2025.xml", store)
+    assert result.manifest.as_at == date(2025, 3, 31)
+    assert [i.rule for i in result.issues] == ["absent-table"]  # what a census does not hold
+    assert result.manifest.rows["ssd_person"] == 2
+    assert result.manifest.rows["ssd_cp_reviews"] == 1
+    assert result.manifest.rows["ssd_assessment_factors"] == 3
+    con = duckdb.connect(str(store.db_path(result.manifest.id)), read_only=True)
+    conference = con.execute(
+        "SELECT icpc_icpc_date, icpc_icpc_target_date, icpc_icpc_outcome_cp_flag, "
+        "icpc_s47_enquiry_id IS NOT NULL FROM ssd_initial_cp_conference"
+    ).fetchall()
+    assert conference == [(date(2024, 7, 1), date(2024, 7, 3), "Y", True)]
+    plan = con.execute("SELECT cppl_icpc_id IS NOT NULL FROM ssd_cp_plans").fetchall()
+    assert plan == [(True,)]  # the plan knows the conference that began it
+
+
+def test_a_census_round_trips_through_the_extract(tmp_path: Path) -> None:
+    """Export, import the file, export again: the same children and records - except the
+    number of earlier CP plans, which the census states but the extract can only count from
+    the plans it holds (the 2021 plan is not in the 2024/25 return)."""
+    con = snapshot(tmp_path / "first", in_need(tmp_path / "extract"), date(2026, 3, 31))
+    first = export_cin(con, Collection(2025), Source("318", date(2026, 3, 31)))
+    (tmp_path / "cin.xml").write_bytes(first)
+    store = SnapshotStore(tmp_path / "second")
+    loaded = import_return(tmp_path / "cin.xml", store)
+    again = duckdb.connect(str(store.db_path(loaded.manifest.id)), read_only=True)
+    second = export_cin(again, Collection(2025), Source("318", loaded.manifest.as_at))
+    trees = [ET.fromstring(x).find("Children") for x in (first, second)]
+    assert trees[0] is not None and trees[1] is not None
+    assert [e.text for e in trees[0].iter("NumberOfPreviousCPP")] == ["1"]
+    assert [e.text for e in trees[1].iter("NumberOfPreviousCPP")] == ["0"]
+    for tree in trees:
+        for element in tree.iter("NumberOfPreviousCPP"):
+            element.text = "?"
+    assert ET.tostring(trees[0]) == ET.tostring(trees[1])
+
+
+HOSTILE = {
+    "entities.xml": (
+        '<?xml version="1.0"?><!DOCTYPE Message [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><Message>&b;</Message>',
+        "declares a document type",
+    ),
+    "external.xml": (
+        '<?xml version="1.0"?><!DOCTYPE Message [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        "<Message>&x;</Message>",
+        "declares a document type",
+    ),
+    "broken.xml": ("<Message><Header></Message>", "line 1, column 20: not well-formed"),
+    "other.xml": ("<EXPSSDA903><CHILD/></EXPSSDA903>", "not a census <Message>"),
+    "empty.xml": (
+        "<Message><Header><CollectionDetails><ReferenceDate>2025-03-31"
+        "</ReferenceDate></CollectionDetails></Header><Children/></Message>",
+        "no <Child>",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_and_malformed_files_are_refused_and_nothing_is_stored(
+    tmp_path: Path, name: str
+) -> None:
+    text, message = HOSTILE[name]
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    store = SnapshotStore(tmp_path / "snapshots")
+    with pytest.raises(ReturnRejected, match=re.escape(message)):
+        import_return(tmp_path / name, store)
+    assert store.manifests() == []
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cin_import, "MAX_BYTES", 100)  # the real limit is 200 MB
+    (tmp_path / "big.xml").write_text("<Message>" + " " * 200 + "</Message>", encoding="utf-8")
+    with pytest.raises(ReturnRejected, match="over the 0 MB"):
+        import_return(tmp_path / "big.xml", SnapshotStore(tmp_path / "snapshots"))

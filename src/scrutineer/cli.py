@@ -61,6 +61,7 @@ from scrutineer.records.store import open_records
 from scrutineer.records.users import ROLES, add_user, disable_user, list_users
 from scrutineer.returns.collection import Collection
 from scrutineer.returns.export import export_returns
+from scrutineer.returns.load import import_return
 from scrutineer.settings import load_settings
 from scrutineer.synth import generate as synth
 from scrutineer.synth.params import REFERENCE_POPULATION, AuthorityParams
@@ -535,6 +536,15 @@ def returns_export(
     """Write a snapshot's returns for a collection year, as the DfE's formats specify."""
     written = export_returns(load_settings(), Collection.parse(year), out, snapshot)
     typer.echo("Wrote " + ", ".join(str(p) for p in written) + ".")
+
+
+@returns_app.command("import")
+def returns_import(
+    file: Annotated[Path, typer.Argument(help="A CIN census XML file")],
+) -> None:
+    """Load a CIN census as a snapshot (as at its reference date), checked as an extract is."""
+    result = import_return(file, _store())
+    typer.echo(f"Loaded snapshot {result.manifest.id} (as at {result.manifest.as_at}) from {file}.")
 
 
 def _benchmarks() -> Benchmarks:

@@ -25,6 +25,7 @@ from scrutineer.records import models
 from scrutineer.records.panels import GovernanceInvalid, meeting_of
 
 STATUSES = ("outstanding", "partially_complete", "complete", "rejected")
+RECOMMENDATION_FIELDS = ("title", "action_proposed", "owner", "due_on")  # as a form sends
 OPEN = ("outstanding", "partially_complete")
 
 
@@ -205,9 +206,7 @@ def add_resolution(
         session.flush()
         if not recommendation:
             return None
-        missing = [k for k in ("title", "action_proposed", "owner") if not recommendation.get(k)]
-        if missing:
-            raise GovernanceInvalid(f"A recommendation needs its {', '.join(missing)}.")
+        _complete(recommendation)
         ref = f"P{meeting.held_on:%Y%m%d}-{number}"
         due = recommendation.get("due_on") or None
         session.add(
@@ -224,6 +223,13 @@ def add_resolution(
             )
         )
         return ref
+
+
+def _complete(fields: dict[str, str]) -> None:
+    """A recommendation's fields: all but the due date are needed."""
+    missing = [k for k in RECOMMENDATION_FIELDS[:-1] if not fields.get(k, "").strip()]
+    if missing:
+        raise GovernanceInvalid(f"A recommendation needs its {', '.join(missing)}.")
 
 
 def statuses_on(records: Engine, day: date) -> dict[str, str]:
@@ -281,9 +287,7 @@ def add_review_recommendation(
 ) -> str:
     """The review's next numbered recommendation (title, action_proposed, owner, due_on);
     returns its reference, R{review}-{number}."""
-    missing = [k for k in ("title", "action_proposed", "owner") if not fields.get(k, "").strip()]
-    if missing:
-        raise GovernanceInvalid(f"A recommendation needs its {', '.join(missing)}.")
+    _complete(fields)
     due = fields.get("due_on", "").strip()
     with Session(records) as session, session.begin():
         review = session.get(models.PracticeReview, review_id)

@@ -81,6 +81,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "sw_episodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
 }
 DOLO = ("CHILD", "DOB", "DOLO_START", "DOLO_END")  # from the 2026/27 collection
+# codes withdrawn from a collection, and what a return reports instead: semi-independent
+# accommodation (H5) must be registered supported accommodation (K3) from 2025/26
+SUCCESSORS = {2026: {"H5": "K3"}, 2027: {"H5": "K3"}}
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")  # no reason for a change to or from these
 PLACEMENT_CHANGED = ("P", "T")  # episodes that begin with a new placement
 # why a child's social worker changed, from the words a case management system records
@@ -185,6 +188,10 @@ class _Year:
     def known(self, day: date | None) -> date | None:
         return day if day is not None and day <= self.collection.end else None
 
+    def current(self, code: str | None) -> str | None:
+        """A code as this year's return writes it (a withdrawn one as its successor)."""
+        return SUCCESSORS.get(self.collection.year, {}).get(code or "", code)
+
     def episodes(self) -> list[Episode]:
         found = []
         for period_id, period in self.periods.items():
@@ -267,7 +274,7 @@ class _Year:
             episode.reason_new,
             episode.legal_status,
             episode.need,
-            placement.get("clap_cla_placement_type"),
+            self.current(placement.get("clap_cla_placement_type")),
             placement.get("clap_cla_placement_provider"),
             _day(ended),
             episode.reason_ended if ended else None,

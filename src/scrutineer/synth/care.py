@@ -252,8 +252,10 @@ def _legal_statuses(sim: Sim, period: Period, uasc: bool) -> None:
     if uasc:
         spans.append(("V2", day))
     elif sim.chance(0.10):
-        spans.append((sim.weighted((("L1", 60), ("L2", 40))), day))
-        day += timedelta(days=sim.rng.randint(1, 8))
+        emergency = sim.weighted((("L1", 60), ("L2", 40)))
+        spans.append((emergency, day))
+        days = sim.rng.randint(1, 8)  # an emergency protection order lasts up to 8 days,
+        day += timedelta(days=min(days, 3) if emergency == "L1" else days)  # police's 72 hours
         spans.append(("C1", day))
     elif sim.chance(0.12) and period.route not in ("E11", "E12"):
         spans.append(("V2", day))

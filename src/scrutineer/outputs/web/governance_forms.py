@@ -27,6 +27,7 @@ from scrutineer.outputs.report.monitoring import monitoring_context, write_monit
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.forms import Form, Posted, safe_next
 from scrutineer.records.governance import (
+    RECOMMENDATION_FIELDS,
     accept,
     add_resolution,
     add_review,
@@ -105,7 +106,7 @@ async def new_meeting(web: Web, request: Request, viewer: Viewer, form: FormData
 async def new_resolution(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
     """A resolution; with a title, the recommendation it makes too."""
     meeting_id = _id(form, "meeting_id")
-    fields = {k: _text(form, k) for k in ("title", "action_proposed", "owner", "due_on")}
+    fields = {k: _text(form, k) for k in RECOMMENDATION_FIELDS}
     await run_in_threadpool(
         add_resolution,
         web.records,
@@ -214,7 +215,7 @@ async def review_recommendation(
     web: Web, request: Request, viewer: Viewer, form: FormData
 ) -> Response:
     review_id = _id(form, "review_id")
-    fields = {k: _text(form, k) for k in ("title", "action_proposed", "owner", "due_on")}
+    fields = {k: _text(form, k) for k in RECOMMENDATION_FIELDS}
     await run_in_threadpool(
         add_review_recommendation,
         web.records,
