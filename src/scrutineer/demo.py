@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from scrutineer.records.governance_year import record_governance_year
 from scrutineer.records.qa import count, engine_rows, import_files
 from scrutineer.records.store import open_records
 from scrutineer.records.users import ROLES, add_user, list_users, set_password
+from scrutineer.returns.collection import Collection
+from scrutineer.returns.export import export_returns
 from scrutineer.settings import Settings
 from scrutineer.synth.generate import generate
 from scrutineer.synth.params import AuthorityParams
@@ -37,7 +40,7 @@ class Demo:
 
 def run_demo(settings: Settings, say: Callable[[str], None]) -> Demo:
     """Generate the reference authority (once), load it (once), assess its latest month and
-    write the board and scrutiny reports."""
+    write the board and scrutiny reports and the statutory returns."""
     folder = settings.data_dir / "demo-extract"
     if not (folder / "ssd_person.csv").is_file():
         say(f"Generating the synthetic reference authority in {folder} ...")
@@ -61,7 +64,17 @@ def run_demo(settings: Settings, say: Callable[[str], None]) -> Demo:
         out = settings.data_dir / "reports" / f"{layout}-{edition}.pdf"
         make_report(settings, out, layout, edition, snapshot=manifest.id)
         say(f"Wrote the {layout} report ({edition} edition): {out}")
+    say(statutory_returns(settings, manifest))
     return Demo(folder, manifest, new)
+
+
+def statutory_returns(settings: Settings, manifest: Manifest) -> str:
+    """The latest whole collection year's CIN census and SSDA903."""
+    as_at = manifest.as_at
+    collection = Collection(as_at.year if as_at >= date(as_at.year, 3, 31) else as_at.year - 1)
+    out = settings.data_dir / "returns"
+    export_returns(settings, collection, out, manifest.id)
+    return f"Wrote the {collection} CIN census and SSDA903 to {out}."
 
 
 def demo_users(settings: Settings, snapshot: str) -> list[tuple[str, str, str]]:
