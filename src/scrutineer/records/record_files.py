@@ -105,11 +105,18 @@ class FileSet:
     models: Mapping[str, type[models.Base]]
 
     @cached_property
+    def _definition(self) -> dict[str, Any]:
+        text = resources.files(__package__).joinpath(self.definition).read_text("utf-8")
+        return dict(yaml.safe_load(text))
+
+    @cached_property
+    def codes(self) -> dict[str, tuple[str, ...]]:
+        return {name: tuple(values) for name, values in self._definition["codes"].items()}
+
+    @cached_property
     def types(self) -> dict[str, RecordType]:
         """Every record type, in the order an import stores them (referred-to types first)."""
-        text = resources.files(__package__).joinpath(self.definition).read_text("utf-8")
-        raw = yaml.safe_load(text)
-        codes = {name: tuple(values) for name, values in raw["codes"].items()}
+        raw, codes = self._definition, self.codes
         found: dict[str, RecordType] = {}
         for name, spec in raw["files"].items():
             columns = tuple(
@@ -140,11 +147,6 @@ class FileSet:
                 self.models[name],
             )
         return found
-
-    @cached_property
-    def codes(self) -> dict[str, tuple[str, ...]]:
-        text = resources.files(__package__).joinpath(self.definition).read_text("utf-8")
-        return {k: tuple(v) for k, v in yaml.safe_load(text)["codes"].items()}
 
 
 def read_rows(

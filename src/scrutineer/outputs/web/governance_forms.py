@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -235,19 +236,11 @@ async def monitoring_report(web: Web, request: Request) -> Response:
     meeting_id = request.path_params["meeting"]
     if fmt not in MEDIA or not meeting_id.isdigit():
         return web.refuse(request, viewer, False, 404, "No such report.")
-    folder = Path(tempfile.mkdtemp(prefix="scrutineer-monitoring-"))
-    out = folder / f"monitoring-{meeting_id}.{fmt}"
-    try:
-        context = await run_in_threadpool(monitoring_context, web.records, int(meeting_id))
-        await run_in_threadpool(write_monitoring, context, out)
-    except ScrutineerError as error:
-        return web.refuse(request, viewer, False, 404, str(error))
-    return FileResponse(
-        out,
-        media_type=MEDIA[fmt],
-        filename=out.name,
-        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
-    )
+
+    def make(out: Path) -> None:
+        write_monitoring(monitoring_context(web.records, int(meeting_id)), out)
+
+    return await _made_file(web, request, viewer, f"monitoring-{meeting_id}.{fmt}", make)
 
 
 async def paper(web: Web, request: Request) -> Response:
@@ -267,18 +260,28 @@ async def paper(web: Web, request: Request) -> Response:
     settings = web.cache.settings
     before = [m for m in SnapshotStore(settings.snapshots_dir).manifests() if m.as_at <= held_on]
     snapshot = before[-1].id if before else "latest"
-    folder = Path(tempfile.mkdtemp(prefix="scrutineer-paper-"))
-    out = folder / f"{layout}-{month}-public.{fmt}"
+
+    def make(out: Path) -> None:
+        make_report(settings, out, layout, "public", Period.parse(month), snapshot)
+
+    return await _made_file(web, request, viewer, f"{layout}-{month}-public.{fmt}", make)
+
+
+async def _made_file(
+    web: Web, request: Request, viewer: Viewer, name: str, make: Callable[[Path], None]
+) -> Response:
+    """A file made on request in a folder of its own, served, and removed once sent (or at
+    once when it cannot be made: 404 with the reason)."""
+    folder = Path(tempfile.mkdtemp(prefix="scrutineer-"))
+    out = folder / name
     try:
-        await run_in_threadpool(
-            make_report, settings, out, layout, "public", Period.parse(month), snapshot
-        )
+        await run_in_threadpool(make, out)
     except ScrutineerError as error:
         shutil.rmtree(folder, ignore_errors=True)
         return web.refuse(request, viewer, False, 404, str(error))
     return FileResponse(
         out,
-        media_type=MEDIA[fmt],
+        media_type=MEDIA[out.suffix.lstrip(".")],
         filename=out.name,
         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )

@@ -279,10 +279,10 @@ def review(viewer: Viewer, cache: Figures, review_id: str) -> Page:
             "lead_reviewer": found.lead_reviewer,
             "themes": found.themes,
         }
-    statuses = statuses_on(cache.records, today)
     answered = responses(cache.records, found.id)
-    for item in items:
-        item["status"] = statuses[item["ref"]]
+    for item in items:  # the status the latest update to today left (outstanding if none)
+        so_far = [u for u in answered.get(item["ref"], []) if u.on <= today]
+        item["status"] = so_far[-1].status if so_far else "outstanding"
         item["overdue"] = item["status"] in OPEN and bool(
             item["due_on"] and item["due_on"] < today.isoformat()
         )
