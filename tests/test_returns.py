@@ -9,7 +9,7 @@ the carer asked, CREQB); a care order (C2) from 15 November 2024; home on 20 Feb
 placement); P on 01/09/2024 ending X1 with no reason (the next is a change of legal status
 only); L on 15/11/2024 ending E4A.
 Child 002: looked after from 1 March 2025, placement and legal status both new on 20 March
-2025 (RNE T), still looked after on 31 March 2026: in 2024/25 the last episode has no end.
+2025 (RNE B), still looked after on 31 March 2026: in 2024/25 the last episode has no end.
 Child 003: a period that ended on 28 February 2024, before the year: not in the return.
 Child 004: semi-independent accommodation (H5) from 1 February 2025: H5 in 2024/25, and in
 2025/26, which no longer has H5, registered supported accommodation (K3).
@@ -80,10 +80,10 @@ def looked_after(folder: Path) -> Path:
         ("E4", "004", "2025-02-01", "N6", "", "", "P4", "2025-02-01"),
     )
     placements = (
-        ("PL1", "P1", "001", "2024-06-10", "2024-09-01", "U6", "PR1", ""),
-        ("PL2", "P1", "001", "2024-09-01", "2025-02-20", "U4", "PR4", "CREQB"),
-        ("PL3", "P2", "002", "2025-03-01", "2025-03-20", "U6", "PR1", ""),
-        ("PL4", "P2", "002", "2025-03-20", "", "K2", "PR4", "CARPL"),
+        ("PL1", "P1", "001", "2024-06-10", "2024-09-01", "U6", "PR1", "CREQB"),
+        ("PL2", "P1", "001", "2024-09-01", "2025-02-20", "U4", "PR4", ""),
+        ("PL3", "P2", "002", "2025-03-01", "2025-03-20", "U6", "PR1", "CARPL"),
+        ("PL4", "P2", "002", "2025-03-20", "", "K2", "PR4", ""),
         ("PL5", "P3", "003", "2023-09-01", "2024-02-28", "U6", "PR1", ""),
         ("PL6", "P4", "004", "2025-02-01", "", "H5", "PR4", ""),
     )
@@ -145,7 +145,7 @@ def test_periods_of_care_are_cut_into_903_episodes(tmp_path: Path) -> None:
         ("001", "01/09/2024", "P", "V2", "U4", "15/11/2024", "X1", ""),
         ("001", "15/11/2024", "L", "C2", "U4", "20/02/2025", "E4A", ""),
         ("002", "01/03/2025", "S", "V2", "U6", "20/03/2025", "X1", "CARPL"),
-        ("002", "20/03/2025", "T", "C1", "K2", "", "", ""),
+        ("002", "20/03/2025", "B", "C1", "K2", "", "", ""),
         ("004", "01/02/2025", "S", "V2", "H5", "", "", ""),
     ]
     assert [h["CHILD"] for h in table(files, "header.csv")] == ["001", "002", "004"]  # not 003
@@ -157,7 +157,7 @@ def test_periods_of_care_are_cut_into_903_episodes(tmp_path: Path) -> None:
     )
     next_year = export_903(con, Collection(2026))
     assert [(e["CHILD"], e["RNE"], e["PLACE"]) for e in table(next_year, "episodes.csv")] == [
-        ("002", "T", "K2"),
+        ("002", "B", "K2"),
         ("004", "S", "K3"),  # semi-independent (H5) is registered supported (K3) from 2025/26
     ]
     assert table(next_year, "prev_perm.csv") == []  # 002 began the year before
@@ -353,7 +353,8 @@ HOSTILE = {
         "declares a document type",
     ),
     "broken.xml": ("<Message><Header></Message>", "line 1, column 20: not well-formed"),
-    "other.xml": ("<EXPSSDA903><CHILD/></EXPSSDA903>", "not a census <Message>"),
+    "other.xml": ("<EXPSSDA903><CHILD/></EXPSSDA903>", "CHILD 1: no <HEADER>"),  # a 903
+    "unknown.xml": ("<Report><Row/></Report>", "no <CHILD> under <Report>"),
     "empty.xml": (
         "<Message><Header><CollectionDetails><ReferenceDate>2025-03-31"
         "</ReferenceDate></CollectionDetails></Header><Children/></Message>",

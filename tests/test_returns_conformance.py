@@ -1,9 +1,9 @@
 """The returns Scrutineer writes for the synthetic reference authority (36 months to 31 March
 2026) are run through the DfE's own rule packs, from shared/returns/validate.sh in their own
-environment (.venv-dfe, made by scripts/dfe-validators). The CIN census: no ERROR for the
-2024/25 and 2025/26 collections, and every QUERY that fires is explained in docs/returns.md.
-The SSDA903 is not yet conformant: every rule that fires must be in the docs' list of those
-still to mend, so the list only shrinks.
+environment (.venv-dfe, made by scripts/dfe-validators), for the 2024/25 and 2025/26
+collections. The CIN census: no ERROR, and every QUERY that fires is explained in
+docs/returns.md. The SSDA903: no error, except where the rule pack itself is at fault (three
+defects, docs/returns.md), and then only at locations that show that defect.
 """
 
 from __future__ import annotations
@@ -12,14 +12,22 @@ import csv
 import os
 import re
 import subprocess
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from scrutineer.calendar import Period
+from scrutineer.catalogue.load import load_catalogue
+from scrutineer.engine.compute import Engine
+from scrutineer.engine.population import Populations
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.returns.collection import Collection
 from scrutineer.returns.export import export_returns
+from scrutineer.returns.load import import_return
+from scrutineer.returns.supports import SUPPORTED
 from scrutineer.settings import load_settings
 from scrutineer.synth.generate import generate
 from scrutineer.synth.params import AuthorityParams
@@ -28,6 +36,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "returns"
 VENV = ROOT / ".venv-dfe"
 YEARS = (2025, 2026)
+MARCH = Period(2026, 3)
+# rules that crash on any CSV return, the DfE's own minimal samples too: they read columns
+# no table has (231: Header's UASC_STATUS; 233 from 2025/26: Episodes' DATE_EPISODE_CEASED)
+CRASHING = {2025: {"231"}, 2026: {"231", "233"}}  # the last month of the 2025/26 collection
 
 
 @pytest.fixture(scope="module")
@@ -90,19 +102,93 @@ def test_every_query_that_fires_is_explained_in_the_docs(validated: dict[int, Pa
     assert queries - explained == set(), "explain these queries in docs/returns.md"
 
 
-def test_the_903_fires_only_the_rules_the_docs_list_as_still_to_mend(
-    validated: dict[int, Path],
-) -> None:
-    text = (ROOT / "docs" / "returns.md").read_text("utf-8")
-    section = text.split("### Rules still firing")[1].split("\n## ")[0]
-    listed = {
-        code.strip()
-        for cell in re.findall(r"^\| ([^|]+?) \|", section, re.M)
-        for code in cell.split(",")
-    }
+def table(folder: Path, name: str) -> list[dict[str, str]]:
+    with (folder / name).open(encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def day(text: str) -> date:
+    return datetime.strptime(text, "%d/%m/%Y").date()
+
+
+def defect(
+    year: int, code: str, row: dict[str, str], tables: dict[str, list[dict[str, str]]]
+) -> bool:
+    """Whether a location the 903 rules flag is one of the rule packs' own defects
+    (docs/returns.md, "Findings that are the rule packs' defects"), not a fault of the return."""
+    end = date(year, 3, 31)
+    if code == "146":  # 2024/25 lists "k3" in lower case after upper-casing every code
+        return year == 2025 and row["PLACE"] == "K3"
+    if code == "SW11bSTG2":  # flags any episode ending in the last 5 days, successor or not
+        successor = [
+            s
+            for s in tables["SWEpisodes"]
+            if s["CHILD"] == row["CHILD"] and s["SW_DECOM"] == row["SW_DEC"]
+        ]
+        return (
+            bool(row["SW_DEC"])
+            and day(row["SW_DEC"]) >= end - timedelta(days=5)
+            and bool(successor)
+        )
+    if code in ("575", "577"):  # rule 365 fills open episodes' DEC with 31 March in place
+        open_then = [
+            e
+            for e in tables["Episodes"]
+            if e["CHILD"] == row["CHILD"]
+            and not e["DEC"]
+            and day(e["DECOM"]) <= day(row["MIS_START"])
+        ]
+        return not row["MIS_END"] and bool(open_then)
+    return False
+
+
+def test_the_903_has_no_error_but_the_rule_packs_own(validated: dict[int, Path]) -> None:
     for year in YEARS:
         log = (validated[year] / "cin" / "summary.txt").read_text("utf-8")  # both returns'
-        ran = re.search(r"rules: \d+ requested, (\d+) ran", log)
-        assert ran and int(ran.group(1)) >= 250, f"the 903 rules did not run for {year}:\n{log}"
-        codes = fired(validated[year] / "903")
-        assert set(codes) - listed == set(), f"{year}: list or mend these in docs/returns.md"
+        ran = re.search(r"rules: \d+ requested, (\d+) ran, .* crashed:? ?([\w ]*)", log)
+        assert ran, f"the 903 rules did not run for {year}:\n{log}"
+        assert int(ran.group(1)) >= 250, ran.group(0)
+        assert set(ran.group(2).split()) == CRASHING[year], ran.group(0)
+        folder = validated[year].parent / "returns" / f"903_{year}"
+        tables = {
+            "Episodes": table(folder, "episodes.csv"),
+            "SWEpisodes": table(folder, "sw_episodes.csv"),
+            "Missing": table(folder, "missing.csv"),
+        }
+        faults = []
+        for issue in table(validated[year] / "903", "issues.csv"):
+            rows = tables.get(issue["tables_affected"])
+            row = rows[int(issue["row_id"])] if rows else {}
+            if not defect(year, issue["rule_code"], row, tables):
+                faults.append((issue["rule_code"], issue["child_id"], issue["rule_description"]))
+        assert faults == [], f"{year}: the 903 fails these rules: {sorted(set(faults))[:20]}"
+
+
+@pytest.mark.parametrize("kind", sorted(SUPPORTED))
+def test_a_return_imported_gives_the_indicators_it_supports(
+    validated: dict[int, Path], tmp_path: Path, kind: str
+) -> None:
+    """Export, import: the indicators a return supports come out as from the records, for
+    the collection's last month (returns.supports)."""
+    home = validated[2026].parent
+    exported = home / "returns" / ("cin_2026.xml" if kind == "cin" else "903_2026")
+    original = SnapshotStore(home / "data" / "snapshots")
+    imported = SnapshotStore(tmp_path / "snapshots")
+    loaded = import_return(exported, imported)
+    assert loaded.manifest.as_at == date(2026, 3, 31)
+    values = [
+        indicator_values(store.db_path(store.latest().id), SUPPORTED[kind])
+        for store in (original, imported)
+    ]
+    assert values[0] == values[1]
+    assert all(v is not None for v in values[0].values())  # each was computed
+
+
+def indicator_values(db: Path, ids: tuple[str, ...]) -> dict[str, float | None]:
+    catalogue = load_catalogue()
+    with duckdb.connect(str(db), read_only=True) as con:
+        engine = Engine(con, catalogue, Populations("E09000027", 44_000))
+        return {
+            kpi_id: engine.kpi_values(catalogue.get(kpi_id), MARCH, MARCH)[0].value
+            for kpi_id in ids
+        }

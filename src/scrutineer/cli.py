@@ -540,11 +540,18 @@ def returns_export(
 
 @returns_app.command("import")
 def returns_import(
-    file: Annotated[Path, typer.Argument(help="A CIN census XML file")],
+    path: Annotated[
+        Path, typer.Argument(help="A CIN census XML file, or an SSDA903 CSV folder or XML file")
+    ],
+    year: Annotated[
+        str | None,
+        typer.Option(help="The SSDA903's collection year (default: from its names or dates)"),
+    ] = None,
 ) -> None:
-    """Load a CIN census as a snapshot (as at its reference date), checked as an extract is."""
-    result = import_return(file, _store())
-    typer.echo(f"Loaded snapshot {result.manifest.id} (as at {result.manifest.as_at}) from {file}.")
+    """Load a return as a snapshot, checked as an extract is: a CIN census as at its
+    reference date, an SSDA903 as at the 31 March its collection ends."""
+    result = import_return(path, _store(), Collection.parse(year).year if year else None)
+    typer.echo(f"Loaded snapshot {result.manifest.id} (as at {result.manifest.as_at}) from {path}.")
 
 
 def _benchmarks() -> Benchmarks:

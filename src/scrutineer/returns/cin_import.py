@@ -46,17 +46,26 @@ def read_cin(path: Path) -> tuple[Tables, date]:
 
 
 def _root(path: Path) -> Element:
+    root = parse_safely(path)
+    if root.tag != "Message":
+        raise ReturnRejected(f"{path.name}: the root is <{root.tag}>, not a census <Message>.")
+    return root
+
+
+def parse_safely(path: Path) -> Element:
+    """A return's XML, refused if too big, not well-formed, or declaring a document type;
+    element names without their namespace."""
     if path.stat().st_size > MAX_BYTES:
         raise ReturnRejected(
             f"{path.name} is {path.stat().st_size / 2**20:.0f} MB: over the {MAX_BYTES // 2**20}"
-            " MB a census can be. Check it is the right file."
+            " MB a return can be. Check it is the right file."
         )
     try:
         root = parse(path, forbid_dtd=True).getroot()
     except DefusedXmlException as error:
         raise ReturnRejected(
             f"{path.name} declares a document type or entities ({type(error).__name__}): a "
-            "census never needs them and they can be used to attack the reader, so it is "
+            "return never needs them and they can be used to attack the reader, so it is "
             "refused. Export the return again without a DOCTYPE."
         ) from None
     except ParseError as error:
@@ -70,8 +79,6 @@ def _root(path: Path) -> Element:
     for element in root.iter():  # a default namespace: read the elements by their names
         if isinstance(element.tag, str) and element.tag.startswith("{"):
             element.tag = element.tag.split("}", 1)[1]
-    if root.tag != "Message":
-        raise ReturnRejected(f"{path.name}: the root is <{root.tag}>, not a census <Message>.")
     return root
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -14,6 +15,8 @@ IN_CHILDREN = "(SELECT unnest($children::VARCHAR[]))"  # the same, as the named 
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: object = ()) -> list[Row]:
+    if isinstance(params, dict):  # DuckDB refuses a named parameter the query does not use
+        params = {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
     cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

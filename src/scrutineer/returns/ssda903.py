@@ -2,23 +2,25 @@
 
 A 903 episode is a stretch of care with one placement and one legal status: a period of
 care is cut into episodes wherever a placement or a legal status begins. Each episode says
-why it began (RNE: S, the period began; P, a new placement; L, a new legal status; T, both
-at once) and why it ended (REC: X1 when another follows the same day; the period's reason
-for the last). The return holds every episode open at any time in the year, as the return
-would have seen it on 31 March: an end after that is left empty.
+why it began (RNE: S, the period began; P, a new placement; L, a new legal status; B, both
+at once; T and U, the same with the child's carers unchanged) and why it ended (REC: X1
+when another follows the same day; the period's reason for the last). The return holds
+every episode open at any time in the year, as the return would have seen it on 31 March:
+an end after that is left empty.
 
 Tables and headers are the DfE's (shared returns/FORMATS.md, section 2.2); dates are
-DD/MM/YYYY. Tables whose records Scrutineer does not yet write (OC2, OC3, AD1, placed for
-adoption) are written with their header only.
+DD/MM/YYYY. OC3 (care leavers on their birthdays) is not yet written: its header only.
 """
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import duckdb
 
@@ -84,8 +86,18 @@ DOLO = ("CHILD", "DOB", "DOLO_START", "DOLO_END")  # from the 2026/27 collection
 # codes withdrawn from a collection, and what a return reports instead: semi-independent
 # accommodation (H5) must be registered supported accommodation (K3) from 2025/26
 SUCCESSORS = {2026: {"H5": "K3"}, 2027: {"H5": "K3"}}
+MIN_SW_DAYS = 3  # a shorter social worker episode is an error (SW09)
+RESPITE = ("V3", "V4")  # short breaks: not continuous care
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")  # no reason for a change to or from these
-PLACEMENT_CHANGED = ("P", "T")  # episodes that begin with a new placement
+Line = tuple[object, ...]  # a row of a return's table
+Tile = tuple[str, date, date | None, str | None]  # a worker, from, to, why the change
+RNE_CODES = ("S", "P", "L", "B", "T", "U")
+ADOPTED = ("E11", "E12")  # reasons a period of care ends in adoption
+WITH_SAME_CARERS = ("A3", "A5")  # placed for adoption with the child's current foster carers
+SW_REASONS = (
+    "MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN", "SWDIED",
+    "OTHERS",
+)  # fmt: skip
 # why a child's social worker changed, from the words a case management system records
 WORKER_CHANGE = (
     ("transfer", "TSPROC"),
@@ -127,8 +139,11 @@ def export_903(con: duckdb.DuckDBPyConnection, collection: Collection) -> dict[s
         # previous permanence is asked of a child who began to be looked after in the year;
         # the extract does not hold it, so Z1 (none, or not known)
         "prev_perm": [(c, year.dob(c), "Z1", None, None) for c in year.started(episodes)],
+        "oc2": year.outcomes(year.looked_after_a_year(episodes)),
         "missing": year.missing(children),
-        "sw_episodes": year.social_workers(children),
+        "placed_for_adoption": year.placed_for_adoption(children),
+        "ad1": year.adoptions(episodes),
+        "sw_episodes": year.social_workers(episodes),
     }
     files = {f"{name}.csv": _csv(HEADERS[name], tables.get(name, [])) for name in HEADERS}
     if collection.year >= 2027:
@@ -232,13 +247,15 @@ class _Year:
                     placement["clap_cla_placement_type"],
                     next_placement["clap_cla_placement_type"],
                 )
-                if not any(k in TEMPORARY for k in kinds):
-                    change_reason = next_placement["clap_cla_placement_change_reason"] or "OTHER"
+                if not any(k in TEMPORARY for k in kinds):  # why this placement ended
+                    change_reason = placement["clap_cla_placement_change_reason"] or "OTHER"
             episodes.append(
                 Episode(
                     child,
                     start,
-                    "S" if index == 0 else _reason_new(start in placed, start in legal),
+                    _began(period[0])
+                    if index == 0
+                    else _reason_new(start in placed, start in legal, placement),
                     status["lega_legal_status"] if status else None,
                     period[0]["clae_cla_primary_need_code"],
                     placement,
@@ -325,6 +342,169 @@ class _Year:
             for r in found
         ]
 
+    def looked_after_a_year(self, episodes: list[Episode]) -> list[str]:
+        """Children looked after on 31 March who had been for the whole year: in care since
+        1 April or before, and not in a series of short breaks (V3, V4) in the year."""
+        start, end = self.collection.start, self.collection.end
+        first: dict[str, date] = {}
+        broken: set[str] = set()
+        for e in episodes:
+            first[e.child] = min(first.get(e.child, e.start), e.start)
+            began = e.reason_new == "S" and e.start > start
+            # leaving on 31 March itself still counts as a whole year (as the DfE's rules do)
+            left = e.end is not None and e.end < end and e.reason_ended != "X1"
+            if began or left or e.legal_status in RESPITE:
+                broken.add(e.child)
+        return sorted(c for c, day in first.items() if day <= start and c not in broken)
+
+    def outcomes(self, children: list[str]) -> list[tuple[object, ...]]:
+        """OC2: the year's health, SDQ, substance misuse and offending for each child."""
+        if not children:
+            return []
+        start, end = self.collection.start, self.collection.end
+        ask = {**self._window(), "children": children}
+        checks = grouped(
+            rows(
+                self.con,
+                f"""SELECT clah_person_id AS child, clah_health_check_type AS kind,
+                          clah_health_check_date AS day
+                   FROM ssd_cla_health WHERE clah_health_check_date <= $end
+                     AND clah_person_id IN {IN_CHILDREN} ORDER BY day""",
+                ask,
+            ),
+            "child",
+        )
+        immunised = self._latest("ssd_cla_immunisations", "clai", "immunisations_status_date", ask)
+        sdq = self._latest("ssd_sdq_scores", "csdq", "sdq_completed_date", ask, since=True)
+        misuse = self._latest(
+            "ssd_cla_substance_misuse", "clas", "substance_misuse_date", ask, True
+        )
+        convicted = self._latest("ssd_cla_convictions", "clac", "cla_conviction_date", ask, True)
+        found: list[Line] = []
+        for child in children:
+            born = self.people[child]["pers_dob"]
+            days = {
+                kind: [r["day"] for r in checks.get(child, []) if r["kind"] == kind]
+                for kind in ("IHA", "RHA", "DENTAL")
+            }
+            assessed = max(days["IHA"] + days["RHA"], default=None)
+            under_five = _birthday(born, 5) > end
+            # up to date: an assessment in the last 12 months, 6 if under 5 (as cla_health_pct)
+            up_to_date = assessed is not None and assessed > _months_before(
+                end, 6 if under_five else 12
+            )
+            score, reason = self._sdq(born, sdq.get(child))
+            problem = misuse.get(child)
+            received = _flag01(problem["clas_intervention_received"]) if problem else None
+            found.append(
+                (
+                    child,
+                    self.dob(child),
+                    score,
+                    reason,
+                    (1 if child in convicted else 0) if _birthday(born, 10) <= end else None,
+                    int(up_to_date) if under_five else None,
+                    _flag01((immunised.get(child) or {}).get("clai_immunisations_status")) or 0,
+                    int(any(start <= d <= end for d in days["DENTAL"])),
+                    int(up_to_date),
+                    1 if problem else 0,
+                    received,
+                    _flag01(problem["clas_intervention_offered"])
+                    if problem and received == 0
+                    else None,
+                )
+            )
+        return found
+
+    def _sdq(self, born: date, latest: Row | None) -> tuple[int | None, str | None]:
+        """The SDQ score, or why there is none, for a child aged 4 to 16 in the year."""
+        start, end = self.collection.start, self.collection.end
+        if _birthday(born, 4) > end or _birthday(born, 17) < start:
+            return None, None  # not asked
+        if latest and latest["csdq_sdq_score"] is not None:
+            return latest["csdq_sdq_score"], None
+        if latest and latest["csdq_sdq_reason"]:
+            return None, latest["csdq_sdq_reason"]
+        turned = _birthday(born, 4) > start or _birthday(born, 16) < end
+        return None, "SDQ1" if turned else "SDQ4"  # SDQ1: under 4 or over 16 when due
+
+    def _latest(
+        self, table: str, prefix: str, dated: str, ask: dict[str, object], since: bool = False
+    ) -> dict[str, Row]:
+        """Each child's latest record up to 31 March (in the year, if `since`)."""
+        day = f"{prefix}_{dated}"
+        found = rows(
+            self.con,
+            f"""SELECT * FROM {table} WHERE {day} <= $end
+                  {f"AND {day} >= $start" if since else ""}
+                  AND {prefix}_person_id IN {IN_CHILDREN}
+               ORDER BY {day}""",
+            ask,
+        )
+        return {r[f"{prefix}_person_id"]: r for r in found}
+
+    def _permanence(self, children: list[str]) -> list[Row]:
+        return rows(
+            self.con,
+            f"""SELECT * FROM ssd_permanence
+               WHERE perm_adm_decision_date <= $end
+                 AND (perm_decision_reversed_date IS NULL OR perm_decision_reversed_date >= $start)
+                 AND (perm_cla_id IS NULL OR perm_cla_id IN (  -- not a period that ended before
+                      SELECT clae_cla_id FROM ssd_cla_episodes GROUP BY clae_cla_id
+                      HAVING bool_or(clae_cla_episode_ceased_date IS NULL)
+                          OR max(clae_cla_episode_ceased_date) >= $start))
+                 AND perm_person_id IN {IN_CHILDREN}
+               ORDER BY perm_person_id, perm_adm_decision_date""",
+            {**self._window(), "children": children},
+        )
+
+    def placed_for_adoption(self, children: list[str]) -> list[tuple[object, ...]]:
+        """Decisions that a child should be placed for adoption, open at any time in the year,
+        with the day and reason (RD1 to RD4) of any reversal."""
+        found: list[Line] = []
+        for r in self._permanence(children):
+            ended = self.known(r["perm_decision_reversed_date"])
+            found.append(
+                (
+                    r["perm_person_id"],
+                    self.dob(r["perm_person_id"]),
+                    _day(r["perm_adm_decision_date"]),
+                    _day(ended),
+                    r["perm_decision_reversed_reason"] if ended else None,
+                )
+            )
+        return found
+
+    def adoptions(self, episodes: list[Episode]) -> list[tuple[object, ...]]:
+        """AD1: the children adopted in the year (a period of care ended E11 or E12)."""
+        span = (self.collection.start, self.collection.end)
+        adopted = sorted(
+            {
+                e.child
+                for e in episodes
+                if e.reason_ended in ADOPTED and e.end and span[0] <= e.end <= span[1]
+            }
+        )
+        latest = {r["perm_person_id"]: r for r in self._permanence(adopted)}
+        found: list[Line] = []
+        for child in adopted:
+            r = latest.get(child)
+            if r is None:
+                continue  # adopted with no permanence record: the DfE's rule 601 says so
+            found.append(
+                (
+                    child,
+                    self.dob(child),
+                    _day(r["perm_adm_decision_date"]),
+                    _day(r["perm_matched_date"]),
+                    _flag01(r["perm_adopted_by_carer_flag"]),
+                    r["perm_number_of_adopters"],
+                    r["perm_adopter_sex"],
+                    r["perm_adopter_legal_status"],
+                )
+            )
+        return found
+
     def missing(self, children: list[str]) -> list[tuple[object, ...]]:
         found = rows(
             self.con,
@@ -345,41 +525,110 @@ class _Year:
             for r in found
         ]
 
-    def social_workers(self, children: list[str]) -> list[tuple[object, ...]]:
-        """Each child's allocated social workers over the year; the first ever is FCONTA."""
-        found = rows(
-            self.con,
-            f"""SELECT i.*, p.prof_social_worker_registration_no AS sw_id,
-                      i.invo_involvement_start_date = min(i.invo_involvement_start_date)
-                        OVER (PARTITION BY i.invo_person_id) AS first
-               FROM ssd_involvements i
-               JOIN ssd_professionals p ON p.prof_professional_id = i.invo_professional_id
-               WHERE i.invo_professional_role_id = 'ALLOCATED_CASE_WORKER'
-                 AND i.invo_person_id IN {IN_CHILDREN}
-               ORDER BY i.invo_person_id, i.invo_involvement_start_date""",
-            {"children": children},
+    def social_workers(self, episodes: list[Episode]) -> list[tuple[object, ...]]:
+        """Each child's social workers while looked after, as SW episodes.
+
+        The DfE's rules (SW08 to SW17) read the table as the child's time in care tiled by
+        workers: an episode begins no earlier than the period of care (SW12), each lasts 3
+        days or more (SW09), the next begins as the last ends (SW08, SW10, SW10a), and the
+        last is left open, its end being the care episode's (SW17). So allocations are
+        clipped to each period of care, a handover day ends the outgoing worker's episode,
+        an allocation held alongside a longer one is left out, an allocation of under 3 days
+        is folded into the next, and the first episode of a
+        period of care (from its start, or with no reason recorded) is first contact (FCONTA).
+        """
+        children = sorted({e.child for e in episodes})
+        allocated = grouped(
+            rows(
+                self.con,
+                f"""SELECT i.invo_person_id AS child, i.invo_involvement_start_date AS start,
+                          i.invo_involvement_end_date AS "end",
+                          i.invo_worker_change_reason AS why,
+                          p.prof_social_worker_registration_no AS sw_id
+                   FROM ssd_involvements i
+                   JOIN ssd_professionals p ON p.prof_professional_id = i.invo_professional_id
+                   WHERE i.invo_professional_role_id = 'ALLOCATED_CASE_WORKER'
+                     AND p.prof_social_worker_registration_no IS NOT NULL
+                     AND i.invo_person_id IN {IN_CHILDREN}
+                   ORDER BY 1, 2""",
+                {"children": children},
+            ),
+            "child",
         )
-        start, end = self.collection.start, self.collection.end
-        return [
-            (
-                r["invo_person_id"],
-                self.dob(r["invo_person_id"]),
-                r["sw_id"],
-                _day(r["invo_involvement_start_date"]),
-                _day(self.known(r["invo_involvement_end_date"])),
-                "FCONTA" if r["first"] else _worker_change(r["invo_worker_change_reason"]),
-            )
-            for r in found
-            if r["invo_involvement_start_date"] <= end
-            and (r["invo_involvement_end_date"] is None or r["invo_involvement_end_date"] >= start)
-        ]
+        spans = _care_spans(episodes)
+        found: list[tuple[object, ...]] = []
+        for child in children:
+            child_spans = spans[child]
+            for index, (began, ended) in enumerate(child_spans):
+                tiles = _tile(allocated.get(child, []), began, ended)
+                last_span = index == len(child_spans) - 1
+                for number, (sw_id, start, end, why) in enumerate(tiles):
+                    final = number == len(tiles) - 1
+                    shown_end = None if final and last_span else self.known(end)
+                    if start > self.collection.end or (
+                        shown_end is not None and shown_end < self.collection.start
+                    ):
+                        continue
+                    first = number == 0 and (start == began or not why)
+                    reason = "FCONTA" if first else _worker_change(why)
+                    found.append(
+                        (child, self.dob(child), sw_id, _day(start), _day(shown_end), reason)
+                    )
+        return found
 
     def _window(self) -> dict[str, date]:
         return {"start": self.collection.start, "end": self.collection.end}
 
 
-def _reason_new(placement: bool, legal: bool) -> str:
-    return "T" if placement and legal else "P" if placement else "L"
+def _care_spans(episodes: list[Episode]) -> dict[str, list[tuple[date, date | None]]]:
+    """Each child's periods of care (episodes joined where one follows the last, X1)."""
+    spans: dict[str, list[tuple[date, date | None]]] = {}
+    for e in episodes:  # sorted by child and start
+        found = spans.setdefault(e.child, [])
+        if found and e.reason_new != "S" and found[-1][1] == e.start:
+            found[-1] = (found[-1][0], e.end)
+        else:
+            found.append((e.start, e.end))
+    return spans
+
+
+def _tile(allocations: list[Row], began: date, ended: date | None) -> list[Tile]:
+    """Allocations within [began, ended] as (worker, start, end, why change), end to end."""
+    last = ended or date.max
+    pieces = [
+        [a["sw_id"], max(a["start"], began), min(a["end"] or date.max, last), a["why"]]
+        for a in allocations
+        if a["start"] < last and (a["end"] is None or a["end"] > began)
+    ]
+    tiled: list[list[Any]] = []
+    for piece in sorted(pieces, key=lambda p: p[1]):
+        if tiled and piece[2] <= tiled[-1][2]:
+            continue  # held alongside a longer one (a parallel assessment): the longer stays
+        if tiled and piece[1] < tiled[-1][2]:
+            tiled[-1][2] = piece[1]  # the handover day ends the outgoing worker's episode
+        if tiled and (tiled[-1][2] - tiled[-1][1]).days < MIN_SW_DAYS:
+            piece[1] = tiled.pop()[1]  # too short to be an episode: the next worker's
+        tiled.append(piece)
+    ends = [None if p[2] == date.max else p[2] for p in tiled]
+    return [(p[0], p[1], end, p[3]) for p, end in zip(tiled, ends, strict=True)]
+
+
+def _began(first: Row) -> str:
+    """How the period's first episode began: S, unless the record is of a period that began
+    before it (an imported 903 holds only the year's episodes, and says how each began)."""
+    recorded = first.get("clae_cla_episode_start_reason") or "S"
+    return recorded if recorded in RNE_CODES else "S"
+
+
+def _reason_new(placement_changed: bool, legal: bool, placement: Row | None) -> str:
+    """P, a new placement; L, a new legal status; B, both. A placement whose carers stay the
+    same (placed for adoption with the current foster carers) is T, or U with a new status."""
+    if not placement_changed:
+        return "L"
+    same_carers = placement is not None and placement["clap_cla_placement_type"] in WITH_SAME_CARERS
+    if legal:
+        return "U" if same_carers else "B"
+    return "T" if same_carers else "P"
 
 
 def _open_on(rows: list[Row], prefix: str, day: date | None) -> Row | None:
@@ -395,12 +644,37 @@ def _open_on(rows: list[Row], prefix: str, day: date | None) -> Row | None:
     return found[-1] if found else None
 
 
+def _birthday(born: date, years: int) -> date:
+    """The day a child turns `years` (28 February for a 29 February birthday)."""
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:
+        return born.replace(year=born.year + years, day=28)
+
+
+def _months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day where it has fewer)."""
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def _flag01(flag: str | None) -> int | None:
+    return None if flag is None else int(flag == "Y")
+
+
 def _mother(sex: str) -> str | None:
     """Whether the young woman is a mother: not recorded in the extract, so 0 (no)."""
     return "0" if sex == "F" else None
 
 
 def _worker_change(text: str | None) -> str:
+    """The 903's reason for a change of social worker: the code itself (from a return
+    imported), or the code the recorded words suggest."""
+    if (text or "").strip().upper() in SW_REASONS:
+        return (text or "").strip().upper()
     words = (text or "").lower()
     return next((code for key, code in WORKER_CHANGE if key in words), "OTHERS")
 

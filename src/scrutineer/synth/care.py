@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from scrutineer.synth import leaving
+from scrutineer.synth.adoption import FOSTER, adoptive_kind, permanence, placed_after_order
+from scrutineer.synth.outcomes import after_assessment
 from scrutineer.synth.returns_fields import home_postcode, postcode, urn
 from scrutineer.synth.sim import Child, Sim
 
@@ -44,6 +46,8 @@ PLANS = {
     "E41": "CAO",
     "AGE18": "LONG_TERM_FOSTERING",
 }
+DAYS_TO_ADOPT = timedelta(days=120)  # from the care order to the adoption order, at least
+CARE_ORDERS = ("C1", "C2")  # a child placed with parents is on one (SSDA903 rule 378)
 # placement moves a year: frequent while a child settles, rare once settled for years
 MOVE_RATES = ((180, 2.0), (730, 0.55), (None, 0.15))
 
@@ -74,7 +78,8 @@ def looked_after(
             addr_address_postcode=home_postcode(child.id),
             addr_address_start_date=child.dob,
         )
-    placements = _placements(sim, period)
+    statuses = _legal_statuses(sim, period, uasc)
+    placements = _placements(sim, period, statuses)
     clae_id = sim.records.next_id("CLE")
     ended = sim.ended(period.exit)
     sim.records.span(
@@ -90,11 +95,12 @@ def looked_after(
         clae_cla_episode_ceased_reason=period.reason if ended else None,
         clae_cla_id=period.id,
         clae_referral_id=referral,
-        clae_cla_placement_id=placements[-1] if placements else None,
+        clae_cla_placement_id=placements[-1].id if placements else None,
         clae_entered_care_date=entry,
     )
-    _legal_statuses(sim, period, uasc)
-    _reviews_and_plans(sim, period)
+    planned = _reviews_and_plans(sim, period)
+    if period.route in ("E11", "E12"):
+        _adoption(sim, period, statuses, placements, planned)
     _health(sim, period)
     _missing(sim, period)
     runs = sim.allocate(child, "looked_after", entry, period.exit, referral)
@@ -136,7 +142,15 @@ def _is_care_leaver(period: Period) -> bool:
     )
 
 
-def _placements(sim: Sim, period: Period) -> list[str]:
+@dataclass(frozen=True)
+class Placed:
+    id: str
+    start: date
+    kind: str
+    postcode: str
+
+
+def _placements(sim: Sim, period: Period, statuses: list[Status]) -> list[Placed]:
     """The placements of a period: random moves, and an adoptive placement before adoption."""
     adoptive = None
     if period.reason in ("E11", "E12"):
@@ -144,7 +158,9 @@ def _placements(sim: Sim, period: Period) -> list[str]:
             period.exit - timedelta(days=sim.rng.randint(150, 300)),
             period.entry + timedelta(days=1),
         )
-    ids: list[str] = []
+        order = next((s.start for s in statuses if s.status == "E1"), None)
+        adoptive = placed_after_order(adoptive, order, period.exit, period.child.id)
+    placed: list[Placed] = []
     start = period.entry
     while start < period.exit:
         adopting = adoptive is not None and start >= adoptive
@@ -154,18 +170,37 @@ def _placements(sim: Sim, period: Period) -> list[str]:
             rate = _move_rate((start - period.entry).days)
             end = start + timedelta(days=int(sim.rng.expovariate(rate / 365)) + 1)
             end = min(end, period.exit, adoptive or period.exit)
-        kind = _placement_kind(sim, period.child.age(start), adopting)
-        ids.append(_placement(sim, period, start, end, kind, changed=end < period.exit))
+        status = _status_on(statuses, start)
+        place, provider = _placement_kind(
+            sim, period.child.age(start), adopting, at_home=status in CARE_ORDERS
+        )
+        previous = placed[-1] if placed else None
+        if adopting:
+            place = adoptive_kind(place, previous.kind if previous else None, status == "E1")
+        elif end == period.exit and period.reason in ("E45", "E46") and place not in FOSTER:
+            # a special guardianship order is made to the foster carers the child is with
+            place, provider = "U4", provider if provider in ("PR1", "PR4", "PR5") else "PR1"
+        same_home = previous.postcode if previous and place in ("A3", "A5") else None
+        last_home = previous.postcode if previous else None
+        placed.append(
+            _placement(
+                sim, period, start, end, (place, provider), end < period.exit, same_home, last_home
+            )
+        )
         _placement_visits(sim, period, start, end)
         start = end
-    return ids
+    return placed
+
+
+def _status_on(statuses: list[Status], day: date) -> str | None:
+    return next((s.status for s in reversed(statuses) if s.start <= day), None)
 
 
 def _move_rate(days_in_care: int) -> float:
     return next(rate for limit, rate in MOVE_RATES if limit is None or days_in_care < limit)
 
 
-def _placement_kind(sim: Sim, age: int, adoption: bool) -> tuple[str, str]:
+def _placement_kind(sim: Sim, age: int, adoption: bool, at_home: bool) -> tuple[str, str]:
     if adoption:
         return sim.weighted(((("A4", "PR1"), 60), (("A6", "PR2"), 25), (("A3", "PR1"), 15)))
     if age >= 16 and sim.chance(0.3):
@@ -175,9 +210,11 @@ def _placement_kind(sim: Sim, age: int, adoption: bool) -> tuple[str, str]:
     if draw < residential:
         return ("K2", "PR4") if sim.chance(0.8) else ("K2", "PR1")
     if draw < residential + 0.07:
-        return ("P1", "PR0")
+        # home to parents only under a care order; otherwise to foster carers
+        return ("P1", "PR0") if at_home else ("U4", "PR1")
     if draw < residential + 0.09:
-        return sim.weighted(((("R1", "PR4"), 40), (("S1", "PR4"), 40), (("R3", "PR1"), 20)))
+        kind = sim.weighted(((("R1", "PR4"), 40), (("S1", "PR4"), 40), (("R3", "PR1"), 20)))
+        return ("R3", "PR1") if kind[0] == "S1" and age < 4 else kind  # no school under 4
     if draw < residential + 0.30:
         return (sim.weighted((("U1", 30), ("U3", 70))), "PR1")
     provider = sim.weighted((("PR1", 38), ("PR4", 50), ("PR5", 12)))
@@ -185,14 +222,28 @@ def _placement_kind(sim: Sim, age: int, adoption: bool) -> tuple[str, str]:
 
 
 def _placement(
-    sim: Sim, period: Period, start: date, end: date, kind: tuple[str, str], changed: bool
-) -> str:
+    sim: Sim,
+    period: Period,
+    start: date,
+    end: date,
+    kind: tuple[str, str],
+    changed: bool,
+    same_home: str | None = None,
+    last_home: str | None = None,
+) -> Placed:
+    """Write a placement; `same_home` is the postcode of carers the child stays with,
+    `last_home` that of the carers the child leaves."""
     placement_id = sim.records.next_id("PL")
     place, provider = kind
-    inside = sim.chance(0.68) or provider == "PR1"  # the authority's own carers are local
+    # the authority's own carers are local, and so is the supported accommodation it uses
+    inside = sim.chance(0.68) or provider == "PR1" or place in ("H5", "K3")
     distance = round(sim.rng.uniform(0.3, 9) if inside else sim.rng.uniform(4, 70), 1)
     ended = sim.ended(end)
     home = None if period.route == "uasc" or place == "P1" else home_postcode(period.child.id)
+    if place == "P1":
+        where = home_postcode(period.child.id)
+    else:
+        where = same_home or postcode(placement_id, inside, (home, last_home))
     sim.records.span(
         "ssd_cla_placement",
         start,
@@ -205,11 +256,7 @@ def _placement(
         clap_cla_placement_type=place,
         clap_cla_placement_provider=provider,
         clap_cla_placement_distance=distance,
-        clap_cla_placement_postcode=(
-            home_postcode(period.child.id)
-            if place == "P1"
-            else postcode(placement_id, inside, home)
-        ),
+        clap_cla_placement_postcode=where,
         clap_cla_placement_urn=urn(placement_id, place),
         clap_cla_placement_inside_la="Y" if inside else "N",
         clap_cla_placement_change_reason=(
@@ -227,7 +274,7 @@ def _placement(
             else None
         ),
     )
-    return placement_id
+    return Placed(placement_id, start, place, where)
 
 
 def _placement_visits(sim: Sim, period: Period, start: date, end: date) -> None:
@@ -246,7 +293,13 @@ def _placement_visits(sim: Sim, period: Period, start: date, end: date) -> None:
         )
 
 
-def _legal_statuses(sim: Sim, period: Period, uasc: bool) -> None:
+@dataclass(frozen=True)
+class Status:
+    status: str
+    start: date
+
+
+def _legal_statuses(sim: Sim, period: Period, uasc: bool) -> list[Status]:
     spans: list[tuple[str, date]] = []
     day = period.entry
     if uasc:
@@ -266,12 +319,19 @@ def _legal_statuses(sim: Sim, period: Period, uasc: bool) -> None:
         spans.append(("C1", day))
     if spans[-1][0] == "C1":
         day += timedelta(days=sim.rng.randint(150, 330))
+        adopting = period.route in ("E11", "E12")
+        if adopting:  # the care and placement orders come in time to be placed under them
+            day = max(spans[-1][1] + timedelta(days=1), min(day, period.exit - DAYS_TO_ADOPT))
         spans.append(("C2", day))
-        if period.route in ("E11", "E12"):
-            spans.append(("E1", day + timedelta(days=sim.rng.randint(20, 120))))
+        if adopting:
+            order = day + timedelta(days=sim.rng.randint(20, 120))
+            latest = period.exit - DAYS_TO_ADOPT / 2
+            spans.append(("E1", max(day + timedelta(days=1), min(order, latest))))
+    written: list[Status] = []
     for index, (status, start) in enumerate(spans):
         if start >= period.exit:
             break
+        written.append(Status(status, start))
         end = spans[index + 1][1] if index + 1 < len(spans) else period.exit
         end = min(end, period.exit)
         ended = sim.ended(end)
@@ -285,9 +345,11 @@ def _legal_statuses(sim: Sim, period: Period, uasc: bool) -> None:
             lega_legal_status_start_date=start,
             lega_legal_status_end_date=ended,
         )
+    return written
 
 
-def _reviews_and_plans(sim: Sim, period: Period) -> None:
+def _reviews_and_plans(sim: Sim, period: Period) -> date:
+    """Reviews and care plans; returns the day the permanence plan was decided."""
     late_share = sim.params.practice.cla_review_late_share
     due = sim.wd(period.entry, 20)
     held_reviews: list[date] = []
@@ -314,10 +376,10 @@ def _reviews_and_plans(sim: Sim, period: Period) -> None:
         )
         held_reviews.append(held)
         due = held + timedelta(days=91 if len(held_reviews) == 1 else 182)
-    _care_plans(sim, period, held_reviews)
+    return _care_plans(sim, period, held_reviews)
 
 
-def _care_plans(sim: Sim, period: Period, reviews: list[date]) -> None:
+def _care_plans(sim: Sim, period: Period, reviews: list[date]) -> date:
     if len(reviews) >= 2 and sim.chance(0.88):
         decided = reviews[1] - timedelta(days=sim.rng.randint(0, 20))
     else:
@@ -344,6 +406,24 @@ def _care_plans(sim: Sim, period: Period, reviews: list[date]) -> None:
                 lacp_cla_care_plan_end_date=ended,
                 lacp_cla_care_plan_json=code,
             )
+    return decided
+
+
+def _adoption(
+    sim: Sim, period: Period, statuses: list[Status], placements: list[Placed], planned: date
+) -> None:
+    adoptive = next((p for p in placements if p.kind.startswith("A")), None)
+    order = next((s.start for s in statuses if s.status == "E1"), None)
+    permanence(
+        sim,
+        period.child.id,
+        period.id,
+        period.entry,
+        planned,
+        order,
+        (adoptive.start, adoptive.kind) if adoptive else None,
+        period.exit if period.reason in ("E11", "E12") else None,
+    )
 
 
 def _health(sim: Sim, period: Period) -> None:
@@ -361,6 +441,7 @@ def _health(sim: Sim, period: Period) -> None:
             clah_health_check_date=day,
             clah_health_check_status="Completed",
         )
+        after_assessment(sim, period.child, day, period.exit)
         interval = 182 if period.child.age(day) < 5 else 365
         late = sim.chance(practice.rha_late_share)
         day += timedelta(
@@ -378,6 +459,8 @@ def _missing(sim: Sim, period: Period) -> None:
             day = month.start + timedelta(days=sim.rng.randrange(month.end.day))
             if period.entry <= day < period.exit:
                 back = day + timedelta(days=sim.rng.randint(0, 3))
+                # back before the period ends (one ending while missing is ceased, E8)
+                back = max(day, min(back, period.exit - timedelta(days=1)))
                 sim.records.event(
                     "ssd_missing",
                     day,

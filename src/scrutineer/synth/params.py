@@ -62,7 +62,7 @@ class Flows:
     icpc_to_plan: float = 0.90
     assessment_to_cin_plan: float = 0.30  # of assessments not leading to S47 or care
     assessment_step_down_to_eh: float = 0.25
-    cin_plan_months: float = 5.3
+    cin_plan_months: float = 5.15
     cin_plan_to_s47_monthly: float = 0.012
     cp_plan_to_care: float = 0.08
     cin_plan_to_care: float = 0.016

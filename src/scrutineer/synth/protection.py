@@ -182,10 +182,11 @@ def cin_plan(sim: Sim, child: Child, referral: str, start: date, need: str) -> t
     if stop == care_entry:
         return care.looked_after(sim, child, referral, stop, need)
     if stop == escalation:
-        outcome, _ = section47(sim, child, referral, sim.next_working_day(stop))
+        outcome, business = section47(sim, child, referral, sim.next_working_day(stop))
         if outcome is not None:
             return outcome
-        return cin_plan(sim, child, referral, stop + timedelta(days=1), need)
+        # back to a CIN plan once the enquiry is over: its conference too, if one was held
+        return cin_plan(sim, child, referral, max(stop, business) + timedelta(days=1), need)
     if sim.chance(0.25):
         early_help(sim, child, stop)
     return stop, "RC7"

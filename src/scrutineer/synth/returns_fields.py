@@ -86,10 +86,11 @@ def postcodes() -> dict[str, tuple[str, ...]]:
     return {where: tuple(codes) for where, codes in found.items()}
 
 
-def postcode(record_id: str, inside: bool, not_this: str | None = None) -> str:
-    """A postcode inside the authority or in a neighbouring one for a placement (never the
-    child's home, `not_this`: a child placed at home is placed with parents, P1)."""
-    choices = [c for c in postcodes()["in" if inside else "out"] if c != not_this]
+def postcode(record_id: str, inside: bool, not_these: tuple[str | None, ...] = ()) -> str:
+    """A postcode inside the authority or in a neighbouring one for a placement; never the
+    child's home (a child placed at home is placed with parents, P1) or the last placement's
+    (new carers live elsewhere), given in `not_these`."""
+    choices = [c for c in postcodes()["in" if inside else "out"] if c not in not_these]
     return choices[int.from_bytes(_digest("postcode", record_id)[:4], "big") % len(choices)]
 
 
@@ -109,3 +110,8 @@ def urn(placement_id: str, place: str) -> str | None:
     if place[0] in "UA":
         return "XXXXXXX"
     return "SC" + str(int.from_bytes(_digest("urn", placement_id)[:4], "big") % 1_000_000).zfill(6)
+
+
+def share(kind: str, key: str) -> float:
+    """A number in [0, 1) fixed by `kind` and `key`: a chance that uses no random draw."""
+    return int.from_bytes(_digest(kind, key)[:4], "big") / 2**32

@@ -114,7 +114,10 @@ class Workforce:
             prof_professional_id=worker_id,
             prof_staff_id=f"S{worker_id[1:]}",
             prof_professional_name=worker_name(self.rng),
-            prof_social_worker_registration_no=f"SW{worker_id[1:]}",  # Social Work England's form
+            # Social Work England's form; family support workers are not social workers
+            prof_social_worker_registration_no=(
+                None if title == "Family Support Worker" else f"SW{worker_id[1:]}"
+            ),
             prof_professional_job_title=title,
             prof_professional_department=team_name,
             prof_full_time_equivalency=1.0 if self.rng.random() < 0.85 else 0.8,

@@ -1,0 +1,212 @@
+"""Importing an SSDA903: the DfE's minimal samples (shared/returns/903_minimal_YYYY) as CSV
+folders and as the single XML file, what real files do that the reader forgives, and what
+it refuses, storing nothing.
+
+The 2025 sample, by hand: child 1001 looked after from 10 June 2024 (S, C2, U6), open;
+child 1002 from 1 February 2022 (S, C2, U6), moved on 15 September 2024 (P, U4) because of
+a change in the carer's plans (CARPL, on the episode that ended). So 2 people, 3 episodes in
+2 periods of care, 3 placements, 2 legal statuses (a new placement is not a new status),
+3 reviews, 1 missing episode, 2 social worker episodes; OC2 and the previous permanence
+are not imported (they hold no dates).
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+import duckdb
+import pytest
+from tests.test_returns import table
+
+from scrutineer.extract.snapshots import SnapshotStore
+from scrutineer.returns import ssda903_read
+from scrutineer.returns.cin_import import ReturnRejected
+from scrutineer.returns.collection import Collection
+from scrutineer.returns.load import import_return
+from scrutineer.returns.ssda903 import HEADERS, export_903
+from scrutineer.returns.ssda903_read import read_903
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "returns"
+COUNTS = {
+    "ssd_person": 2,
+    "ssd_cla_episodes": 3,
+    "ssd_cla_placement": 3,
+    "ssd_legal_status": 2,
+    "ssd_cla_reviews": 3,
+    "ssd_missing": 1,
+    "ssd_involvements": 2,
+    "ssd_address": 2,
+}
+SAME_AGAIN = ("header", "episodes", "reviews", "missing", "sw_episodes", "uasc", "ad1")
+
+
+def counts(store: SnapshotStore) -> dict[str, int]:
+    with duckdb.connect(str(store.db_path(store.latest().id)), read_only=True) as con:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in COUNTS}
+
+
+@pytest.mark.parametrize("year", [2025, 2026, 2027])
+def test_the_minimal_samples_import_cleanly(tmp_path: Path, year: int) -> None:
+    store = SnapshotStore(tmp_path / "snapshots")
+    loaded = import_return(SAMPLES / f"903_minimal_{year}", store)
+    assert loaded.manifest.as_at == date(year, 3, 31)  # the year in the folder's name
+    assert not [i for i in loaded.issues if i.is_error]
+    assert counts(store) == COUNTS
+
+
+def test_the_sample_comes_back_out_as_it_went_in(tmp_path: Path) -> None:
+    store = SnapshotStore(tmp_path / "snapshots")
+    import_return(SAMPLES / "903_minimal_2025", store)
+    with duckdb.connect(str(store.db_path(store.latest().id)), read_only=True) as con:
+        again = export_903(con, Collection(2025))
+    given = {p.stem: p.read_text("utf-8") for p in (SAMPLES / "903_minimal_2025").glob("*.csv")}
+    for name in SAME_AGAIN:
+        assert table(again, f"{name}.csv") == table(given, name), name
+
+
+def forgiving_copy(tmp_path: Path) -> Path:
+    """The 2025 sample as a spreadsheet might leave it: file names with the year in them;
+    headers in other cases and with spaces; ids turned into numbers; blank rows; a byte
+    order mark; one table in UTF-16 and one in Windows-1252 (with an id in it that is not
+    ASCII)."""
+    folder = tmp_path / "SSDA903 returns"
+    folder.mkdir()
+    for source in (SAMPLES / "903_minimal_2025").glob("*.csv"):
+        text = source.read_text("utf-8")
+        target = folder / f"{source.stem.title()} 2024-25.CSV"
+        if source.stem == "episodes":
+            lines = text.splitlines()
+            lines[0] = lines[0].lower().replace("place_provider", "Place Provider ")
+            lines[1] = lines[1].replace("1001,", "1001.0,", 1)
+            text = "\n".join(lines[:2] + [",,,,", ""] + lines[2:]) + "\n"
+            target.write_text(text.replace("1002,", "Zoë1002,"), encoding="cp1252")
+        elif source.stem == "header":
+            target.write_text(text.replace("1002,", "Zoë1002,"), encoding="utf-16")
+        elif source.stem == "reviews":
+            target.write_bytes(b"\xef\xbb\xbf" + text.replace("1002,", "Zoë1002,").encode())
+        elif source.stem in ("missing", "sw_episodes", "oc2", "prev_perm"):
+            target.write_text(text.replace("1002,", "Zoë1002,"), encoding="utf-8")
+        else:
+            target.write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_what_real_files_do_is_forgiven(tmp_path: Path) -> None:
+    folder = forgiving_copy(tmp_path)
+    tables = read_903(folder)
+    assert [r["CHILD"] for r in tables["episodes"]] == ["1001", "Zoë1002", "Zoë1002"]
+    assert tables["episodes"][0]["DECOM"] == "2024-06-10"
+    assert tables["episodes"][0]["PLACE_PROVIDER"] == "PR1"
+    store = SnapshotStore(tmp_path / "snapshots")
+    loaded = import_return(folder, store)
+    assert loaded.manifest.as_at == date(2025, 3, 31)  # "2024-25" in the files' names
+    assert counts(store) == COUNTS
+
+
+def xml_return(folder: Path) -> bytes:
+    """The sample as the 903's single XML file (FORMATS.md 2.5), in a default namespace."""
+    given = {p.stem: table({"t": p.read_text("utf-8")}, "t") for p in folder.glob("*.csv")}
+    root = Element("EXPSSDA903", xmlns="urn:example:903")
+    for person in given["header"]:
+        child = SubElement(root, "CHILD")
+        header = SubElement(child, "HEADER")
+        for column, value in person.items():
+            SubElement(header, "CHILDID" if column == "CHILD" else column).text = value
+        for tag, name in (("AREVIEW", "reviews"), ("AMISSING", "missing")):
+            for row in (r for r in given[name] if r["CHILD"] == person["CHILD"]):
+                block = SubElement(header, tag)
+                for column, value in row.items():
+                    if column not in ("CHILD", "DOB"):
+                        SubElement(block, column).text = value
+        for row in (r for r in given["episodes"] if r["CHILD"] == person["CHILD"]):
+            episode = SubElement(child, "EPISODE")
+            for column, value in row.items():
+                if column != "CHILD":
+                    SubElement(episode, "PL" if column == "PLACE" else column).text = value
+    return tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def test_the_single_xml_file_imports_as_the_folder_does(tmp_path: Path) -> None:
+    (tmp_path / "ssda903_2025.xml").write_bytes(xml_return(SAMPLES / "903_minimal_2025"))
+    store = SnapshotStore(tmp_path / "snapshots")
+    loaded = import_return(tmp_path / "ssda903_2025.xml", store)
+    assert loaded.manifest.as_at == date(2025, 3, 31)
+    assert counts(store) == {**COUNTS, "ssd_involvements": 0}  # the XML has no SW episodes
+
+
+def broken(tmp_path: Path, name: str, text: str) -> Path:
+    folder = tmp_path / "903_2025"
+    shutil.copytree(SAMPLES / "903_minimal_2025", folder)
+    for file in folder.iterdir():
+        file.chmod(0o644)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+EPISODES = ",".join(HEADERS["episodes"]) + "\n"
+BROKEN = {
+    "no such table": (
+        "episodes.csv",
+        EPISODES.replace(",URN", "") + "1001,10/06/2024,S,C2,N1,U6,PR1,,,,TW9 1AA,TW1 1AA\n",
+        "episodes.csv: its columns are not those of an SSDA903 table. Nearest is episodes"
+        r".*missing \['URN'\]",
+    ),
+    "a date that is not one": (
+        "episodes.csv",
+        EPISODES + "1001,31/02/2024,S,C2,N1,U6,PR1,,,,TW9 1AA,TW1 1AA,XXXXXXX\n",
+        "episodes.csv, row 2, column DECOM: '31/02/2024' is not a date",
+    ),
+    "a row with no child": (
+        "episodes.csv",
+        EPISODES + ",10/06/2024,S,C2,N1,U6,PR1,,,,TW9 1AA,TW1 1AA,XXXXXXX\n",
+        "episodes.csv, row 2, column CHILD: no child id",
+    ),
+    "a child with no header": (
+        "episodes.csv",
+        EPISODES + "9999,10/06/2024,S,C2,N1,U6,PR1,,,,TW9 1AA,TW1 1AA,XXXXXXX\n",
+        "child 9999 is not in the header table",
+    ),
+    "the same table twice": (
+        "more_episodes.csv",
+        EPISODES,
+        "more_episodes.csv and episodes.csv are both the episodes table",
+    ),
+    "a value too many": (
+        "episodes.csv",
+        EPISODES + "1001,10/06/2024,S,C2,N1,U6,PR1,,,,TW9 1AA,TW1 1AA,XXXXXXX,extra\n",
+        "episodes.csv, row 2: 14 values for 13 columns",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_a_broken_return_is_refused_and_nothing_changes(tmp_path: Path, case: str) -> None:
+    store = SnapshotStore(tmp_path / "snapshots")
+    import_return(SAMPLES / "903_minimal_2026", store)  # what was already there
+    before = [m.id for m in store.manifests()]
+    name, text, message = BROKEN[case]
+    with pytest.raises(ReturnRejected, match=message):
+        import_return(broken(tmp_path, name, text), store)
+    assert [m.id for m in store.manifests()] == before
+
+
+def test_unsafe_files_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = SnapshotStore(tmp_path / "snapshots")
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE EXPSSDA903 [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><EXPSSDA903>&b;</EXPSSDA903>'
+    )
+    (tmp_path / "bomb.xml").write_text(bomb, encoding="utf-8")
+    with pytest.raises(ReturnRejected, match="declares a document type"):
+        import_return(tmp_path / "bomb.xml", store)
+    monkeypatch.setattr(ssda903_read, "MAX_BYTES", 100)
+    with pytest.raises(ReturnRejected, match=r"episodes.csv is 0 MB: over the 0 MB"):
+        import_return(SAMPLES / "903_minimal_2025", store)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ReturnRejected, match="no CSV files"):
+        import_return(empty, store)
+    assert store.manifests() == []
