@@ -40,6 +40,33 @@ from scrutineer.returns.ssda903 import export_903
 from scrutineer.settings import load_settings
 
 PERSON = ("pers_person_id", "pers_sex", "pers_dob", "pers_ethnicity", "pers_upn")
+PERIOD_OF_CARE = (
+    "clae_cla_episode_id",
+    "clae_person_id",
+    "clae_cla_episode_start_date",
+    "clae_cla_primary_need_code",
+    "clae_cla_episode_ceased_date",
+    "clae_cla_episode_ceased_reason",
+    "clae_cla_id",
+    "clae_entered_care_date",
+)
+PLACEMENT = (
+    "clap_cla_placement_id",
+    "clap_cla_id",
+    "clap_person_id",
+    "clap_cla_placement_start_date",
+    "clap_cla_placement_end_date",
+    "clap_cla_placement_type",
+    "clap_cla_placement_provider",
+    "clap_cla_placement_change_reason",
+)
+LEGAL_STATUS = (
+    "lega_legal_status_id",
+    "lega_person_id",
+    "lega_legal_status",
+    "lega_legal_status_start_date",
+    "lega_legal_status_end_date",
+)
 
 
 def test_a_collection_is_named_by_the_year_it_ends() -> None:
@@ -64,16 +91,7 @@ def looked_after(folder: Path) -> Path:
     write_csv(
         folder,
         "ssd_cla_episodes",
-        (
-            "clae_cla_episode_id",
-            "clae_person_id",
-            "clae_cla_episode_start_date",
-            "clae_cla_primary_need_code",
-            "clae_cla_episode_ceased_date",
-            "clae_cla_episode_ceased_reason",
-            "clae_cla_id",
-            "clae_entered_care_date",
-        ),
+        PERIOD_OF_CARE,
         ("E1", "001", "2024-06-10", "N1", "2025-02-20", "E4A", "P1", "2024-06-10"),
         ("E2", "002", "2025-03-01", "N4", "", "", "P2", "2025-03-01"),
         ("E3", "003", "2023-09-01", "N1", "2024-02-28", "E4A", "P3", "2023-09-01"),
@@ -90,28 +108,13 @@ def looked_after(folder: Path) -> Path:
     write_csv(
         folder,
         "ssd_cla_placement",
-        (
-            "clap_cla_placement_id",
-            "clap_cla_id",
-            "clap_person_id",
-            "clap_cla_placement_start_date",
-            "clap_cla_placement_end_date",
-            "clap_cla_placement_type",
-            "clap_cla_placement_provider",
-            "clap_cla_placement_change_reason",
-        ),
+        PLACEMENT,
         *placements,
     )
     write_csv(
         folder,
         "ssd_legal_status",
-        (
-            "lega_legal_status_id",
-            "lega_person_id",
-            "lega_legal_status",
-            "lega_legal_status_start_date",
-            "lega_legal_status_end_date",
-        ),
+        LEGAL_STATUS,
         ("L1", "001", "V2", "2024-06-10", "2024-11-15"),
         ("L2", "001", "C2", "2024-11-15", "2025-02-20"),
         ("L3", "002", "V2", "2025-03-01", "2025-03-20"),

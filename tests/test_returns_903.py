@@ -40,10 +40,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import write_csv
-from tests.test_returns import snapshot, table
+from tests.test_returns import LEGAL_STATUS, PERIOD_OF_CARE, PLACEMENT, snapshot, table
 
 from scrutineer.returns.collection import Collection
-from scrutineer.returns.ssda903 import export_903
+from scrutineer.returns.ssda903 import HEADERS, export_903
 
 YEAR = Collection(2025)
 
@@ -73,16 +73,7 @@ def extract(folder: Path) -> Path:
     write_csv(
         folder,
         "ssd_cla_episodes",
-        (
-            "clae_cla_episode_id",
-            "clae_person_id",
-            "clae_cla_episode_start_date",
-            "clae_cla_primary_need_code",
-            "clae_cla_episode_ceased_date",
-            "clae_cla_episode_ceased_reason",
-            "clae_cla_id",
-            "clae_entered_care_date",
-        ),
+        PERIOD_OF_CARE,
         *((f"E{c}", c, s, "N1", e, r, f"P{c}", s) for c, (s, e, r) in periods.items()),
     )
     placements = [(f"PL{c}", f"P{c}", c, s, e, "U4", "PR1", "") for c, (s, e, _) in periods.items()]
@@ -91,16 +82,7 @@ def extract(folder: Path) -> Path:
     write_csv(
         folder,
         "ssd_cla_placement",
-        (
-            "clap_cla_placement_id",
-            "clap_cla_id",
-            "clap_person_id",
-            "clap_cla_placement_start_date",
-            "clap_cla_placement_end_date",
-            "clap_cla_placement_type",
-            "clap_cla_placement_provider",
-            "clap_cla_placement_change_reason",
-        ),
+        PLACEMENT,
         *placements,
     )
     statuses = [(f"L{c}", c, "C2", s, e) for c, (s, e, _) in periods.items() if c != "107"]
@@ -112,13 +94,7 @@ def extract(folder: Path) -> Path:
     write_csv(
         folder,
         "ssd_legal_status",
-        (
-            "lega_legal_status_id",
-            "lega_person_id",
-            "lega_legal_status",
-            "lega_legal_status_start_date",
-            "lega_legal_status_end_date",
-        ),
+        LEGAL_STATUS,
         *statuses,
     )
     outcomes(folder)
@@ -226,18 +202,9 @@ def files(tmp_path: Path) -> dict[str, str]:
 def test_children_looked_after_all_year_have_their_outcomes(tmp_path: Path) -> None:
     rows = {r["CHILD"]: r for r in table(files(tmp_path), "oc2.csv")}
     assert sorted(rows) == ["101", "102", "103", "105"]  # 104 came in on 2 April
-    columns = (
-        "SDQ_SCORE",
-        "SDQ_REASON",
-        "CONVICTED",
-        "HEALTH_CHECK",
-        "IMMUNISATIONS",
-        "TEETH_CHECK",
-        "HEALTH_ASSESSMENT",
-        "SUBSTANCE_MISUSE",
-        "INTERVENTION_RECEIVED",
-        "INTERVENTION_OFFERED",
-    )
+    columns = HEADERS["oc2"][2:]  # SDQ_SCORE, SDQ_REASON, CONVICTED, HEALTH_CHECK,
+    # IMMUNISATIONS, TEETH_CHECK, HEALTH_ASSESSMENT, SUBSTANCE_MISUSE, INTERVENTION_RECEIVED
+    # and INTERVENTION_OFFERED
     got = {child: tuple(row[c] for c in columns) for child, row in rows.items()}
     assert got["101"] == ("14", "", "", "", "1", "1", "1", "0", "", "")
     assert got["102"] == ("", "SDQ4", "", "", "0", "0", "1", "0", "", "")
