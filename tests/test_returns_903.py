@@ -27,6 +27,11 @@ that ends W1 on 30 June, and 2 days long, so folded into the next); W3 from 2 Ju
 support worker (no registration) from 1 June: not a social worker. So: W1 01/06/2024 to
 30/06/2024 FCONTA; W3 from 30/06/2024, open, TSPROC.
 
+Care leavers (OC3): 108, born 15 July 2006, turned 18 in the year; at the end of July 2024
+she was in touch, in full-time education (F2) and of no fixed abode (S), which is never
+suitable: S2. Not looked after in the year, so her header has no motherhood item. 109 turned
+22 in the year: too old for OC3.
+
 Adoption (107, born 1 March 2023): in care from 1 May 2023 with foster carers (U4); care
 order (C2) from 1 November 2023; placement order (E1) from 1 June 2024; placed for adoption
 with the same carers under the order (A5) on 1 July 2024: RNE T (carers unchanged, legal
@@ -60,6 +65,8 @@ def extract(folder: Path) -> Path:
         ("105", "F", "2022-06-01", "WBRI"),
         ("106", "M", "2011-01-01", "WBRI"),
         ("107", "F", "2023-03-01", "WBRI"),
+        ("108", "F", "2006-07-15", "WBRI"),
+        ("109", "M", "2002-05-01", "WBRI"),
     )
     periods = {  # child: (start, end, reason)
         "101": ("2024-01-01", "", ""),
@@ -99,6 +106,16 @@ def extract(folder: Path) -> Path:
     )
     outcomes(folder)
     social_workers(folder)
+    write_csv(
+        folder,
+        "ext_care_leaver_status",
+        ("clst_status_id", "clst_person_id", "clst_month_end", "clst_eligibility")
+        + ("clst_in_touch", "clst_activity", "clst_accommodation", "clst_accom_suitable"),
+        ("S1", "108", "2024-06-30", "FORMER_RELEVANT", "YES", "G5", "S", "Y"),
+        ("S2", "108", "2024-07-31", "FORMER_RELEVANT", "YES", "F2", "S", "Y"),
+        ("S3", "108", "2024-08-31", "FORMER_RELEVANT", "YES", "F2", "D", "Y"),
+        ("S4", "109", "2024-05-31", "FORMER_RELEVANT", "YES", "F4", "U", "Y"),
+    )
     write_csv(
         folder,
         "ssd_permanence",
@@ -243,3 +260,13 @@ def test_an_adoption_has_its_decision_placement_and_adopters(tmp_path: Path) -> 
     assert [list(r.values()) for r in table(written, "ad1.csv")] == [
         ["107", "01/03/2023", "01/03/2024", "20/06/2024", "1", "2", "MF", "L11"]
     ]
+
+
+def test_care_leavers_are_reported_on_their_birthdays(tmp_path: Path) -> None:
+    written = files(tmp_path)
+    assert [list(r.values()) for r in table(written, "oc3.csv")] == [
+        ["108", "15/07/2006", "YES", "F2", "S2"]
+    ]
+    header = {r["CHILD"]: r for r in table(written, "header.csv")}
+    assert "109" not in header and header["108"]["MOTHER"] == ""
+    assert header["107"]["MOTHER"] == "0"  # looked after in the year: asked

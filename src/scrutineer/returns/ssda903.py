@@ -9,7 +9,7 @@ every episode open at any time in the year, as the return would have seen it on 
 an end after that is left empty.
 
 Tables and headers are the DfE's (shared returns/FORMATS.md, section 2.2); dates are
-DD/MM/YYYY. OC3 (care leavers on their birthdays) is not yet written: its header only.
+DD/MM/YYYY.
 """
 
 from __future__ import annotations
@@ -87,6 +87,7 @@ DOLO = ("CHILD", "DOB", "DOLO_START", "DOLO_END")  # from the 2026/27 collection
 # accommodation (H5) must be registered supported accommodation (K3) from 2025/26
 SUCCESSORS = {2026: {"H5": "K3"}, 2027: {"H5": "K3"}}
 MIN_SW_DAYS = 3  # a shorter social worker episode is an error (SW09)
+NEVER_SUITABLE = ("S", "X")  # no fixed abode, custody: ACCOM has S2 and X2 only
 RESPITE = ("V3", "V4")  # short breaks: not continuous care
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")  # no reason for a change to or from these
 Line = tuple[object, ...]  # a row of a return's table
@@ -131,8 +132,14 @@ def export_903(con: duckdb.DuckDBPyConnection, collection: Collection) -> dict[s
     year = _Year(con, collection)
     episodes = year.episodes()
     children = sorted({e.child for e in episodes})
+    leavers = year.care_leavers(set(children))
     tables: dict[str, list[tuple[object, ...]]] = {
-        "header": [year.header(c) for c in children],
+        # children looked after in the year, and care leavers on their birthdays (OC3)
+        "header": sorted(
+            [year.header(c) for c in children]
+            + [year.header(str(r[0]), mother=False) for r in leavers],
+            key=lambda row: str(row[0]),
+        ),
         "episodes": [year.episode_row(e) for e in episodes],
         "reviews": year.reviews(children),
         "uasc": year.uasc(children),
@@ -140,6 +147,7 @@ def export_903(con: duckdb.DuckDBPyConnection, collection: Collection) -> dict[s
         # the extract does not hold it, so Z1 (none, or not known)
         "prev_perm": [(c, year.dob(c), "Z1", None, None) for c in year.started(episodes)],
         "oc2": year.outcomes(year.looked_after_a_year(episodes)),
+        "oc3": leavers,
         "missing": year.missing(children),
         "placed_for_adoption": year.placed_for_adoption(children),
         "ad1": year.adoptions(episodes),
@@ -276,11 +284,14 @@ class _Year:
         ]
         return found[-1] if found else None
 
-    def header(self, child: str) -> tuple[object, ...]:
+    def header(self, child: str, mother: bool = True) -> tuple[object, ...]:
+        """A child's header row; whether she is a mother is not asked of a care leaver who
+        was not looked after in the year (rule 628)."""
         person = self.people[child]
         sex = person["pers_sex"] or "U"
         upn = person.get("pers_upn") or person.get("pers_upn_unknown")
-        return (child, sex, self.dob(child), person["pers_ethnicity"], upn, _mother(sex), None)
+        is_mother = _mother(sex) if mother else None
+        return (child, sex, self.dob(child), person["pers_ethnicity"], upn, is_mother, None)
 
     def episode_row(self, episode: Episode) -> tuple[object, ...]:
         placement = episode.placement or {}
@@ -505,6 +516,45 @@ class _Year:
             )
         return found
 
+    def care_leavers(self, looked_after: set[str]) -> list[Line]:
+        """OC3: care leavers (relevant and former relevant) whose 17th to 21st birthday falls
+        in the year, as they were at the end of their birthday's month."""
+        found = grouped(
+            rows(
+                self.con,
+                """SELECT s.*, p.* FROM ext_care_leaver_status s
+                   JOIN ssd_person p ON p.pers_person_id = s.clst_person_id
+                   WHERE s.clst_month_end BETWEEN $start AND $end
+                     AND s.clst_eligibility IN ('RELEVANT', 'FORMER_RELEVANT')
+                   ORDER BY s.clst_person_id, s.clst_month_end""",
+                self._window(),
+            ),
+            "clst_person_id",
+        )
+        leavers: list[Line] = []
+        for child, months in found.items():
+            born = months[0]["pers_dob"]
+            if child in looked_after or born is None:
+                continue
+            birthdays = [_birthday(born, age) for age in range(17, 22)]
+            day = next(
+                (b for b in birthdays if self._window()["start"] <= b <= self.collection.end), None
+            )
+            status = next((m for m in months if day and m["clst_month_end"] >= day), None)
+            if status is None:
+                continue
+            self.people.setdefault(child, months[0])
+            leavers.append(
+                (
+                    child,
+                    _day(born),
+                    status["clst_in_touch"],
+                    status["clst_activity"],
+                    _accommodation(status["clst_accommodation"], status["clst_accom_suitable"]),
+                )
+            )
+        return leavers
+
     def missing(self, children: list[str]) -> list[tuple[object, ...]]:
         found = rows(
             self.con,
@@ -659,6 +709,14 @@ def _months_before(day: date, months: int) -> date:
     month = (month - 1) % 12 + 1
     last = calendar.monthrange(year, month)[1]
     return date(year, month, min(day.day, last))
+
+
+def _accommodation(kind: str | None, suitable: str | None) -> str:
+    """The 903's ACCOM: the kind's letter, then 1 if suitable and 2 if not (homeless and in
+    custody are never suitable); 0 if not known."""
+    if not kind or kind == "0":
+        return "0"
+    return kind + ("1" if suitable == "Y" and kind not in NEVER_SUITABLE else "2")
 
 
 def _flag01(flag: str | None) -> int | None:
