@@ -73,6 +73,12 @@ def test_a_collection_is_named_by_the_year_it_ends() -> None:
     assert Collection.parse("2025") == Collection.parse("2024/25") == Collection.parse("2024-25")
     assert (Collection(2025).start, Collection(2025).end) == (date(2024, 4, 1), date(2025, 3, 31))
     assert str(Collection(2026)) == "2025/26"
+    # the year a day falls in, and the last one over by a day (31 March ends a year)
+    assert Collection.of(date(2025, 3, 31)) == Collection.of(date(2024, 4, 1)) == Collection(2025)
+    assert Collection.of(date(2025, 4, 1)) == Collection(2026)
+    assert Collection.ended_by(date(2026, 3, 30)) == Collection(2025)
+    assert Collection.ended_by(date(2026, 3, 31)) == Collection(2026)
+    assert Collection.ended_by(date(2026, 11, 26)) == Collection(2026)
     for wrong in ("2022", "2028", "2024/26", "next year"):
         with pytest.raises(CollectionInvalid, match="2025 is 2024/25"):
             Collection.parse(wrong)

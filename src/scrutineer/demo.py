@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -70,8 +69,7 @@ def run_demo(settings: Settings, say: Callable[[str], None]) -> Demo:
 
 def statutory_returns(settings: Settings, manifest: Manifest) -> str:
     """The latest whole collection year's CIN census and SSDA903."""
-    as_at = manifest.as_at
-    collection = Collection(as_at.year if as_at >= date(as_at.year, 3, 31) else as_at.year - 1)
+    collection = Collection.ended_by(manifest.as_at)
     out = settings.data_dir / "returns"
     export_returns(settings, collection, out, manifest.id)
     return f"Wrote the {collection} CIN census and SSDA903 to {out}."

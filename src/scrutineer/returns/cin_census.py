@@ -22,7 +22,7 @@ import duckdb
 
 from scrutineer.calendar import add_working_days
 from scrutineer.returns.collection import Collection
-from scrutineer.returns.query import IN_LIST, Row, grouped, rows
+from scrutineer.returns.query import IN_LIST, Row, grouped, open_in_year, rows
 
 
 @dataclass(frozen=True)
@@ -69,13 +69,11 @@ class _Year:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, collection: Collection) -> None:
         self.collection = collection
-        start, end = collection.start, collection.end
-        window = {"start": start, "end": end}
+        window = collection.window
         self.referrals = rows(
             con,
-            """SELECT * FROM ssd_cin_episodes
-               WHERE cine_referral_date <= $end
-                 AND (cine_close_date IS NULL OR cine_close_date >= $start)
+            f"""SELECT * FROM ssd_cin_episodes
+               WHERE {open_in_year("cine_referral_date", "cine_close_date")}
                ORDER BY cine_person_id, cine_referral_date, cine_referral_id""",
             window,
         )
@@ -99,9 +97,8 @@ class _Year:
         self.assessments = grouped(
             rows(
                 con,
-                """SELECT * FROM ssd_cin_assessments
-                   WHERE cina_assessment_start_date <= $end
-                     AND (cina_assessment_auth_date IS NULL OR cina_assessment_auth_date >= $start)
+                f"""SELECT * FROM ssd_cin_assessments
+                   WHERE {open_in_year("cina_assessment_start_date", "cina_assessment_auth_date")}
                    ORDER BY cina_assessment_start_date, cina_assessment_id""",
                 window,
             ),
@@ -114,9 +111,8 @@ class _Year:
         self.cin_plans = grouped(
             rows(
                 con,
-                """SELECT * FROM ssd_cin_plans
-                   WHERE cinp_cin_plan_start_date <= $end
-                     AND (cinp_cin_plan_end_date IS NULL OR cinp_cin_plan_end_date >= $start)
+                f"""SELECT * FROM ssd_cin_plans
+                   WHERE {open_in_year("cinp_cin_plan_start_date", "cinp_cin_plan_end_date")}
                    ORDER BY cinp_cin_plan_start_date, cinp_cin_plan_id""",
                 window,
             ),
@@ -151,15 +147,14 @@ class _Year:
         )
         plans = rows(
             con,
-            """SELECT p.*, (SELECT count(*) FROM ssd_cp_plans e
+            f"""SELECT p.*, (SELECT count(*) FROM ssd_cp_plans e
                              WHERE e.cppl_person_id = p.cppl_person_id
                                AND coalesce(e.cppl_cp_plan_ola, 'N') <> 'Y'
                                AND e.cppl_cp_plan_start_date < p.cppl_cp_plan_start_date
                            ) AS previous
                FROM ssd_cp_plans p
                WHERE coalesce(p.cppl_cp_plan_ola, 'N') <> 'Y'
-                 AND p.cppl_cp_plan_start_date <= $end
-                 AND (p.cppl_cp_plan_end_date IS NULL OR p.cppl_cp_plan_end_date >= $start)
+                 AND {open_in_year("p.cppl_cp_plan_start_date", "p.cppl_cp_plan_end_date")}
                ORDER BY p.cppl_cp_plan_start_date, p.cppl_cp_plan_id""",
             window,
         )

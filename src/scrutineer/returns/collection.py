@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from scrutineer.calendar import financial_year
 from scrutineer.errors import ScrutineerError
 
 FIRST, LAST = 2023, 2027  # the years DfE's rule packs cover
@@ -34,6 +35,16 @@ class Collection:
             )
         return cls(int(cleaned))
 
+    @classmethod
+    def of(cls, day: date) -> Collection:
+        """The collection year `day` falls in."""
+        return cls(financial_year(day) + 1)
+
+    @classmethod
+    def ended_by(cls, day: date) -> Collection:
+        """The latest collection year whose 31 March is on or before `day`."""
+        return cls(financial_year(day + timedelta(days=1)))
+
     @property
     def start(self) -> date:
         return date(self.year - 1, 4, 1)
@@ -42,6 +53,14 @@ class Collection:
     def end(self) -> date:
         """The reference date: 31 March."""
         return date(self.year, 3, 31)
+
+    @property
+    def window(self) -> dict[str, date]:
+        """The year's first and last days, as the returns' queries name them."""
+        return {"start": self.start, "end": self.end}
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
 
     def __str__(self) -> str:
         return f"{self.year - 1}/{self.year % 100:02d}"

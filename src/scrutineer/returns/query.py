@@ -14,6 +14,12 @@ IN_LIST = "(SELECT unnest(?::VARCHAR[]))"  # `x IN IN_LIST`: a list parameter, a
 IN_CHILDREN = "(SELECT unnest($children::VARCHAR[]))"  # the same, as the named $children
 
 
+def open_in_year(start: str, end: str) -> str:
+    """SQL: a record begun by the year's last day ($end) and not ended before its first
+    ($start), given its start and end columns."""
+    return f"{start} <= $end AND ({end} IS NULL OR {end} >= $start)"
+
+
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: object = ()) -> list[Row]:
     if isinstance(params, dict):  # DuckDB refuses a named parameter the query does not use
         params = {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}

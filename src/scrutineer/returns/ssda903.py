@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 
 from scrutineer.returns.collection import Collection
-from scrutineer.returns.query import IN_CHILDREN, IN_LIST, Row, grouped, rows
+from scrutineer.returns.query import IN_CHILDREN, IN_LIST, Row, grouped, open_in_year, rows
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
@@ -116,6 +116,7 @@ WORKER_CHANGE = (
 @dataclass(frozen=True)
 class Episode:
     child: str
+    period: str  # the period of care (clae_cla_id)
     start: date
     reason_new: str
     legal_status: str | None
@@ -163,7 +164,6 @@ class _Year:
     def __init__(self, con: duckdb.DuckDBPyConnection, collection: Collection) -> None:
         self.con = con
         self.collection = collection
-        window = {"start": collection.start, "end": collection.end}
         self.periods = grouped(
             rows(
                 con,
@@ -174,7 +174,7 @@ class _Year:
                         AND (bool_or(clae_cla_episode_ceased_date IS NULL)
                              OR max(clae_cla_episode_ceased_date) >= $start))
                    ORDER BY clae_cla_id, clae_cla_episode_start_date""",
-                window,
+                collection.window,
             ),
             "clae_cla_id",
         )
@@ -200,9 +200,8 @@ class _Year:
 
     def started(self, episodes: list[Episode]) -> list[str]:
         """Children who began to be looked after in the year."""
-        span = (self.collection.start, self.collection.end)
         return sorted(
-            {e.child for e in episodes if e.reason_new == "S" and span[0] <= e.start <= span[1]}
+            {e.child for e in episodes if e.reason_new == "S" and self.collection.contains(e.start)}
         )
 
     def dob(self, child: str) -> str | None:
@@ -260,6 +259,7 @@ class _Year:
             episodes.append(
                 Episode(
                     child,
+                    period_id,
                     start,
                     _began(period[0])
                     if index == 0
@@ -324,7 +324,7 @@ class _Year:
                  AND coalesce(r.clar_cla_review_cancelled, 'N') <> 'Y'
                  AND p.clae_person_id IN {IN_CHILDREN}
                ORDER BY 1, 2""",
-            {**self._window(), "children": children},
+            {**self.collection.window, "children": children},
         )
         return [(r["child"], self.dob(r["child"]), _day(r["held"]), r["code"]) for r in found]
 
@@ -341,7 +341,7 @@ class _Year:
                       OR immi_immigration_status_end_date >= $start)
                  AND immi_person_id IN {IN_CHILDREN}
                GROUP BY 1 ORDER BY 1""",
-            {**self._window(), "children": children},
+            {**self.collection.window, "children": children},
         )
         return [
             (
@@ -372,8 +372,8 @@ class _Year:
         """OC2: the year's health, SDQ, substance misuse and offending for each child."""
         if not children:
             return []
-        start, end = self.collection.start, self.collection.end
-        ask = {**self._window(), "children": children}
+        end = self.collection.end
+        ask = {**self.collection.window, "children": children}
         checks = grouped(
             rows(
                 self.con,
@@ -416,7 +416,7 @@ class _Year:
                     (1 if child in convicted else 0) if _birthday(born, 10) <= end else None,
                     int(up_to_date) if under_five else None,
                     _flag01((immunised.get(child) or {}).get("clai_immunisations_status")) or 0,
-                    int(any(start <= d <= end for d in days["DENTAL"])),
+                    int(any(self.collection.contains(d) for d in days["DENTAL"])),
                     int(up_to_date),
                     1 if problem else 0,
                     received,
@@ -458,15 +458,12 @@ class _Year:
         return rows(
             self.con,
             f"""SELECT * FROM ssd_permanence
-               WHERE perm_adm_decision_date <= $end
-                 AND (perm_decision_reversed_date IS NULL OR perm_decision_reversed_date >= $start)
-                 AND (perm_cla_id IS NULL OR perm_cla_id IN (  -- not a period that ended before
-                      SELECT clae_cla_id FROM ssd_cla_episodes GROUP BY clae_cla_id
-                      HAVING bool_or(clae_cla_episode_ceased_date IS NULL)
-                          OR max(clae_cla_episode_ceased_date) >= $start))
+               WHERE {open_in_year("perm_adm_decision_date", "perm_decision_reversed_date")}
+                 AND (perm_cla_id IS NULL  -- of a period of care open in the year
+                      OR perm_cla_id IN (SELECT unnest($periods::VARCHAR[])))
                  AND perm_person_id IN {IN_CHILDREN}
                ORDER BY perm_person_id, perm_adm_decision_date""",
-            {**self._window(), "children": children},
+            {**self.collection.window, "children": children, "periods": list(self.periods)},
         )
 
     def placed_for_adoption(self, children: list[str]) -> list[tuple[object, ...]]:
@@ -488,12 +485,11 @@ class _Year:
 
     def adoptions(self, episodes: list[Episode]) -> list[tuple[object, ...]]:
         """AD1: the children adopted in the year (a period of care ended E11 or E12)."""
-        span = (self.collection.start, self.collection.end)
         adopted = sorted(
             {
                 e.child
                 for e in episodes
-                if e.reason_ended in ADOPTED and e.end and span[0] <= e.end <= span[1]
+                if e.reason_ended in ADOPTED and e.end and self.collection.contains(e.end)
             }
         )
         latest = {r["perm_person_id"]: r for r in self._permanence(adopted)}
@@ -527,7 +523,7 @@ class _Year:
                    WHERE s.clst_month_end BETWEEN $start AND $end
                      AND s.clst_eligibility IN ('RELEVANT', 'FORMER_RELEVANT')
                    ORDER BY s.clst_person_id, s.clst_month_end""",
-                self._window(),
+                self.collection.window,
             ),
             "clst_person_id",
         )
@@ -537,13 +533,11 @@ class _Year:
             if child in looked_after or born is None:
                 continue
             birthdays = [_birthday(born, age) for age in range(17, 22)]
-            day = next(
-                (b for b in birthdays if self._window()["start"] <= b <= self.collection.end), None
-            )
+            day = next((b for b in birthdays if self.collection.contains(b)), None)
             status = next((m for m in months if day and m["clst_month_end"] >= day), None)
             if status is None:
                 continue
-            self.people.setdefault(child, months[0])
+            self.people.setdefault(child, months[0])  # for header(): not in care this year
             leavers.append(
                 (
                     child,
@@ -562,7 +556,7 @@ class _Year:
                WHERE miss_missing_episode_start_date BETWEEN $start AND $end
                  AND miss_person_id IN {IN_CHILDREN}
                ORDER BY miss_person_id, miss_missing_episode_start_date""",
-            {**self._window(), "children": children},
+            {**self.collection.window, "children": children},
         )
         return [
             (
@@ -584,8 +578,8 @@ class _Year:
         last is left open, its end being the care episode's (SW17). So allocations are
         clipped to each period of care, a handover day ends the outgoing worker's episode,
         an allocation held alongside a longer one is left out, an allocation of under 3 days
-        is folded into the next, and the first episode of a
-        period of care (from its start, or with no reason recorded) is first contact (FCONTA).
+        is folded into the next, and the first episode of a period of care (from its start,
+        or with no reason recorded) is first contact (FCONTA).
         """
         children = sorted({e.child for e in episodes})
         allocated = grouped(
@@ -626,20 +620,16 @@ class _Year:
                     )
         return found
 
-    def _window(self) -> dict[str, date]:
-        return {"start": self.collection.start, "end": self.collection.end}
-
 
 def _care_spans(episodes: list[Episode]) -> dict[str, list[tuple[date, date | None]]]:
-    """Each child's periods of care (episodes joined where one follows the last, X1)."""
-    spans: dict[str, list[tuple[date, date | None]]] = {}
-    for e in episodes:  # sorted by child and start
-        found = spans.setdefault(e.child, [])
-        if found and e.reason_new != "S" and found[-1][1] == e.start:
-            found[-1] = (found[-1][0], e.end)
-        else:
-            found.append((e.start, e.end))
-    return spans
+    """Each child's periods of care in the return: from the first episode's start to the
+    last's end (episodes come sorted by child and start)."""
+    spans: dict[str, dict[str, tuple[date, date | None]]] = {}
+    for e in episodes:
+        periods = spans.setdefault(e.child, {})
+        began = periods[e.period][0] if e.period in periods else e.start
+        periods[e.period] = (began, e.end)
+    return {child: list(periods.values()) for child, periods in spans.items()}
 
 
 def _tile(allocations: list[Row], began: date, ended: date | None) -> list[Tile]:

@@ -59,8 +59,7 @@ def _collection(path: Path, tables: dict[str, Rows]) -> Collection:
     ]
     if not days:
         raise ReturnRejected(f"{path.name}: no episode dates; give the year with --year.")
-    latest = max(days)
-    return Collection(latest.year + 1 if latest.month >= 4 else latest.year)
+    return Collection.of(max(days))
 
 
 def _year(found: tuple[str, str]) -> int:
@@ -154,9 +153,7 @@ class _Extract:
             )
 
     def _placement(self, child: str, period: str, run: Rows, first: int) -> str:
-        last = first
-        while last + 1 < len(run) and run[last + 1]["RNE"] not in NEW_PLACEMENT:
-            last += 1
+        last = _last_of(run, first, NEW_PLACEMENT)
         row = run[first]
         placement = f"{period}/PL{row['DECOM']}"
         self.out["ssd_cla_placement"].append(
@@ -176,9 +173,7 @@ class _Extract:
         return placement
 
     def _status(self, child: str, run: Rows, first: int) -> None:
-        last = first
-        while last + 1 < len(run) and run[last + 1]["RNE"] not in NEW_STATUS:
-            last += 1
+        last = _last_of(run, first, NEW_STATUS)
         row = run[first]
         self.out["ssd_legal_status"].append(
             {
@@ -254,22 +249,23 @@ class _Extract:
         for row in decisions:
             child = row["CHILD"]
             ad1 = adopted.get(child, {})
-            joined = ad1 and (ad1["DATE_INT"] or latest[child]) == row["DATE_PLACED"]
+            if (ad1.get("DATE_INT") or latest[child]) != row["DATE_PLACED"]:
+                ad1 = {}  # the adopters go with the decision they followed
             self.out["ssd_permanence"].append(
                 {
                     "perm_table_id": f"{child}/{row['DATE_PLACED']}/PM",
                     "perm_person_id": child,
                     "perm_cla_id": self._period_on(child, row["DATE_PLACED"]),
                     "perm_adm_decision_date": row["DATE_PLACED"],
-                    "perm_matched_date": ad1.get("DATE_MATCH", "") if joined else "",
+                    "perm_matched_date": ad1.get("DATE_MATCH", ""),
                     "perm_decision_reversed_date": row.get("DATE_PLACED_CEASED", ""),
                     "perm_decision_reversed_reason": row.get("REASON_PLACED_CEASED", ""),
-                    "perm_adopted_by_carer_flag": (
-                        {"1": "Y", "0": "N"}.get(ad1.get("FOSTER_CARE", ""), "") if joined else ""
+                    "perm_adopted_by_carer_flag": {"1": "Y", "0": "N"}.get(
+                        ad1.get("FOSTER_CARE", ""), ""
                     ),
-                    "perm_number_of_adopters": ad1.get("NB_ADOPTR", "") if joined else "",
-                    "perm_adopter_sex": ad1.get("SEX_ADOPTR", "") if joined else "",
-                    "perm_adopter_legal_status": ad1.get("LS_ADOPTR", "") if joined else "",
+                    "perm_number_of_adopters": ad1.get("NB_ADOPTR", ""),
+                    "perm_adopter_sex": ad1.get("SEX_ADOPTR", ""),
+                    "perm_adopter_legal_status": ad1.get("LS_ADOPTR", ""),
                 }
             )
 
@@ -294,6 +290,14 @@ class _Extract:
                     "invo_person_id": row["CHILD"],
                 }
             )
+
+
+def _last_of(run: Rows, first: int, starts: tuple[str, ...]) -> int:
+    """The last episode of the run from `first` before one whose RNE is in `starts`."""
+    last = first
+    while last + 1 < len(run) and run[last + 1]["RNE"] not in starts:
+        last += 1
+    return last
 
 
 def _placed(row: dict[str, str]) -> str:
