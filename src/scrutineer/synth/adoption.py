@@ -48,8 +48,8 @@ def permanence(
 ) -> None:
     """The permanence record: `planned` is the care plan's turn to adoption, `placed` the
     adoptive placement's start and kind, `adopted` the day of the adoption order."""
-    latest = min(d for d in (planned, order, placed and placed[0]) if d is not None)
-    decision = max(entry, min(planned, latest - timedelta(days=1)))
+    earliest = min(d for d in (planned, order, placed and placed[0]) if d is not None)
+    decision = max(entry, min(planned, earliest - timedelta(days=1)))
     matched = None
     if placed:
         before = timedelta(days=3 + int(share("matched", child_id) * 25))

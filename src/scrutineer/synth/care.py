@@ -158,8 +158,9 @@ def _placements(sim: Sim, period: Period, statuses: list[Status]) -> list[Placed
             period.exit - timedelta(days=sim.rng.randint(150, 300)),
             period.entry + timedelta(days=1),
         )
-        order = next((s.start for s in statuses if s.status == "E1"), None)
-        adoptive = placed_after_order(adoptive, order, period.exit, period.child.id)
+        adoptive = placed_after_order(
+            adoptive, _placement_order(statuses), period.exit, period.child.id
+        )
     placed: list[Placed] = []
     start = period.entry
     while start < period.exit:
@@ -190,6 +191,10 @@ def _placements(sim: Sim, period: Period, statuses: list[Status]) -> list[Placed
         _placement_visits(sim, period, start, end)
         start = end
     return placed
+
+
+def _placement_order(statuses: list[Status]) -> date | None:
+    return next((s.start for s in statuses if s.status == "E1"), None)
 
 
 def _status_on(statuses: list[Status], day: date) -> str | None:
@@ -413,7 +418,7 @@ def _adoption(
     sim: Sim, period: Period, statuses: list[Status], placements: list[Placed], planned: date
 ) -> None:
     adoptive = next((p for p in placements if p.kind.startswith("A")), None)
-    order = next((s.start for s in statuses if s.status == "E1"), None)
+    order = _placement_order(statuses)
     permanence(
         sim,
         period.child.id,
