@@ -74,8 +74,33 @@ def test_a_red_worsening_indicator_needs_doing_better_and_says_so() -> None:
     assert "outside limits" in text and "a concern" in text
 
 
-def test_without_a_target_a_rate_is_rated_against_its_neighbours() -> None:
-    kpi = load_catalogue().get("cla_rate")  # lower is better
+def test_without_a_target_a_share_is_rated_against_its_neighbours() -> None:
+    kpi = load_catalogue().get("cpp_second_pct")  # lower is better
+    bench = Benchmark(
+        "PrevRegCPR",
+        2025,
+        Authority("852", "Southampton", "South East"),
+        22.0,
+        21.0,
+        23.0,
+        "May 2025",
+        tuple((str(n), f"LA {n}", 20.0) for n in range(10)),
+    )
+    found = assess_kpi(kpi, Period(2026, 3), series(kpi.id, [24.0] * 24), None, bench)
+    # 4 points above the neighbours' 20.0: within the 5-point band, so amber
+    assert (found.target, found.rated_against, found.rating) == (
+        20.0,
+        "statistical neighbour mean",
+        Rag.AMBER,
+    )
+    assert found.direction is Travel.STABLE and found.category is Category.WATCH
+    text = indicator_text(found)
+    assert "4.0 points above the statistical neighbour average" in text
+    assert "the statistical neighbours averaged 20.0 (May 2025 list) and England 23.0" in text
+
+
+def test_a_volume_is_compared_with_its_neighbours_but_not_rated() -> None:
+    kpi = load_catalogue().get("cla_rate")  # context: how many children are in care
     bench = Benchmark(
         "LAC",
         2025,
@@ -87,19 +112,10 @@ def test_without_a_target_a_rate_is_rated_against_its_neighbours() -> None:
         tuple((str(n), f"LA {n}", 100.0) for n in range(10)),
     )
     found = assess_kpi(kpi, Period(2026, 3), series(kpi.id, [104.0] * 24), None, bench)
-    assert (found.target, found.rated_against, found.rating) == (
-        100.0,
-        "statistical neighbour mean",
-        Rag.AMBER,
-    )
-    assert found.direction is Travel.STABLE and found.category is Category.WATCH
-    assert "4.0 per 10,000 children above the statistical neighbour average" in indicator_text(
-        found
-    )
-    assert (
-        "the statistical neighbours averaged 100.0 (May 2025 list) and England 70.0"
-        in indicator_text(found)
-    )
+    assert (found.rated_against, found.rating) == (None, None)
+    text = indicator_text(found)
+    assert "the statistical neighbours averaged 100.0 (May 2025 list) and England 70.0" in text
+    assert "above the statistical neighbour average" not in text
 
 
 def test_run_rate_for_an_annual_count() -> None:

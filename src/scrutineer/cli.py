@@ -23,7 +23,7 @@ from scrutineer.assess.benchmarks import (
 from scrutineer.assess.targets import TargetStore, read_targets, write_targets
 from scrutineer.calendar import Period
 from scrutineer.catalogue.docs import render_catalogue
-from scrutineer.catalogue.load import load_catalogue
+from scrutineer.catalogue.load import catalogue_issues, load_catalogue
 from scrutineer.demo import demo_users, run_demo
 from scrutineer.engine.compute import By
 from scrutineer.engine.exceptions import exception_list
@@ -273,8 +273,15 @@ def catalogue() -> None:
 
 
 @app.command()
-def kpis() -> None:
-    """List every indicator of the catalogue."""
+def kpis(
+    check: Annotated[
+        bool, typer.Option("--check", help="Also bind every query against the contract")
+    ] = False,
+) -> None:
+    """List every indicator of the catalogue; --check also resolves every query against the
+    extract contract and lists the revisions of KPIS.csv still to be made."""
+    if check:
+        typer.echo(format_issues(catalogue_issues()) + "\n")
     rows = [
         {
             "id": k.id,

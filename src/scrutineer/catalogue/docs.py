@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from scrutineer.catalogue.model import Catalogue, Kpi
+from scrutineer.catalogue.rules import revisions, spec
 
 INTRO = """\
 # The indicator catalogue
@@ -105,10 +106,13 @@ def _kpi(kpi: Kpi) -> str:
     if kpi.benchmark:
         facts += f", DfE benchmark `{kpi.benchmark}`"
     lines.append(f"*{facts}.*\n")
+    if kpi.source:
+        lines.append(f"Source: {kpi.source}.\n")
+    lines += _revision(kpi)
     if kpi.from_records:
         lines.append("From the quality assurance records (no data until they are recorded).\n")
         return "\n".join(lines)
-    lines.append(f"- cohort: [`{kpi.source}`](#{kpi.source})")
+    lines.append(f"- cohort: [`{kpi.cohort}`](#{kpi.cohort})")
     lines += [f"- column `{name}`: `{expr}`" for name, expr in kpi.columns]
     if kpi.where:
         lines.append(f"- denominator: `{kpi.where}`")
@@ -123,6 +127,16 @@ def _kpi(kpi: Kpi) -> str:
         lines.append(f"- exception list: children {which}, showing {shown}{due}")
     lines.append("")
     return "\n".join(lines)
+
+
+def _revision(kpi: Kpi) -> list[str]:
+    """What KPIS.csv now says of a field whose computation is still to follow it."""
+    wanted = spec()[kpi.id]
+    return [
+        f"> **Revised in KPIS.csv, to follow:** its {name} is to be {wanted[name]!r}; until "
+        "then it is computed as above.\n"
+        for name in revisions().get(kpi.id, ())
+    ]
 
 
 def _polarity(kpi: Kpi) -> str:

@@ -36,6 +36,7 @@ KPI_FIELDS = {
     "definition",
     "benchmark",
     "source",
+    "cohort",
     "columns",
     "where",
     "counted",
@@ -75,6 +76,18 @@ def load_catalogue(resolve: bool = False) -> Catalogue:
     return catalogue
 
 
+def catalogue_issues() -> list[Issue]:
+    """Every finding of every check on the shipped catalogue, warnings included; raises
+    CatalogueInvalid if any is an error."""
+    from scrutineer.catalogue.rules import RULES, validate
+
+    catalogue, issues = read_catalogue(catalogue_folder())
+    issues += validate(catalogue, RULES)
+    if any(i.is_error for i in issues):
+        raise CatalogueInvalid([i for i in issues if i.is_error])
+    return issues
+
+
 def read_catalogue(folder: Traversable) -> tuple[Catalogue, list[Issue]]:
     issues: list[Issue] = []
     cohorts = _read_cohorts(folder / "cohorts.yaml", issues)
@@ -84,7 +97,7 @@ def read_catalogue(folder: Traversable) -> tuple[Catalogue, list[Issue]]:
             for entry in _yaml(path, issues) or []:
                 kpi = _to_kpi(entry, f"kpis/{path.name}", issues)
                 if kpi is not None:
-                    cohort = cohorts.get(kpi.source)
+                    cohort = cohorts.get(kpi.cohort)
                     kpis.append(replace(kpi, records=cohort.records) if cohort else kpi)
     return Catalogue(tuple(kpis), cohorts), issues
 
@@ -147,7 +160,8 @@ def _to_kpi(entry: Mapping[str, Any], file: str, issues: list[Issue]) -> Kpi | N
         polarity=cast(Polarity, entry.get("polarity")),
         definition=" ".join(str(entry.get("definition", "")).split()),
         benchmark=str(entry["benchmark"]) if entry.get("benchmark") else None,
-        source=str(entry.get("source", "")),
+        cohort=str(entry.get("cohort", "")),
+        source=" ".join(str(entry.get("source", "")).split()),
         columns=tuple(
             (str(k), str(v).strip()) for k, v in (entry.get("columns") or {}).items() if k != LINE
         ),

@@ -67,7 +67,8 @@ class Kpi:
     polarity: Polarity
     definition: str
     benchmark: str | None
-    source: str  # a cohort's name, or "records"
+    cohort: str  # a cohort's name
+    source: str = ""  # where the definition comes from (KPIS.csv's `source`)
     columns: tuple[tuple[str, str], ...] = ()  # (name, SQL expression over `c`)
     where: str | None = None
     counted: str | None = None  # percent: the numerator's condition

@@ -53,7 +53,7 @@ def periods_sql(kind: Kind, first: Period, last: Period) -> str:
 
 def by_month(kpi: Kpi, catalogue: Catalogue) -> bool:
     """Whether the KPI's units are computed month by month and its windows added up."""
-    return kpi.kind in ("ytd", "rolling12") and catalogue.cohorts[kpi.source].additive
+    return kpi.kind in ("ytd", "rolling12") and catalogue.cohorts[kpi.cohort].additive
 
 
 def cohort_months(
@@ -102,7 +102,7 @@ def units_sql(kpi: Kpi, source: str) -> str:
 def standalone_units_sql(kpi: Kpi, catalogue: Catalogue, first: Period, last: Period) -> str:
     """The units as one statement, the cohort inline: for checking a definition."""
     kind, start, end = cohort_months(kpi, catalogue, first, last)
-    return units_sql(kpi, f"(\n{cohort_sql(catalogue.cohorts[kpi.source], kind, start, end)}\n)")
+    return units_sql(kpi, f"(\n{cohort_sql(catalogue.cohorts[kpi.cohort], kind, start, end)}\n)")
 
 
 def measures(kpi: Kpi) -> tuple[str, str]:

@@ -14,6 +14,7 @@ from importlib import resources
 
 import duckdb
 import sqlglot
+import yaml
 from sqlglot.errors import OptimizeError, ParseError
 from sqlglot.optimizer.qualify import qualify
 
@@ -33,7 +34,17 @@ from scrutineer.extract.contract import load_contract
 from scrutineer.findings import Issue, Level
 
 Rule = Callable[[Catalogue], Iterable[Issue]]
-SPEC_FIELDS = ("title", "area", "theme", "unit", "kind", "polarity", "definition", "benchmark")
+SPEC_FIELDS = (
+    "title",
+    "area",
+    "theme",
+    "unit",
+    "kind",
+    "polarity",
+    "definition",
+    "benchmark",
+    "source",
+)
 PROBE = (Period(2024, 1), Period(2024, 2))
 
 
@@ -46,6 +57,12 @@ def spec() -> dict[str, dict[str, str]]:
     return {row["id"]: row for row in csv.DictReader(text.splitlines())}
 
 
+def revisions() -> dict[str, tuple[str, ...]]:
+    """The fields KPIS.csv has revised whose computation is still to follow (revisions.yaml)."""
+    text = resources.files(__package__).joinpath("revisions.yaml").read_text("utf-8")
+    return {str(k): tuple(str(f) for f in v) for k, v in (yaml.safe_load(text) or {}).items()}
+
+
 def unique_ids(catalogue: Catalogue) -> Iterator[Issue]:
     first: dict[str, Location] = {}
     for kpi in catalogue:
@@ -55,8 +72,10 @@ def unique_ids(catalogue: Catalogue) -> Iterator[Issue]:
 
 
 def matches_spec(catalogue: Catalogue) -> Iterator[Issue]:
-    wanted = spec()
+    wanted, revised = spec(), revisions()
     ids = {k.id for k in catalogue}
+    for stale in sorted(revised.keys() - ids):
+        yield issue(Location("revisions.yaml", 0), stale, "not an indicator of the catalogue")
     for missing in sorted(wanted.keys() - ids):
         yield issue(Location("kpis/", 0), missing, "in KPIS.csv but not in the catalogue")
     for kpi in catalogue:
@@ -66,9 +85,27 @@ def matches_spec(catalogue: Catalogue) -> Iterator[Issue]:
                 kpi.location, kpi.id, "not in KPIS.csv", "Add it to the specification first"
             )
             continue
+        pending = revised.get(kpi.id, ())
         for name in SPEC_FIELDS:
             have = getattr(kpi, name) or ""
-            if " ".join(str(have).split()) != " ".join(row[name].split()):
+            same = " ".join(str(have).split()) == " ".join(row[name].split())
+            if name in pending and same:
+                yield issue(
+                    kpi.location,
+                    kpi.id,
+                    f"{name} now matches KPIS.csv: the revision is made",
+                    "Remove it from revisions.yaml",
+                )
+            elif name in pending:
+                yield Issue(
+                    Level.WARNING,
+                    "catalogue",
+                    f"{kpi.id}: KPIS.csv revises its {name}; computed as before until the "
+                    "revision is made",
+                    file=str(kpi.location),
+                    column=name,
+                )
+            elif not same:
                 yield issue(kpi.location, kpi.id, f"{name} differs from KPIS.csv: {have!r}")
         if (row["exceptions"] == "yes") != (kpi.exceptions is not None):
             yield issue(kpi.location, kpi.id, f"KPIS.csv says exceptions: {row['exceptions']}")
@@ -83,11 +120,11 @@ def known_values(catalogue: Catalogue) -> Iterator[Issue]:
                     kpi.id,
                     f"{name} {getattr(kpi, name)!r} is not one of {list(allowed)}",
                 )
-        if kpi.source not in catalogue.cohorts:
+        if kpi.cohort not in catalogue.cohorts:
             yield issue(
                 kpi.location,
                 kpi.id,
-                f"source {kpi.source!r} is not a cohort",
+                f"cohort {kpi.cohort!r} is not a cohort",
                 "Name a cohort of cohorts.yaml",
             )
 
@@ -156,7 +193,7 @@ def resolves(catalogue: Catalogue) -> Iterator[Issue]:
         for cohort in catalogue.cohorts.values():
             yield from _cohort_binds(con, cohort)
         for kpi in catalogue:
-            if kpi.source in catalogue.cohorts:
+            if kpi.cohort in catalogue.cohorts:
                 yield from _kpi_binds(con, catalogue, kpi)
     finally:
         con.close()

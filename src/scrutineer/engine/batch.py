@@ -63,7 +63,7 @@ def compute_everything(
 def _buckets(catalogue: Catalogue, threads: int) -> list[list[Kpi]]:
     by_cohort: dict[str, list[Kpi]] = defaultdict(list)
     for kpi in catalogue:
-        by_cohort[kpi.source].append(kpi)
+        by_cohort[kpi.cohort].append(kpi)
     buckets: list[list[Kpi]] = [[] for _ in range(max(threads, 1))]
     for kpis in sorted(by_cohort.values(), key=len, reverse=True):
         min(buckets, key=len).extend(kpis)

@@ -208,10 +208,10 @@ class Engine:
     def cohort(self, kpi: Kpi, first: Period, last: Period) -> str:
         """The temporary table of the KPI's cohort, attributed: computed once, shared."""
         kind, start, end = cohort_months(kpi, self.catalogue, first, last)
-        key = (kpi.source, kind, start, end)
+        key = (kpi.cohort, kind, start, end)
         if key not in self._cohorts:
             table = f"cohort_{len(self._cohorts)}"
-            sql = cohort_sql(self.catalogue.cohorts[kpi.source], kind, start, end)
+            sql = cohort_sql(self.catalogue.cohorts[kpi.cohort], kind, start, end)
             self.con.execute(f"CREATE TEMP TABLE {table} AS {sql}")
             self._cohorts[key] = table
         return self._cohorts[key]

@@ -16,7 +16,7 @@ def explain(kpi: Kpi, catalogue: Catalogue, period: Period) -> str:
         f"area {kpi.area}, theme {kpi.theme}"
         + (f", DfE benchmark {kpi.benchmark}" if kpi.benchmark else ""),
     ]
-    cohort = catalogue.cohorts[kpi.source]
+    cohort = catalogue.cohorts[kpi.cohort]
     header.append(f"-- cohort {cohort.name}: {cohort.description}")
     if kpi.from_records:
         header.append(

@@ -33,7 +33,7 @@ def monthly_twin(kpi: Kpi, catalogue: Catalogue) -> Kpi | None:
         if (
             other.kind == "flow"
             and other.unit == "count"
-            and other.source == kpi.source
+            and other.cohort == kpi.cohort
             and other.columns == kpi.columns
             and other.where == kpi.where
         ):
