@@ -79,9 +79,9 @@ def tiny_extract(folder: Path) -> Path:
         folder,
         "ssd_contacts",
         CONTACTS,
-        ("C1", "0123", "2024-01-05", "NFA"),
-        ("C2", "0456", "05/02/2024", "REFERRAL"),
-        ("C3", "0789", "2024-02-29T09:30:00", "referral"),
+        ("C1", "0123", "2024-01-05", '{"NFA_FLAG": "Y"}'),
+        ("C2", "0456", "05/02/2024", '{"NEW_REFERRAL_FLAG": "Yes", "NFA_FLAG": "No"}'),
+        ("C3", "0789", "2024-02-29T09:30:00", '{"new_referral_flag": "1", "ADVICE_FLAG": ""}'),
     )
     write_csv(
         folder,

@@ -19,7 +19,13 @@ def test_shipped_contract_is_consistent() -> None:
 
 def test_extension_tables_are_few() -> None:
     extensions = [t.name for t in load_contract() if t.is_extension]
-    assert extensions == ["ext_care_leaver_status", "ext_case_supervisions"]
+    assert extensions == [
+        "ext_cla_placement_location",
+        "ext_substance_misuse_offers",
+        "ext_care_leaver_status",
+        "ext_case_supervisions",
+    ]
+    assert all(t.filled_from for t in load_contract() if t.is_extension)
 
 
 def test_every_reference_points_at_a_key_or_a_period_id() -> None:

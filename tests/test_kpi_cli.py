@@ -129,7 +129,7 @@ def test_a_past_snapshot_reproduces_its_figures(
     shutil.copytree(small_authority, later)
     with (later / "ssd_contacts.csv").open("a", encoding="utf-8") as handle:
         person = (later / "ssd_person.csv").read_text().splitlines()[1].split(",")[0]
-        handle.write(f"LATE1,{person},2026-03-30,,,NFA\n")
+        handle.write(f'LATE1,{person},2026-03-30,,,"{{""NFA_FLAG"": ""Y""}}"\n')
     loaded.run("load", str(later))
     revised = loaded.run("kpi", "--kpi", "contacts", "--format", "csv").stdout
     assert revised != before

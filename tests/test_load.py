@@ -60,7 +60,11 @@ def test_values_are_typed_and_ids_kept_exactly(extract: Path, store: SnapshotSto
     outcomes = con.execute(
         "SELECT cont_contact_date, cont_contact_outcome_json FROM ssd_contacts ORDER BY 1"
     ).fetchall()
-    assert outcomes[1:] == [(date(2024, 2, 5), "REFERRAL"), (date(2024, 2, 29), "REFERRAL")]
+    # the SSD's JSON, stored canonical: keys upper-cased, Yes/1 read as Y, No as N, "" as null
+    assert outcomes[1:] == [
+        (date(2024, 2, 5), '{"NEW_REFERRAL_FLAG":"Y","NFA_FLAG":"N"}'),
+        (date(2024, 2, 29), '{"NEW_REFERRAL_FLAG":"Y","ADVICE_FLAG":null}'),
+    ]
     # absent tables exist, empty, with every contract column
     assert con.execute("SELECT count(*) FROM ssd_cp_plans").fetchone() == (0,)
     columns = {r[0] for r in con.execute("DESCRIBE ssd_cp_plans").fetchall()}
@@ -112,7 +116,7 @@ def test_as_at_can_be_given(extract: Path, store: SnapshotStore) -> None:
         (
             "ssd_contacts",
             CONTACTS,
-            [("C9", "9999", "2024-01-01", "NFA")],
+            [("C9", "9999", "2024-01-01", '{"NFA_FLAG": "Y"}')],
             "dangling-reference",
             2,
             "cont_person_id",
@@ -120,7 +124,7 @@ def test_as_at_can_be_given(extract: Path, store: SnapshotStore) -> None:
         (
             "ssd_cin_episodes",
             EPISODES,
-            [("R9", "0123", "2024-02-01", "Yes", "", "")],
+            [("R9", "0123", "2024-02-01", "Maybe", "", "")],
             "bad-flag",
             2,
             "cine_referral_nfa",
@@ -169,7 +173,7 @@ def test_every_problem_is_reported_at_once(extract: Path, store: SnapshotStore) 
         ("0123", "A", "Q", "2015-02-30"),
         ("0123", "B", "F", "2016-01-01"),
     )
-    write_csv(extract, "ssd_contacts", CONTACTS, ("C1", "0999", "2024-01-05", "NFA"))
+    write_csv(extract, "ssd_contacts", CONTACTS, ("C1", "0999", "2024-01-05", '{"NFA_FLAG": "Y"}'))
     rules = sorted(i.rule for i in rejected(extract, store))
     # the episodes of 0456 and 0789 now point at nobody, as does the contact of 0999
     assert rules == [
@@ -206,11 +210,63 @@ def test_malformed_csv_rows_are_errors(extract: Path, store: SnapshotStore) -> N
 
 
 def test_unknown_code_in_a_loose_list_is_a_warning(extract: Path, store: SnapshotStore) -> None:
-    write_csv(extract, "ssd_contacts", CONTACTS, ("C1", "0123", "2024-01-05", "SIGNPOSTED"))
+    contact = ("C1", "0123", "2024-01-05", '{"SIGNPOSTED_FLAG": "Y", "NFA_FLAG": "N"}')
+    write_csv(extract, "ssd_contacts", CONTACTS, contact)
     result = load_extract(extract, store)
     issue = only(result.issues, "unknown-code")
     assert issue.level is Level.WARNING and issue.row == 2
+    assert issue.message == "keys not in the list contact_outcome"
     assert any("unknown-code" in w for w in result.manifest.warnings)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "rule", "message"),
+    [
+        ("NFA", "bad-json", "not JSON"),
+        ("{NFA_FLAG: Y}", "bad-json", "not JSON"),
+        ('["NFA_FLAG"]', "bad-json", "not a JSON object"),
+        ('{"NFA_FLAG": "maybe"}', "bad-flag", "a flag in the object is not Y or N"),
+    ],
+)
+def test_json_not_of_the_ssds_shape_is_an_error_at_its_row(
+    extract: Path, store: SnapshotStore, outcome: str, rule: str, message: str
+) -> None:
+    fine = ("C1", "0123", "2024-01-05", '{"NFA_FLAG": "Y"}')
+    write_csv(extract, "ssd_contacts", CONTACTS, fine, ("C2", "0456", "2024-01-06", outcome))
+    issue = only(rejected(extract, store), rule)
+    assert (issue.file, issue.row, issue.column, issue.message) == (
+        "ssd_contacts.csv",
+        3,
+        "cont_contact_outcome_json",
+        message,
+    )
+    assert "as the SSD specifies" in issue.hint
+
+
+def test_assessment_factors_as_the_ssd_lists_them(extract: Path, store: SnapshotStore) -> None:
+    assessments = ("cina_assessment_id", "cina_person_id", "cina_referral_id")
+    write_csv(
+        extract,
+        "ssd_cin_assessments",
+        (*assessments, "cina_assessment_start_date", "cina_assessment_auth_date"),
+        ("A1", "0456", "R1", "2024-02-06", "2024-02-20"),
+        ("A2", "0789", "R2", "2024-03-01", ""),
+        ("A3", "0789", "R2", "2024-03-01", ""),
+    )
+    write_csv(
+        extract,
+        "ssd_assessment_factors",
+        ("cinf_table_id", "cinf_assessment_id", "cinf_assessment_factors_json"),
+        ("F1", "A1", '["1a", " 21"]'),  # the SSD's list, as written by hand
+        ("F2", "A2", '{"2B": "Yes", "3C": "No", "4A": "yes"}'),  # its planned object form
+        ("F3", "A3", "[]"),
+    )
+    load_extract(extract, store)
+    con = duckdb.connect(str(store.db_path("latest")), read_only=True)
+    factors = con.execute(
+        "SELECT cinf_assessment_factors_json FROM ssd_assessment_factors ORDER BY 1"
+    ).fetchall()
+    assert factors == [('["1A","21"]',), ('["2B","4A"]',), ("[]",)]
 
 
 def test_dates_after_the_as_at_date_are_warnings(extract: Path, store: SnapshotStore) -> None:

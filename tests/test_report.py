@@ -140,7 +140,8 @@ def test_figures_revised_since_the_last_snapshot_are_listed(
     shutil.copytree(small_authority, later)
     person = (later / "ssd_person.csv").read_text().splitlines()[1].split(",")[0]
     with (later / "ssd_contacts.csv").open("a", encoding="utf-8") as handle:
-        handle.write(f"LATE1,{person},2026-03-30,,,NFA\n")  # a contact recorded late
+        # a contact recorded late
+        handle.write(f'LATE1,{person},2026-03-30,,,"{{""NFA_FLAG"": ""Y""}}"\n')
     cli.run("load", str(later))
     before = json.loads(
         cli.run("kpi", "--kpi", "contacts", "--snapshot", "s0001", "--format", "json").stdout

@@ -39,7 +39,7 @@ from scrutineer.returns.load import import_return
 from scrutineer.returns.ssda903 import export_903
 from scrutineer.settings import load_settings
 
-PERSON = ("pers_person_id", "pers_sex", "pers_dob", "pers_ethnicity", "pers_upn")
+PERSON = ("pers_person_id", "pers_sex", "pers_dob", "pers_ethnicity")
 PERIOD_OF_CARE = (
     "clae_cla_episode_id",
     "clae_person_id",
@@ -89,10 +89,10 @@ def looked_after(folder: Path) -> Path:
         folder,
         "ssd_person",
         PERSON,
-        ("001", "M", "2010-05-15", "WBRI", ""),
-        ("002", "F", "2012-01-20", "WBRI", ""),
-        ("003", "F", "2009-03-03", "WBRI", ""),
-        ("004", "M", "2008-07-07", "WBRI", ""),
+        ("001", "M", "2010-05-15", "WBRI"),
+        ("002", "F", "2012-01-20", "WBRI"),
+        ("003", "F", "2009-03-03", "WBRI"),
+        ("004", "M", "2008-07-07", "WBRI"),
     )
     write_csv(
         folder,
@@ -179,7 +179,14 @@ def in_need(folder: Path) -> Path:
     plan's review conferences on 11 September 2024 and 6 May 2025 (after the year); the plan
     and the referral end on 6 May 2025, after 31 March: both are open in 2024/25. An earlier
     plan (2021) makes this one's NumberOfPreviousCPP 1."""
-    write_csv(folder, "ssd_person", PERSON, ("010", "F", "2016-02-29", "WBRI", "A318200112345"))
+    write_csv(folder, "ssd_person", PERSON, ("010", "F", "2016-02-29", "WBRI"))
+    write_csv(  # the UPN is one of the SSD's linked identifiers
+        folder,
+        "ssd_linked_identifiers",
+        ("link_table_id", "link_person_id", "link_identifier_type", "link_identifier_value"),
+        ("L1", "010", "Case Number", "CASE-77"),
+        ("L2", "010", "Unique Pupil Number", "A318200112345"),
+    )
     write_csv(
         folder,
         "ssd_cin_episodes",
@@ -211,9 +218,8 @@ def in_need(folder: Path) -> Path:
     write_csv(
         folder,
         "ssd_assessment_factors",
-        ("cinf_table_id", "cinf_assessment_id", "cinf_assessment_factor"),
-        ("F1", "A1", "3B"),
-        ("F2", "A1", "16A"),
+        ("cinf_table_id", "cinf_assessment_id", "cinf_assessment_factors_json"),
+        ("F1", "A1", '["3B", "16A"]'),
     )
     write_csv(
         folder,
@@ -318,7 +324,7 @@ def test_the_dfe_minimal_census_imports_cleanly(tmp_path: Path) -> None:
     assert [i.rule for i in result.issues] == ["absent-table"]  # what a census does not hold
     assert result.manifest.rows["ssd_person"] == 2
     assert result.manifest.rows["ssd_cp_reviews"] == 1
-    assert result.manifest.rows["ssd_assessment_factors"] == 3
+    assert result.manifest.rows["ssd_assessment_factors"] == 2  # a row per assessment
     con = duckdb.connect(str(store.db_path(result.manifest.id)), read_only=True)
     conference = con.execute(
         "SELECT icpc_icpc_date, icpc_icpc_target_date, icpc_icpc_outcome_cp_flag, "

@@ -153,10 +153,9 @@ def outcomes(folder: Path) -> None:
     write_csv(
         folder,
         "ssd_cla_immunisations",
-        ("clai_table_id", "clai_person_id", "clai_immunisations_status")
-        + ("clai_immunisations_status_date",),
-        ("I1", "101", "Y", "2024-09-01"),
-        ("I2", "102", "N", "2024-08-01"),
+        ("clai_person_id", "clai_immunisations_status", "clai_immunisations_status_date"),
+        ("101", "Y", "2024-09-01"),
+        ("102", "N", "2024-08-01"),
     )
     write_csv(
         folder,
@@ -174,8 +173,14 @@ def outcomes(folder: Path) -> None:
         folder,
         "ssd_cla_substance_misuse",
         ("clas_substance_misuse_id", "clas_person_id", "clas_substance_misuse_date")
-        + ("clas_intervention_received", "clas_intervention_offered"),
-        ("S1", "103", "2024-07-01", "N", "Y"),
+        + ("clas_intervention_received",),
+        ("S1", "103", "2024-07-01", "N"),
+    )
+    write_csv(
+        folder,
+        "ext_substance_misuse_offers",
+        ("clso_substance_misuse_id", "clso_intervention_offered"),
+        ("S1", "Y"),
     )
 
 
@@ -225,6 +230,8 @@ def test_children_looked_after_all_year_have_their_outcomes(tmp_path: Path) -> N
     got = {child: tuple(row[c] for c in columns) for child, row in rows.items()}
     assert got["101"] == ("14", "", "", "", "1", "1", "1", "0", "", "")
     assert got["102"] == ("", "SDQ4", "", "", "0", "0", "1", "0", "", "")
+    # 103 misused a substance and received no intervention; one was offered (an extension:
+    # the SSD does not record offers)
     assert got["103"] == ("", "SDQ4", "1", "", "0", "0", "0", "1", "0", "1")
     assert got["105"] == ("", "", "", "1", "0", "0", "1", "0", "", "")
 

@@ -17,7 +17,12 @@ import yaml
 
 from scrutineer.errors import ContractInvalid
 
-ColumnType = Literal["id", "text", "date", "integer", "number", "flag", "code"]
+ColumnType = Literal["id", "text", "date", "integer", "number", "flag", "code", "json"]
+# A JSON column's shape, as the SSD writes it: a list of codes (["1A", "2B"], or the planned
+# form {"1A": "Yes"}), an object whose every value is a flag (a care plan's permanence
+# options), or an object of named parts whose *_FLAG parts are flags (an outcome).
+JsonShape = Literal["list", "flags", "object"]
+JSON_SHAPES: tuple[str, ...] = get_args(JsonShape)
 COLUMN_TYPES: tuple[str, ...] = get_args(ColumnType)
 SQL_TYPES: dict[str, str] = {
     "id": "VARCHAR",
@@ -27,6 +32,7 @@ SQL_TYPES: dict[str, str] = {
     "number": "DOUBLE",
     "flag": "VARCHAR",
     "code": "VARCHAR",
+    "json": "VARCHAR",
 }
 
 
@@ -57,6 +63,8 @@ class Column:
     codes: str | None = None
     references: Reference | None = None
     future: bool = False
+    shape: JsonShape | None = None  # a json column's shape; `codes` lists its codes or keys
+    item: str = ""  # the SSD's item reference (CONT005A), empty for an extension
 
     @property
     def sql_type(self) -> str:
@@ -70,6 +78,7 @@ class Table:
     key: str
     columns: tuple[Column, ...]
     sequences: tuple[tuple[str, str], ...] = ()
+    filled_from: str = ""  # an ext_* table: where a council takes it from
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -142,6 +151,7 @@ def _parse_tables(raw: Mapping[str, Any]) -> tuple[Table, ...]:
             key=str(spec["key"]),
             columns=tuple(_parse_column(c, s) for c, s in spec["columns"].items()),
             sequences=tuple((str(a), str(b)) for a, b in spec.get("sequences", ())),
+            filled_from=" ".join(str(spec.get("filled_from", "")).split()),
         )
         for name, spec in raw.items()
     )
@@ -159,6 +169,8 @@ def _parse_column(name: str, spec: Mapping[str, Any]) -> Column:
         codes=spec.get("codes"),
         references=Reference(table, column) if ref else None,
         future=bool(spec.get("future", False)),
+        shape=spec.get("shape"),
+        item=str(spec.get("item", "")),
     )
 
 
@@ -166,6 +178,8 @@ def contract_problems(contract: Contract) -> Iterator[str]:
     """Every inconsistency in the contract: unknown types, codes, keys and references."""
     for table in contract:
         names = set(table.column_names)
+        if table.is_extension != bool(table.filled_from):
+            yield f"{table.name}: an ext_* table needs `filled_from`, and only such a table"
         if table.key not in names:
             yield f"{table.name}: key {table.key} is not one of its columns"
         for start, end in table.sequences:
@@ -182,8 +196,9 @@ def _column_problems(contract: Contract, table: Table, column: Column) -> Iterat
         yield f"{where}: type {column.type!r} is not one of {list(COLUMN_TYPES)}"
     if not column.description:
         yield f"{where}: has no description"
-    if (column.type == "code") != (column.codes is not None):
-        yield f"{where}: a code column needs `codes`, and only a code column may have it"
+    yield from _shape_problems(where, column)
+    if table.is_extension == bool(column.item):
+        yield f"{where}: an SSD column needs its `item` reference, and an extension has none"
     if column.codes is not None and column.codes not in contract.codes:
         yield f"{where}: code list {column.codes!r} is not in codes.yaml"
     if column.future and column.type != "date":
@@ -194,3 +209,12 @@ def _column_problems(contract: Contract, table: Table, column: Column) -> Iterat
             yield f"{where}: references unknown table {ref.table}"
         elif ref.column not in contract.table(ref.table).column_names:
             yield f"{where}: references unknown column {ref}"
+
+
+def _shape_problems(where: str, column: Column) -> Iterator[str]:
+    if (column.type in ("code", "json")) != (column.codes is not None):
+        yield f"{where}: a code or json column needs `codes`, and only those may have it"
+    if (column.type == "json") != (column.shape is not None):
+        yield f"{where}: a json column needs a `shape`, and only a json column may have it"
+    if column.shape is not None and column.shape not in JSON_SHAPES:
+        yield f"{where}: shape {column.shape!r} is not one of {list(JSON_SHAPES)}"

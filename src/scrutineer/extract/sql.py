@@ -20,12 +20,67 @@ DATE_FORMATS = (
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 
+TRUE_WORDS = ("Y", "YES", "1", "TRUE", "T")
+FALSE_WORDS = ("N", "NO", "0", "FALSE", "F")
+
+
+def _listed(words: tuple[str, ...]) -> str:
+    return ", ".join(f"'{w}'" for w in words)
+
+
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """`scr_text` trims and empties blanks; `scr_date` reads every accepted date format."""
+    """The macros that read text as each contract type.
+
+    `scr_text` trims and empties blanks; `scr_date` reads every accepted date format;
+    `scr_flag` reads Y/N, Yes/No, 1/0, True/False as Y or N (anything else stays, upper-cased,
+    for the checks to report). The `scr_json_*` macros store a JSON column as the SSD shapes
+    it, canonical: codes and keys trimmed and upper-cased, flags Y or N, empty values null;
+    a list's planned object form ({"1A": "Yes", "2B": "No"}) becomes the list of its Yes keys.
+    """
     formats = ", ".join(f"'{f}'" for f in DATE_FORMATS)
     con.execute("CREATE OR REPLACE MACRO scr_text(s) AS NULLIF(trim(s), '')")
     parse = f"try_strptime(scr_text(s), [{formats}])"
     con.execute(f"CREATE OR REPLACE MACRO scr_date(s) AS CAST({parse} AS DATE)")
+    con.execute(
+        "CREATE OR REPLACE MACRO scr_flag(s) AS CASE "
+        f"WHEN upper(scr_text(s)) IN ({_listed(TRUE_WORDS)}) THEN 'Y' "
+        f"WHEN upper(scr_text(s)) IN ({_listed(FALSE_WORDS)}) THEN 'N' "
+        "ELSE upper(scr_text(s)) END"
+    )
+    # the value of key k of the JSON object j, as text (a nested value stays JSON)
+    con.execute(
+        "CREATE OR REPLACE MACRO scr_json_value(j, k) AS "
+        """json_extract_string(j, '$."' || replace(k, '"', '\\"') || '"')"""
+    )
+    con.execute(
+        "CREATE OR REPLACE MACRO scr_json_ok(s) AS "
+        "CASE WHEN scr_text(s) IS NULL THEN NULL ELSE coalesce(json_valid(scr_text(s)), false) END"
+    )
+    con.execute(
+        "CREATE OR REPLACE MACRO scr_json_kind(s) AS "
+        "CASE WHEN scr_json_ok(s) THEN json_type(scr_text(s)) END"
+    )
+    con.execute(
+        "CREATE OR REPLACE MACRO scr_json_items(s) AS CASE scr_json_kind(s) "
+        "WHEN 'ARRAY' THEN list_transform(json_extract_string(scr_text(s), '$[*]'), "
+        "lambda x: upper(trim(x))) "
+        "WHEN 'OBJECT' THEN list_transform(list_filter(json_keys(scr_text(s)), "
+        "lambda k: scr_flag(scr_json_value(scr_text(s), k)) = 'Y'), lambda k: upper(trim(k))) "
+        "END"
+    )
+    con.execute(
+        "CREATE OR REPLACE MACRO scr_json_keys(s) AS CASE WHEN scr_json_kind(s) = 'OBJECT' "
+        "THEN list_transform(json_keys(scr_text(s)), lambda k: upper(trim(k))) END"
+    )
+    con.execute("CREATE OR REPLACE MACRO scr_json_list(s) AS to_json(scr_json_items(s))::VARCHAR")
+    for name, is_flag in (("flags", "true"), ("object", "ends_with(upper(trim(k)), '_FLAG')")):
+        con.execute(
+            f"CREATE OR REPLACE MACRO scr_json_{name}(s) AS CASE WHEN scr_json_kind(s) = 'OBJECT' "
+            "THEN to_json(map_from_entries(list_transform(json_keys(scr_text(s)), lambda k: "
+            f"struct_pack(k := upper(trim(k)), v := CASE WHEN {is_flag} "
+            "THEN scr_flag(scr_json_value(scr_text(s), k)) "
+            "ELSE scr_text(scr_json_value(scr_text(s), k)) END))))::VARCHAR END"
+        )
 
 
 def quote(name: str) -> str:
@@ -39,6 +94,10 @@ def typed(column: Column) -> str:
         return f"scr_date({ref})"
     if column.type in ("integer", "number"):
         return f"CAST(scr_text({ref}) AS {column.sql_type})"
-    if column.type in ("flag", "code"):
+    if column.type == "flag":
+        return f"scr_flag({ref})"
+    if column.type == "code":
         return f"upper(scr_text({ref}))"
+    if column.type == "json":
+        return f"scr_json_{column.shape}({ref})"
     return f"scr_text({ref})"

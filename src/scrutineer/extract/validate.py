@@ -128,9 +128,9 @@ def _value_checks(extract: Extract, column: Column) -> Iterator[tuple[Level, str
         yield (
             Level.ERROR,
             "bad-flag",
-            "v IS NOT NULL AND upper(v) NOT IN ('Y', 'N')",
+            "v IS NOT NULL AND scr_flag(v) NOT IN ('Y', 'N')",
             ("not Y or N"),
-            "Write flags as Y or N",
+            "Write flags as Y or N (Yes/No, 1/0 and True/False are read too)",
         )
     elif column.type == "id":
         yield (
@@ -142,6 +142,50 @@ def _value_checks(extract: Extract, column: Column) -> Iterator[tuple[Level, str
         )
     elif column.type == "code" and column.codes:
         yield _code_check(extract, column.codes)
+    elif column.type == "json":
+        yield from _json_checks(extract, column)
+
+
+JSON_EXAMPLES = {
+    "list": 'a JSON list of codes, e.g. ["1A", "2B"] (or {"1A": "Yes", "2B": "No"})',
+    "flags": 'a JSON object of flags, e.g. {"ADOPTION": "Y", "RETURN1M": ""}',
+    "object": 'a JSON object, e.g. {"NFA_FLAG": "Y", "ADVICE_FLAG": ""}',
+}
+
+
+def _json_checks(extract: Extract, column: Column) -> Iterator[tuple[Level, str, str, str, str]]:
+    """Well-formed JSON of the column's shape, its codes or keys known, its flags flags."""
+    shape, codes = str(column.shape), extract.contract.codes[str(column.codes)]
+    hint = f"Write {JSON_EXAMPLES[shape]}, as the SSD specifies"
+    yield (Level.ERROR, "bad-json", "NOT scr_json_ok(v)", "not JSON", hint)
+    kinds = "('ARRAY', 'OBJECT')" if shape == "list" else "('OBJECT')"
+    yield (
+        Level.ERROR,
+        "bad-json",
+        f"scr_json_kind(v) NOT IN {kinds}",
+        f"not {'a JSON list' if shape == 'list' else 'a JSON object'}",
+        hint,
+    )
+    listed = ", ".join("'" + c.replace("'", "''") + "'" for c in codes.values)
+    items = "scr_json_items(v)" if shape == "list" else "scr_json_keys(v)"
+    what = "codes" if shape == "list" else "keys"
+    yield (
+        Level.ERROR if codes.strict else Level.WARNING,
+        "unknown-code",
+        f"len(list_filter({items}, lambda x: x NOT IN ({listed}))) > 0",
+        f"{what} not in the list {codes.name}",
+        f"Use the {what} of docs/extract-contract.md, code list {codes.name}",
+    )
+    if shape != "list":
+        flag = "true" if shape == "flags" else "ends_with(upper(trim(k)), '_FLAG')"
+        yield (
+            Level.ERROR,
+            "bad-flag",
+            "CASE WHEN scr_json_kind(v) = 'OBJECT' THEN len(list_filter(json_keys(v), "
+            f"lambda k: {flag} AND scr_flag(scr_json_value(v, k)) NOT IN ('Y', 'N'))) > 0 END",
+            "a flag in the object is not Y or N",
+            "Write each flag as Y or N (or leave it empty), as the SSD specifies",
+        )
 
 
 def _code_check(extract: Extract, name: str) -> tuple[Level, str, str, str, str]:

@@ -22,7 +22,7 @@ import duckdb
 
 from scrutineer.calendar import add_working_days
 from scrutineer.returns.collection import Collection
-from scrutineer.returns.query import IN_LIST, Row, grouped, open_in_year, rows
+from scrutineer.returns.query import IN_LIST, PEOPLE, Row, grouped, open_in_year, rows
 
 
 @dataclass(frozen=True)
@@ -78,14 +78,7 @@ class _Year:
             window,
         )
         ids = sorted({r["cine_person_id"] for r in self.referrals})
-        self.people = {
-            r["pers_person_id"]: r
-            for r in rows(
-                con,
-                "SELECT * FROM ssd_person WHERE pers_person_id IN (SELECT unnest(?::VARCHAR[]))",
-                [ids],
-            )
-        }
+        self.people = {r["pers_person_id"]: r for r in rows(con, PEOPLE, [ids])}
         self.disabilities = grouped(
             rows(
                 con,
@@ -105,7 +98,13 @@ class _Year:
             "cina_referral_id",
         )
         self.factors = grouped(
-            rows(con, "SELECT * FROM ssd_assessment_factors ORDER BY cinf_table_id", []),
+            rows(  # one row per factor of each assessment's JSON list
+                con,
+                """SELECT cinf_assessment_id,
+                          unnest(from_json(cinf_assessment_factors_json, '["VARCHAR"]')) AS factor
+                   FROM ssd_assessment_factors ORDER BY cinf_table_id""",
+                [],
+            ),
             "cinf_assessment_id",
         )
         self.cin_plans = grouped(
@@ -185,7 +184,7 @@ class _Year:
         _leaves(
             identifiers,
             ("LAchildID", person_id),
-            ("UPN", person.get("pers_upn")),
+            ("UPN", person["upn"]),
             ("UPNunknown", person.get("pers_upn_unknown")),
             ("PersonBirthDate", person["pers_dob"]),
             (
@@ -232,7 +231,7 @@ class _Year:
             if authorised and found:  # factors belong to a completed assessment
                 factors = ET.SubElement(block, "FactorsIdentifiedAtAssessment")
                 for factor in found:
-                    _leaves(factors, ("AssessmentFactors", factor["cinf_assessment_factor"]))
+                    _leaves(factors, ("AssessmentFactors", factor["factor"]))
         for plan in self.cin_plans.get(ref, []):
             block = ET.SubElement(element, "CINPlanDates")
             _leaves(

@@ -12,6 +12,7 @@ not well-formed XML.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -96,10 +97,18 @@ def _child(child: Element, tables: Tables) -> None:
             "pers_dob": _text(ids, "PersonBirthDate"),
             "pers_expected_dob": _text(ids, "ExpectedPersonBirthDate"),
             "pers_death_date": _text(ids, "PersonDeathDate"),
-            "pers_upn": _text(ids, "UPN"),
             "pers_upn_unknown": _text(ids, "UPNunknown"),
         }
     )
+    if _text(ids, "UPN"):
+        tables["ssd_linked_identifiers"].append(
+            {
+                "link_table_id": f"{person}/UPN",
+                "link_person_id": person,
+                "link_identifier_type": "Unique Pupil Number",
+                "link_identifier_value": _text(ids, "UPN"),
+            }
+        )
     codes = [d.text.strip() for d in child.iter("Disability") if d.text and d.text.strip()]
     for index, code in enumerate(c for c in codes if c.upper() != "NONE"):
         tables["ssd_disability"].append(
@@ -137,12 +146,13 @@ def _referral(person: str, referral: str, details: Element, tables: Tables) -> N
                 "cina_assessment_auth_date": _text(block, "AssessmentAuthorisationDate"),
             }
         )
-        for number, factor in enumerate(block.iter("AssessmentFactors"), start=1):
+        factors = [(f.text or "").strip() for f in block.iter("AssessmentFactors")]
+        if factors:
             tables["ssd_assessment_factors"].append(
                 {
-                    "cinf_table_id": f"{assessment}/F{number}",
+                    "cinf_table_id": f"{assessment}/F",
                     "cinf_assessment_id": assessment,
-                    "cinf_assessment_factor": (factor.text or "").strip(),
+                    "cinf_assessment_factors_json": json.dumps([f for f in factors if f]),
                 }
             )
     for index, block in enumerate(details.findall("CINPlanDates"), start=1):

@@ -14,6 +14,24 @@ IN_LIST = "(SELECT unnest(?::VARCHAR[]))"  # `x IN IN_LIST`: a list parameter, a
 IN_CHILDREN = "(SELECT unnest($children::VARCHAR[]))"  # the same, as the named $children
 
 
+# the children named in the list parameter, with what the returns take from other tables:
+# the UPN (a linked identifier, the latest if several) and, for a mother, her first child's
+# birth date (the SSDA903's MC_DOB)
+PEOPLE = f"""
+SELECT p.*,
+  (SELECT arg_max(l.link_identifier_value, coalesce(l.link_valid_from_date, DATE '1900-01-01'))
+     FROM ssd_linked_identifiers AS l
+    WHERE l.link_person_id = p.pers_person_id AND l.link_identifier_value IS NOT NULL
+      AND upper(l.link_identifier_type) IN ('UNIQUE PUPIL NUMBER', 'UPN')) AS upn,
+  (SELECT min(m.moth_childs_dob) FROM ssd_mother AS m
+    WHERE m.moth_person_id = p.pers_person_id) AS first_child_born,
+  coalesce(p.pers_is_mother = 'Y', false)
+    OR EXISTS (SELECT 1 FROM ssd_mother AS m WHERE m.moth_person_id = p.pers_person_id)
+    AS is_mother
+FROM ssd_person AS p WHERE p.pers_person_id IN {IN_LIST}
+"""
+
+
 def open_in_year(start: str, end: str) -> str:
     """SQL: a record begun by the year's last day ($end) and not ended before its first
     ($start), given its start and end columns."""

@@ -25,7 +25,14 @@ from typing import Any
 import duckdb
 
 from scrutineer.returns.collection import Collection
-from scrutineer.returns.query import IN_CHILDREN, IN_LIST, Row, grouped, open_in_year, rows
+from scrutineer.returns.query import (
+    IN_CHILDREN,
+    PEOPLE,
+    Row,
+    grouped,
+    open_in_year,
+    rows,
+)
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
@@ -179,12 +186,7 @@ class _Year:
             "clae_cla_id",
         )
         people = sorted({period[0]["clae_person_id"] for period in self.periods.values()})
-        self.people = {
-            r["pers_person_id"]: r
-            for r in rows(
-                con, f"SELECT * FROM ssd_person WHERE pers_person_id IN {IN_LIST}", [people]
-            )
-        }
+        self.people = {r["pers_person_id"]: r for r in rows(con, PEOPLE, [people])}
         self.placements = grouped(
             rows(con, "SELECT * FROM ssd_cla_placement ORDER BY clap_cla_placement_start_date", []),
             "clap_cla_id",
@@ -289,9 +291,17 @@ class _Year:
         was not looked after in the year (rule 628)."""
         person = self.people[child]
         sex = person["pers_sex"] or "U"
-        upn = person.get("pers_upn") or person.get("pers_upn_unknown")
-        is_mother = _mother(sex) if mother else None
-        return (child, sex, self.dob(child), person["pers_ethnicity"], upn, is_mother, None)
+        upn = person["upn"] or person["pers_upn_unknown"]
+        is_mother = mother and sex == "F" and person["is_mother"]
+        return (
+            child,
+            sex,
+            self.dob(child),
+            person["pers_ethnicity"],
+            upn,
+            ("1" if is_mother else "0") if mother and sex == "F" else None,
+            _day(person["first_child_born"]) if is_mother else None,
+        )
 
     def episode_row(self, episode: Episode) -> tuple[object, ...]:
         placement = episode.placement or {}
@@ -387,8 +397,13 @@ class _Year:
         )
         immunised = self._latest("ssd_cla_immunisations", "clai", "immunisations_status_date", ask)
         sdq = self._latest("ssd_sdq_scores", "csdq", "sdq_completed_date", ask, since=True)
-        misuse = self._latest(
-            "ssd_cla_substance_misuse", "clas", "substance_misuse_date", ask, True
+        misuse = self._latest(  # with whether an intervention was offered (an extension)
+            "ssd_cla_substance_misuse LEFT JOIN ext_substance_misuse_offers "
+            "ON clso_substance_misuse_id = clas_substance_misuse_id",
+            "clas",
+            "substance_misuse_date",
+            ask,
+            True,
         )
         convicted = self._latest("ssd_cla_convictions", "clac", "cla_conviction_date", ask, True)
         found: list[Line] = []
@@ -420,7 +435,7 @@ class _Year:
                     int(up_to_date),
                     1 if problem else 0,
                     received,
-                    _flag01(problem["clas_intervention_offered"])
+                    _flag01(problem["clso_intervention_offered"])
                     if problem and received == 0
                     else None,
                 )
@@ -537,7 +552,6 @@ class _Year:
             status = next((m for m in months if day and m["clst_month_end"] >= day), None)
             if status is None:
                 continue
-            self.people.setdefault(child, months[0])  # for header(): not in care this year
             leavers.append(
                 (
                     child,
@@ -547,6 +561,9 @@ class _Year:
                     _accommodation(status["clst_accommodation"], status["clst_accom_suitable"]),
                 )
             )
+        new = sorted({str(leaver[0]) for leaver in leavers} - self.people.keys())
+        for person in rows(self.con, PEOPLE, [new]):  # for header(): not in care this year
+            self.people[person["pers_person_id"]] = person
         return leavers
 
     def missing(self, children: list[str]) -> list[tuple[object, ...]]:
@@ -711,11 +728,6 @@ def _accommodation(kind: str | None, suitable: str | None) -> str:
 
 def _flag01(flag: str | None) -> int | None:
     return None if flag is None else int(flag == "Y")
-
-
-def _mother(sex: str) -> str | None:
-    """Whether the young woman is a mother: not recorded in the extract, so 0 (no)."""
-    return "0" if sex == "F" else None
 
 
 def _worker_change(text: str | None) -> str:

@@ -102,10 +102,27 @@ class _Extract:
                 "pers_sex": SEX_BEFORE_2024.get(row.get("SEX", ""), row.get("SEX", "")),
                 "pers_dob": row.get("DOB", ""),
                 "pers_ethnicity": row.get("ETHNIC", ""),
-                "pers_upn": "" if UPN_UNKNOWN.match(upn) else upn,
                 "pers_upn_unknown": upn if UPN_UNKNOWN.match(upn) else "",
+                "pers_is_mother": {"1": "Y", "0": "N"}.get(row.get("MOTHER", "").strip(), ""),
             }
         )
+        if upn and not UPN_UNKNOWN.match(upn):
+            self.out["ssd_linked_identifiers"].append(
+                {
+                    "link_table_id": f"{row['CHILD']}/UPN",
+                    "link_person_id": row["CHILD"],
+                    "link_identifier_type": "Unique Pupil Number",
+                    "link_identifier_value": upn,
+                }
+            )
+        if row.get("MC_DOB", "").strip():  # her first child's birth date: the child unknown
+            self.out["ssd_mother"].append(
+                {
+                    "moth_table_id": f"{row['CHILD']}/M",
+                    "moth_person_id": row["CHILD"],
+                    "moth_childs_dob": row["MC_DOB"],
+                }
+            )
 
     def _care(self, child: str, rows: Rows) -> None:
         """Periods of care, placements, legal statuses and home postcodes from episodes."""

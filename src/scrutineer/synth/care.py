@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from scrutineer.synth import leaving
 from scrutineer.synth.adoption import FOSTER, adoptive_kind, permanence, placed_after_order
 from scrutineer.synth.outcomes import after_assessment
+from scrutineer.synth.records import flags_json
 from scrutineer.synth.returns_fields import home_postcode, postcode, urn
 from scrutineer.synth.sim import Child, Sim
 
@@ -38,13 +39,13 @@ PARTICIPATION = (
     ("PN7", 10),
 )
 CLOSURE = {"E11": "RC1", "E12": "RC1", "E41": "RC3", "E45": "RC4", "E46": "RC4"}
-PLANS = {
+PLANS = {  # the permanence plan (the SSD's care plan option) for how the care ends
     "E11": "ADOPTION",
-    "E4A": "RETURN_HOME",
-    "E45": "SGO",
-    "E46": "SGO",
-    "E41": "CAO",
-    "AGE18": "LONG_TERM_FOSTERING",
+    "E4A": "RETURN6M",
+    "E45": "LTRELFR",  # a special guardianship order, most often with relatives
+    "E46": "LTRELFR",
+    "E41": "LTRELFR",  # a child arrangements order
+    "AGE18": "LTFOST18",
 }
 DAYS_TO_ADOPT = timedelta(days=120)  # from the care order to the adoption order, at least
 CARE_ORDERS = ("C1", "C2")  # a child placed with parents is on one (SSDA903 rule 378)
@@ -249,7 +250,7 @@ def _placement(
         where = home_postcode(period.child.id)
     else:
         where = same_home or postcode(placement_id, inside, (home, last_home))
-    sim.records.span(
+    placed = sim.records.span(
         "ssd_cla_placement",
         start,
         ended,
@@ -263,7 +264,6 @@ def _placement(
         clap_cla_placement_distance=distance,
         clap_cla_placement_postcode=where,
         clap_cla_placement_urn=urn(placement_id, place),
-        clap_cla_placement_inside_la="Y" if inside else "N",
         clap_cla_placement_change_reason=(
             sim.weighted(
                 (
@@ -279,6 +279,13 @@ def _placement(
             else None
         ),
     )
+    if placed:  # the SSD has the postcode, not the authority it is in: an extension says so
+        sim.records.add(
+            "ext_cla_placement_location",
+            clpl_placement_id=placement_id,
+            clpl_location="IN" if inside else "OUT",
+            clpl_la=sim.params.la_code if inside else None,
+        )
     return Placed(placement_id, start, place, where)
 
 
@@ -391,13 +398,11 @@ def _care_plans(sim: Sim, period: Period, reviews: list[date]) -> date:
         decided = period.entry + timedelta(days=sim.rng.randint(120, 420))
     decided = max(decided, period.entry + timedelta(days=1))
     plan = (
-        "INDEPENDENCE"
-        if period.child.age(period.entry) >= 16
-        else PLANS.get(period.route, "LONG_TERM_FOSTERING")
+        "SUPPLIV" if period.child.age(period.entry) >= 16 else PLANS.get(period.route, "LTFOST18")
     )
-    for code, start, end in (
-        ("NOT_YET", period.entry, min(decided, period.exit)),
-        (plan, decided, period.exit),
+    for chosen, start, end in (
+        ((), period.entry, min(decided, period.exit)),  # no plan agreed yet
+        ((plan,), decided, period.exit),
     ):
         if start < end:
             ended = sim.ended(end)
@@ -409,7 +414,9 @@ def _care_plans(sim: Sim, period: Period, reviews: list[date]) -> date:
                 lacp_person_id=period.child.id,
                 lacp_cla_care_plan_start_date=start,
                 lacp_cla_care_plan_end_date=ended,
-                lacp_cla_care_plan_json=code,
+                lacp_cla_care_plan_json=flags_json(
+                    sim.records.contract, "permanence_plan", chosen, unset=""
+                ),
             )
     return decided
 

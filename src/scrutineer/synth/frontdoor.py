@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from datetime import date, timedelta
 
 from scrutineer.calendar import Period
 from scrutineer.synth import care, protection
 from scrutineer.synth.earlyhelp import early_help
+from scrutineer.synth.records import flags_json
 from scrutineer.synth.returns_fields import assessment_factors
 from scrutineer.synth.sim import SEASON, Child, Sim
 
@@ -33,6 +35,13 @@ SOURCES = (
     ("9", 2),
     ("10", 3),
 )
+# the flag of the SSD's contact outcome object each kind of contact sets
+OUTCOME_FLAGS = {
+    "REFERRAL": "NEW_REFERRAL_FLAG",
+    "NFA": "NFA_FLAG",
+    "EARLY_HELP": "OTHER_OUTCOMES_EXIST_FLAG",
+    "OTHER": "OTHER_OUTCOMES_EXIST_FLAG",
+}
 NEEDS = (
     ("N1", 55),
     ("N2", 4),
@@ -107,7 +116,11 @@ def contact(sim: Sim, day: date, recent: Recent) -> None:
         cont_person_id=child.id,
         cont_contact_date=day,
         cont_contact_source_code=source,
-        cont_contact_outcome_json=outcome if not sim.chance(0.02) else None,
+        cont_contact_outcome_json=(
+            None
+            if sim.chance(0.02)
+            else flags_json(sim.records.contract, "contact_outcome", [OUTCOME_FLAGS[outcome]])
+        ),
     )
     if outcome == "REFERRAL":
         refer(sim, child, sim.next_working_day(day), source)
@@ -215,14 +228,14 @@ def assessment(sim: Sim, child: Child, referral: str, day: date, need: str) -> t
         cina_assessment_team=team,
         cina_assessment_worker_id=worker,
     )
-    if kept and authorised <= sim.as_at:  # the factors a completed assessment identified
-        for factor in assessment_factors(assessment_id, need):
-            sim.records.add(
-                "ssd_assessment_factors",
-                cinf_table_id=sim.records.next_id("AF"),
-                cinf_assessment_id=assessment_id,
-                cinf_assessment_factor=factor,
-            )
+    factors = assessment_factors(assessment_id, need)
+    if kept and authorised <= sim.as_at and factors:  # what a completed assessment identified
+        sim.records.add(
+            "ssd_assessment_factors",
+            cinf_table_id=sim.records.next_id("AF"),
+            cinf_assessment_id=assessment_id,
+            cinf_assessment_factors_json=json.dumps(factors),
+        )
     if outcome is not None:  # the referral stays open until its assessment is authorised
         return max(outcome[0], authorised), outcome[1]
     if not nfa:

@@ -36,10 +36,9 @@ def after_assessment(sim: Sim, child: Child, day: date, leaves: date) -> None:
             clah_health_check_date=dental,
             clah_health_check_status="Completed",
         )
-    sim.records.event(
+    sim.records.latest(  # the SSD keeps one row per child: the status as last checked
         "ssd_cla_immunisations",
         day,
-        clai_table_id=sim.records.next_id("IZ"),
         clai_person_id=child.id,
         clai_immunisations_status="Y" if share("immunised", key) < IMMUNISED_SHARE else "N",
         clai_immunisations_status_date=day,
@@ -48,17 +47,23 @@ def after_assessment(sim: Sim, child: Child, day: date, leaves: date) -> None:
         _sdq(sim, child.id, day, key)
     if age >= 12 and share("substance", key) < SUBSTANCE_SHARE:
         received = share("intervention", key) < 0.7
-        offered = None if received else "Y" if share("offered", key) < 0.6 else "N"
+        problem = sim.records.next_id("SM")
         sim.records.event(
             "ssd_cla_substance_misuse",
             day,
-            clas_substance_misuse_id=sim.records.next_id("SM"),
+            clas_substance_misuse_id=problem,
             clas_person_id=child.id,
             clas_substance_misuse_date=day,
             clas_substance_misused="Cannabis" if share("substance-kind", key) < 0.7 else "Alcohol",
             clas_intervention_received="Y" if received else "N",
-            clas_intervention_offered=offered,
         )
+        if not received:  # whether one was offered: not in the SSD, so an extension
+            sim.records.event(
+                "ext_substance_misuse_offers",
+                day,
+                clso_substance_misuse_id=problem,
+                clso_intervention_offered="Y" if share("offered", key) < 0.6 else "N",
+            )
     if age >= 10 and share("conviction", key) < CONVICTION_SHARE:
         sim.records.event(
             "ssd_cla_convictions",

@@ -8,7 +8,9 @@ are written empty, as an authority's extract would leave them.
 from __future__ import annotations
 
 import csv
+import json
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +23,19 @@ Value = str | int | float | date | None
 
 # tables that describe a person rather than record something that happened to them: they
 # neither keep a person in the extract nor stay without them
-ABOUT_THE_PERSON = {"ssd_disability": "disa_person_id", "ssd_address": "addr_person_id"}
+ABOUT_THE_PERSON = {
+    "ssd_disability": "disa_person_id",
+    "ssd_address": "addr_person_id",
+    "ssd_linked_identifiers": "link_person_id",
+}
+
+
+def flags_json(contract: Contract, codes: str, chosen: Collection[str], unset: str = "N") -> str:
+    """An SSD object of flags holding every key of the code list, as the SSD's SQL writes it
+    ("all keys in structure regardless of data presence"): Y for those chosen."""
+    return json.dumps(
+        {key: "Y" if key in chosen else unset for key in contract.codes[codes].values}
+    )
 
 
 class Records:
@@ -33,6 +47,7 @@ class Records:
         self._column_sets = {t.name: frozenset(t.column_names) for t in contract}
         self._rows: dict[str, list[tuple[Value, ...]]] = defaultdict(list)
         self._counters: dict[str, int] = defaultdict(int)
+        self._latest: dict[str, dict[Value, int]] = defaultdict(dict)  # table -> key -> row
 
     def next_id(self, prefix: str) -> str:
         self._counters[prefix] += 1
@@ -54,6 +69,17 @@ class Records:
             self.add(table, **row)
             return True
         return False
+
+    def latest(self, table: str, day: date, **row: Value) -> None:
+        """A dated row of a table keyed by something other than the event (the SSD's
+        immunisations: one row per child), replacing the one it supersedes."""
+        if not self.history_start <= day <= self.as_at:
+            return
+        self.add(table, **row)
+        last = len(self._rows[table]) - 1
+        index = self._latest[table].setdefault(row[self.contract.table(table).key], last)
+        if index != last:  # a child's checks come in date order: the newer one stays
+            self._rows[table][index] = self._rows[table].pop()
 
     def span(self, table: str, start: date, end: date | None, **row: Value) -> bool:
         """Add a record with a start and an end if any of it falls in the extract's window."""

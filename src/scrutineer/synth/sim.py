@@ -121,10 +121,18 @@ class Sim:
             pers_sex=sex,
             pers_dob=dob,
             pers_ethnicity=self.weighted(ETHNICITY),
-            # a UPN from school age (four); younger children: UN1, not yet at school
-            pers_upn=upn(child.id, dob) if child.birthday(4) <= self.as_at else None,
+            # younger than four: UN1, not yet at school (the UPN itself is a linked identifier)
             pers_upn_unknown="UN1" if child.birthday(4) > self.as_at else None,
         )
+        if child.birthday(4) <= self.as_at:
+            self.records.add(
+                "ssd_linked_identifiers",
+                link_table_id=self.records.next_id("LI"),
+                link_person_id=child.id,
+                link_identifier_type="Unique Pupil Number",
+                link_identifier_value=upn(child.id, dob),
+                link_valid_from_date=child.birthday(4),
+            )
         if child.disabled:
             first = self.rng.choice(("LD", "AUT", "COMM", "MOB", "BEH"))
             for code in (first, *second_disability(child.id, first)):
