@@ -47,11 +47,6 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
         f"WHEN upper(scr_text(s)) IN ({_listed(FALSE_WORDS)}) THEN 'N' "
         "ELSE upper(scr_text(s)) END"
     )
-    # the value of key k of the JSON object j, as text (a nested value stays JSON)
-    con.execute(
-        "CREATE OR REPLACE MACRO scr_json_value(j, k) AS "
-        """json_extract_string(j, '$."' || replace(k, '"', '\\"') || '"')"""
-    )
     con.execute(
         "CREATE OR REPLACE MACRO scr_json_ok(s) AS "
         "CASE WHEN scr_text(s) IS NULL THEN NULL ELSE coalesce(json_valid(scr_text(s)), false) END"
@@ -60,26 +55,30 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE OR REPLACE MACRO scr_json_kind(s) AS "
         "CASE WHEN scr_json_ok(s) THEN json_type(scr_text(s)) END"
     )
+    # an object's parts, parsed once: [{key, value}], keys trimmed and upper-cased, values as
+    # text (a nested value stays JSON); null for anything but an object
+    con.execute(
+        "CREATE OR REPLACE MACRO scr_json_parts(s) AS CASE WHEN scr_json_ok(s) THEN "
+        """list_transform(map_entries(from_json(scr_text(s), '"MAP(VARCHAR, VARCHAR)"')), """
+        "lambda e: struct_pack(key := upper(trim(e.key)), value := e.value)) END"
+    )
     con.execute(
         "CREATE OR REPLACE MACRO scr_json_items(s) AS CASE scr_json_kind(s) "
-        "WHEN 'ARRAY' THEN list_transform(json_extract_string(scr_text(s), '$[*]'), "
+        """WHEN 'ARRAY' THEN list_transform(from_json(scr_text(s), '["VARCHAR"]'), """
         "lambda x: upper(trim(x))) "
-        "WHEN 'OBJECT' THEN list_transform(list_filter(json_keys(scr_text(s)), "
-        "lambda k: scr_flag(scr_json_value(scr_text(s), k)) = 'Y'), lambda k: upper(trim(k))) "
-        "END"
+        "WHEN 'OBJECT' THEN list_transform(list_filter(scr_json_parts(s), "
+        "lambda e: scr_flag(e.value) = 'Y'), lambda e: e.key) END"
     )
     con.execute(
-        "CREATE OR REPLACE MACRO scr_json_keys(s) AS CASE WHEN scr_json_kind(s) = 'OBJECT' "
-        "THEN list_transform(json_keys(scr_text(s)), lambda k: upper(trim(k))) END"
+        "CREATE OR REPLACE MACRO scr_json_keys(s) AS "
+        "list_transform(scr_json_parts(s), lambda e: e.key)"
     )
     con.execute("CREATE OR REPLACE MACRO scr_json_list(s) AS to_json(scr_json_items(s))::VARCHAR")
-    for name, is_flag in (("flags", "true"), ("object", "ends_with(upper(trim(k)), '_FLAG')")):
+    for name, is_flag in (("flags", "true"), ("object", "ends_with(e.key, '_FLAG')")):
         con.execute(
-            f"CREATE OR REPLACE MACRO scr_json_{name}(s) AS CASE WHEN scr_json_kind(s) = 'OBJECT' "
-            "THEN to_json(map_from_entries(list_transform(json_keys(scr_text(s)), lambda k: "
-            f"struct_pack(k := upper(trim(k)), v := CASE WHEN {is_flag} "
-            "THEN scr_flag(scr_json_value(scr_text(s), k)) "
-            "ELSE scr_text(scr_json_value(scr_text(s), k)) END))))::VARCHAR END"
+            f"CREATE OR REPLACE MACRO scr_json_{name}(s) AS to_json(map_from_entries("
+            "list_transform(scr_json_parts(s), lambda e: struct_pack(k := e.key, v := CASE "
+            f"WHEN {is_flag} THEN scr_flag(e.value) ELSE scr_text(e.value) END))))::VARCHAR"
         )
 
 

@@ -177,12 +177,12 @@ def _json_checks(extract: Extract, column: Column) -> Iterator[tuple[Level, str,
         f"Use the {what} of docs/extract-contract.md, code list {codes.name}",
     )
     if shape != "list":
-        flag = "true" if shape == "flags" else "ends_with(upper(trim(k)), '_FLAG')"
+        flag = "true" if shape == "flags" else "ends_with(e.key, '_FLAG')"
         yield (
             Level.ERROR,
             "bad-flag",
-            "CASE WHEN scr_json_kind(v) = 'OBJECT' THEN len(list_filter(json_keys(v), "
-            f"lambda k: {flag} AND scr_flag(scr_json_value(v, k)) NOT IN ('Y', 'N'))) > 0 END",
+            f"len(list_filter(scr_json_parts(v), lambda e: {flag} "
+            "AND scr_flag(e.value) NOT IN ('Y', 'N'))) > 0",
             "a flag in the object is not Y or N",
             "Write each flag as Y or N (or leave it empty), as the SSD specifies",
         )
