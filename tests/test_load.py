@@ -226,6 +226,8 @@ def test_unknown_code_in_a_loose_list_is_a_warning(extract: Path, store: Snapsho
         ("{NFA_FLAG: Y}", "bad-json", "not JSON"),
         ('["NFA_FLAG"]', "bad-json", "not a JSON object"),
         ('{"NFA_FLAG": "maybe"}', "bad-flag", "a flag in the object is not Y or N"),
+        ('{"NFA_FLAG": "Y", "NFA_FLAG": "N"}', "bad-json", "a key given twice"),
+        ('{"nfa_flag": "Y", "NFA_FLAG": "N"}', "bad-json", "a key given twice"),
     ],
 )
 def test_json_not_of_the_ssds_shape_is_an_error_at_its_row(

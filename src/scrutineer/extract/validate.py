@@ -166,6 +166,15 @@ def _json_checks(extract: Extract, column: Column) -> Iterator[tuple[Level, str,
         f"not {'a JSON list' if shape == 'list' else 'a JSON object'}",
         hint,
     )
+    if shape != "list":  # {"NFA_FLAG": "Y", "nfa_flag": "N"}: which one holds?
+        yield (
+            Level.ERROR,
+            "bad-json",
+            "CASE WHEN scr_json_kind(v) = 'OBJECT' THEN len(json_keys(v)) <> "
+            "len(list_distinct(list_transform(json_keys(v), lambda k: upper(trim(k))))) END",
+            "a key given twice",
+            f"Give each key once (keys are read whatever their case). {hint}",
+        )
     listed = ", ".join("'" + c.replace("'", "''") + "'" for c in codes.values)
     items = "scr_json_items(v)" if shape == "list" else "scr_json_keys(v)"
     what = "codes" if shape == "list" else "keys"
