@@ -74,18 +74,22 @@ def test_a_red_worsening_indicator_needs_doing_better_and_says_so() -> None:
     assert "outside limits" in text and "a concern" in text
 
 
-def test_without_a_target_a_share_is_rated_against_its_neighbours() -> None:
-    kpi = load_catalogue().get("cpp_second_pct")  # lower is better
-    bench = Benchmark(
-        "PrevRegCPR",
+def southampton(code: str, published: tuple[float, float, float], neighbours: float) -> Benchmark:
+    """2024/25's figures for Southampton (its own, the region's and England's), with ten
+    statistical neighbours (May 2025 list) that all have `neighbours`."""
+    return Benchmark(
+        code,
         2025,
         Authority("852", "Southampton", "South East"),
-        22.0,
-        21.0,
-        23.0,
+        *published,
         "May 2025",
-        tuple((str(n), f"LA {n}", 20.0) for n in range(10)),
+        tuple((str(n), f"LA {n}", neighbours) for n in range(10)),
     )
+
+
+def test_without_a_target_a_share_is_rated_against_its_neighbours() -> None:
+    kpi = load_catalogue().get("cpp_second_pct")  # lower is better
+    bench = southampton("PrevRegCPR", (22.0, 21.0, 23.0), neighbours=20.0)
     found = assess_kpi(kpi, Period(2026, 3), series(kpi.id, [24.0] * 24), None, bench)
     # 4 points above the neighbours' 20.0: within the 5-point band, so amber
     assert (found.target, found.rated_against, found.rating) == (
@@ -101,16 +105,7 @@ def test_without_a_target_a_share_is_rated_against_its_neighbours() -> None:
 
 def test_a_volume_is_compared_with_its_neighbours_but_not_rated() -> None:
     kpi = load_catalogue().get("cla_rate")  # context: how many children are in care
-    bench = Benchmark(
-        "LAC",
-        2025,
-        Authority("852", "Southampton", "South East"),
-        90.0,
-        80.0,
-        70.0,
-        "May 2025",
-        tuple((str(n), f"LA {n}", 100.0) for n in range(10)),
-    )
+    bench = southampton("LAC", (90.0, 80.0, 70.0), neighbours=100.0)
     found = assess_kpi(kpi, Period(2026, 3), series(kpi.id, [104.0] * 24), None, bench)
     assert (found.rated_against, found.rating) == (None, None)
     text = indicator_text(found)

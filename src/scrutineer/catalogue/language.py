@@ -8,6 +8,9 @@ and on the empty contract-shaped database the catalogue is checked against.
 - `add_wd(d, n)`: the date n working days after d (n > 0).
 - `age(dob, d)`: age in whole years on day d.
 - `as_at()`: the snapshot's as-at date (a duty not yet due by then is not yet missed).
+- `flags_set(j)`: the keys of an SSD object of flags (as stored: keys upper-cased, flags Y
+  or N) whose flag is Y, e.g. `['NFA_FLAG']` for a contact's outcome; empty for an object
+  with none set, null for no object.
 - `allocations`: who holds each child's case and when (`person_id, a_start, a_end,
   worker_id, team_id`): the allocated case worker or personal advisor.
 - `teams`: every team with its service (`team_id, team, service_id, service`).
@@ -29,6 +32,8 @@ MACROS = (
     "CREATE OR REPLACE TEMP MACRO add_wd(d, n) AS (SELECT min(day) FROM calendar "
     "WHERE is_working_day AND working_day_number = wdn(d) + n)",
     "CREATE OR REPLACE TEMP MACRO as_at() AS (SELECT max(as_at) FROM scrutineer_snapshot)",
+    "CREATE OR REPLACE TEMP MACRO flags_set(j) AS list_transform(list_filter(map_entries("
+    """from_json(j, '"MAP(VARCHAR, VARCHAR)"')), lambda e: e.value = 'Y'), lambda e: e.key)""",
     "CREATE OR REPLACE TEMP MACRO age(dob, d) AS "
     "(date_diff('year', dob, d) - CASE WHEN strftime(dob, '%m%d') > strftime(d, '%m%d') "
     "THEN 1 ELSE 0 END)",

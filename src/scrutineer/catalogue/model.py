@@ -23,6 +23,18 @@ Polarity = Literal["higher", "lower", "context"]
 UNITS: tuple[str, ...] = ("count", "rate_per_10k", "percent", "average")
 KINDS: tuple[str, ...] = ("snapshot", "flow", "ytd", "rolling12")
 POLARITIES: tuple[str, ...] = ("higher", "lower", "context")
+# the fields of a KPI that KPIS.csv fixes (its columns of the same names)
+SPEC_FIELDS = (
+    "title",
+    "area",
+    "theme",
+    "unit",
+    "kind",
+    "polarity",
+    "definition",
+    "benchmark",
+    "source",
+)
 
 
 @dataclass(frozen=True)

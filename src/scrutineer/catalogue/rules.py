@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 from importlib import resources
 
 import duckdb
@@ -23,6 +24,7 @@ from scrutineer.catalogue.language import SCHEMA, empty_database
 from scrutineer.catalogue.model import (
     KINDS,
     POLARITIES,
+    SPEC_FIELDS,
     UNITS,
     Catalogue,
     Cohort,
@@ -34,17 +36,6 @@ from scrutineer.extract.contract import load_contract
 from scrutineer.findings import Issue, Level
 
 Rule = Callable[[Catalogue], Iterable[Issue]]
-SPEC_FIELDS = (
-    "title",
-    "area",
-    "theme",
-    "unit",
-    "kind",
-    "polarity",
-    "definition",
-    "benchmark",
-    "source",
-)
 PROBE = (Period(2024, 1), Period(2024, 2))
 
 
@@ -52,11 +43,13 @@ def issue(where: Location, subject: str, message: str, hint: str = "") -> Issue:
     return Issue(Level.ERROR, "catalogue", f"{subject}: {message}", hint, file=str(where))
 
 
+@cache
 def spec() -> dict[str, dict[str, str]]:
     text = resources.files(__package__).joinpath("spec.csv").read_text("utf-8")
     return {row["id"]: row for row in csv.DictReader(text.splitlines())}
 
 
+@cache
 def revisions() -> dict[str, tuple[str, ...]]:
     """The fields KPIS.csv has revised whose computation is still to follow (revisions.yaml)."""
     text = resources.files(__package__).joinpath("revisions.yaml").read_text("utf-8")

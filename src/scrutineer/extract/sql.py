@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import duckdb
 
 from scrutineer.extract.contract import Column
@@ -24,8 +26,9 @@ TRUE_WORDS = ("Y", "YES", "1", "TRUE", "T")
 FALSE_WORDS = ("N", "NO", "0", "FALSE", "F")
 
 
-def _listed(words: tuple[str, ...]) -> str:
-    return ", ".join(f"'{w}'" for w in words)
+def strings(values: Iterable[str]) -> str:
+    """SQL string literals, comma-separated: for `x IN (...)`."""
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -43,8 +46,8 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE MACRO scr_date(s) AS CAST({parse} AS DATE)")
     con.execute(
         "CREATE OR REPLACE MACRO scr_flag(s) AS CASE "
-        f"WHEN upper(scr_text(s)) IN ({_listed(TRUE_WORDS)}) THEN 'Y' "
-        f"WHEN upper(scr_text(s)) IN ({_listed(FALSE_WORDS)}) THEN 'N' "
+        f"WHEN upper(scr_text(s)) IN ({strings(TRUE_WORDS)}) THEN 'Y' "
+        f"WHEN upper(scr_text(s)) IN ({strings(FALSE_WORDS)}) THEN 'N' "
         "ELSE upper(scr_text(s)) END"
     )
     con.execute(

@@ -13,7 +13,7 @@ from datetime import date
 import duckdb
 
 from scrutineer.extract.contract import Column, Contract, Table
-from scrutineer.extract.sql import EARLIEST_YEAR, LATEST_YEAR, quote
+from scrutineer.extract.sql import EARLIEST_YEAR, LATEST_YEAR, quote, strings
 from scrutineer.findings import Issue, Level
 
 EXAMPLES_PER_PROBLEM = 200  # rows listed per (file, column, rule); the rest are counted
@@ -175,7 +175,7 @@ def _json_checks(extract: Extract, column: Column) -> Iterator[tuple[Level, str,
             "a key given twice",
             f"Give each key once (keys are read whatever their case). {hint}",
         )
-    listed = ", ".join("'" + c.replace("'", "''") + "'" for c in codes.values)
+    listed = strings(codes.values)
     items = "scr_json_items(v)" if shape == "list" else "scr_json_keys(v)"
     what = "codes" if shape == "list" else "keys"
     yield (
@@ -199,7 +199,7 @@ def _json_checks(extract: Extract, column: Column) -> Iterator[tuple[Level, str,
 
 def _code_check(extract: Extract, name: str) -> tuple[Level, str, str, str, str]:
     codes = extract.contract.codes[name]
-    listed = ", ".join("'" + c.replace("'", "''") + "'" for c in codes.values)
+    listed = strings(codes.values)
     shown = ", ".join(list(codes.values)[:12]) + (", ..." if len(codes.values) > 12 else "")
     level = Level.ERROR if codes.strict else Level.WARNING
     return (

@@ -83,6 +83,16 @@ def parse_safely(path: Path) -> Element:
     return root
 
 
+def upn_identifier(person: str, upn: str) -> dict[str, str]:
+    """A child's UPN as the SSD holds it: a row of ssd_linked_identifiers."""
+    return {
+        "link_table_id": f"{person}/UPN",
+        "link_person_id": person,
+        "link_identifier_type": "Unique Pupil Number",
+        "link_identifier_value": upn,
+    }
+
+
 def _child(child: Element, tables: Tables) -> None:
     ids = child.find("ChildIdentifiers")
     person = _text(ids, "LAchildID")
@@ -101,14 +111,7 @@ def _child(child: Element, tables: Tables) -> None:
         }
     )
     if _text(ids, "UPN"):
-        tables["ssd_linked_identifiers"].append(
-            {
-                "link_table_id": f"{person}/UPN",
-                "link_person_id": person,
-                "link_identifier_type": "Unique Pupil Number",
-                "link_identifier_value": _text(ids, "UPN"),
-            }
-        )
+        tables["ssd_linked_identifiers"].append(upn_identifier(person, _text(ids, "UPN")))
     codes = [d.text.strip() for d in child.iter("Disability") if d.text and d.text.strip()]
     for index, code in enumerate(c for c in codes if c.upper() != "NONE"):
         tables["ssd_disability"].append(

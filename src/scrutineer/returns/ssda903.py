@@ -292,14 +292,15 @@ class _Year:
         person = self.people[child]
         sex = person["pers_sex"] or "U"
         upn = person["upn"] or person["pers_upn_unknown"]
-        is_mother = mother and sex == "F" and person["is_mother"]
+        asked = mother and sex == "F"
+        is_mother = asked and person["is_mother"]
         return (
             child,
             sex,
             self.dob(child),
             person["pers_ethnicity"],
             upn,
-            ("1" if is_mother else "0") if mother and sex == "F" else None,
+            ("1" if is_mother else "0") if asked else None,
             _day(person["first_child_born"]) if is_mother else None,
         )
 

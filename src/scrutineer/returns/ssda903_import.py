@@ -21,7 +21,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from scrutineer.returns.cin_import import ReturnRejected, Tables
+from scrutineer.returns.cin_import import ReturnRejected, Tables, upn_identifier
 from scrutineer.returns.collection import Collection
 from scrutineer.returns.ssda903_read import Rows, read_903
 
@@ -107,14 +107,7 @@ class _Extract:
             }
         )
         if upn and not UPN_UNKNOWN.match(upn):
-            self.out["ssd_linked_identifiers"].append(
-                {
-                    "link_table_id": f"{row['CHILD']}/UPN",
-                    "link_person_id": row["CHILD"],
-                    "link_identifier_type": "Unique Pupil Number",
-                    "link_identifier_value": upn,
-                }
-            )
+            self.out["ssd_linked_identifiers"].append(upn_identifier(row["CHILD"], upn))
         if row.get("MC_DOB", "").strip():  # her first child's birth date: the child unknown
             self.out["ssd_mother"].append(
                 {
