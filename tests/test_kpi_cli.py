@@ -69,7 +69,7 @@ def test_kpi_table_and_csv(loaded: Cli) -> None:
     ]
     assert "2026-02" in table
     csv = loaded.run("kpi", "--kpi", "contacts", "--format", "csv").stdout.splitlines()
-    assert csv[0] == "kpi,period,value,numerator,denominator,status"
+    assert csv[0] == "kpi,period,value,numerator,denominator,status,unmapped"
     assert csv[1].startswith("contacts,2026-03,")
 
 

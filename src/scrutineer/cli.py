@@ -39,7 +39,7 @@ from scrutineer.errors import (
 )
 from scrutineer.extract.docs import render_contract
 from scrutineer.extract.load import load_extract
-from scrutineer.extract.report import format_issues, write_issues_csv
+from scrutineer.extract.report import format_issues, format_unmapped, write_issues_csv
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.outputs.assessment import assessment_table, rows, themes
 from scrutineer.outputs.report.make import make_report
@@ -103,10 +103,19 @@ def load(
     ] = None,
     force: Annotated[bool, typer.Option(help="Load files even if they were loaded before")] = False,
     issues: Annotated[Path | None, typer.Option(help="Write every issue found to this CSV")] = None,
+    codes: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A code map (CSV table,column,local,standard, or a shipped map's name: "
+            "ssd-liquidlogic, annex-a); repeat for several, later ones win"
+        ),
+    ] = None,
 ) -> None:
-    """Validate an extract folder and load it as a new snapshot (all or nothing)."""
+    """Validate an extract folder and load it as a new snapshot (all or nothing).
+
+    The folder's own code_map.csv, if there is one, is applied before any --codes map."""
     try:
-        result = load_extract(folder, _store(), _date(as_at, "--as-at"), force)
+        result = load_extract(folder, _store(), _date(as_at, "--as-at"), force, tuple(codes or ()))
     except ExtractRejected as rejected:
         typer.echo(format_issues(rejected.issues), err=True)
         if issues:
@@ -121,6 +130,10 @@ def load(
         f"Loaded snapshot {m.id} (as at {m.as_at}): {sum(m.rows.values()):,} rows "
         f"in {len(m.files)} files, {len(result.issues)} warning(s)."
     )
+    if m.mapped:
+        typer.echo(f"Code map: {sum(e['rows'] for e in m.mapped):,} local values read as codes.")
+    if m.unmapped:
+        typer.echo(format_unmapped(m.unmapped), err=True)
 
 
 @app.command()
@@ -250,7 +263,22 @@ def exceptions(
         service,
         team,
     )
-    envelope = {"snapshot": session.manifest.id, "kpi": kpi_id}
+    month = _period(session, period)
+    kpi = session.engine.catalogue.get(kpi_id)
+    unmapped = session.engine.unmapped_counts(kpi, month, month, bool(service or team))
+    count = unmapped.get(str(month), 0)
+    envelope = {
+        "snapshot": session.manifest.id,
+        "kpi": kpi_id,
+        "status": "unmapped" if count else "ok",
+        "unmapped": count,
+    }
+    if count and fmt == "table":
+        typer.echo(
+            f"Not yet reliable: {count:,} record(s) this list reads hold values the load could "
+            "not map to codes; children may be missing from it (docs/code-maps.md).",
+            err=True,
+        )
     typer.echo(
         render([r.as_dict() for r in found], _check_format(fmt), envelope, "children"), nl=False
     )

@@ -58,6 +58,8 @@ class Assessment:
             "value": self.latest.value,
             "numerator": self.latest.numerator,
             "denominator": self.latest.denominator,
+            "status": self.latest.status,
+            "unmapped": self.latest.unmapped,
             "target": self.target,
             "rag": self.rating,
             "rated_against": self.rated_against,

@@ -38,7 +38,19 @@ def indicator_text(a: Assessment, counts: bool = True) -> str:
         + "."
     ]
     sentences += [s for s in (_against(a), _trend(a), _spc(a), _neighbours(a), _pace(a)) if s]
-    return " ".join(sentences)
+    return " ".join(s for s in (_unmapped(a), *sentences) if s)
+
+
+def _unmapped(a: Assessment) -> str | None:
+    """First, so no reader takes the figure at face value."""
+    n = a.latest.unmapped
+    if a.latest.status != "unmapped":
+        return None
+    records = "record it reads holds a value" if n == 1 else "records it reads hold values"
+    return (
+        f"Not yet reliable: {n:,} {records} the load could not map to codes, so the figure "
+        "may be wrong until the council's code map is mended."
+    )
 
 
 def _against(a: Assessment) -> str | None:

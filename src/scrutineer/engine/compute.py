@@ -10,7 +10,7 @@ breakdowns and exception lists are all read from that one table, so they always 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import duckdb
@@ -26,6 +26,8 @@ from scrutineer.catalogue.query import (
     units_sql,
 )
 from scrutineer.engine.population import Populations
+from scrutineer.engine.unmapped import Counts, Unmapped, read_unmapped
+from scrutineer.extract.contract import load_contract
 
 By = Literal["service", "team", "worker"]
 
@@ -37,8 +39,11 @@ class Value:
     value: float | None
     numerator: float | None
     denominator: float | None
-    status: str = "ok"  # "ok", "no data" (not recorded yet), "no denominator"
+    # "ok"; "no data" (not recorded yet); "no denominator"; "unmapped": `unmapped` records
+    # it reads in its window hold values the load could not map to codes (engine/unmapped.py)
+    status: str = "ok"
     group: tuple[tuple[str, str | None], ...] = ()
+    unmapped: int = 0
 
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -48,6 +53,7 @@ class Value:
             "numerator": self.numerator,
             "denominator": self.denominator,
             "status": self.status,
+            "unmapped": self.unmapped,
         }
         data.update(dict(self.group))
         return data
@@ -78,6 +84,7 @@ class Engine:
         language.install_qa(con, qa)
         self.qa = qa  # None: indicators over QA records say "no data"
         self.qa_loaded = qa is not None
+        self.unmapped = Unmapped(con, load_contract(), read_unmapped(con))
 
     def values(
         self, first: Period, last: Period, kpis: Iterable[Kpi] | None = None, by: By | None = None
@@ -112,15 +119,29 @@ class Engine:
             return found
         table = self.units(kpi, first, last)
         sql = aggregate_sql(kpi, self.catalogue, table, levels, first, last)
+        counts = {
+            level: self.unmapped_counts(kpi, first, last, level != "authority") for level in levels
+        }
         for period, level, service, team, worker, num, den in self.con.execute(sql).fetchall():
-            found[level].append(
-                self._value(kpi, period, num, den, self._group(level, service, team, worker))
-            )
+            value = self._value(kpi, period, num, den, self._group(level, service, team, worker))
+            found[level].append(_marked(value, counts[level].get(period, 0)))
         if "authority" in found:
             have = {v.period for v in found["authority"]}
-            found["authority"] += [self._value(kpi, m, 0, 0, ()) for m in months if m not in have]
+            found["authority"] += [
+                _marked(self._value(kpi, m, 0, 0, ()), counts["authority"].get(m, 0))
+                for m in months
+                if m not in have
+            ]
             found["authority"].sort(key=lambda v: v.period)
         return found
+
+    def unmapped_counts(self, kpi: Kpi, first: Period, last: Period, grouped: bool) -> Counts:
+        """Records with unmapped values the KPI's figure reads, by month (engine/unmapped.py);
+        `grouped` for a team's or worker's figure, attributed through worker roles too."""
+        read = self.unmapped.read_by(kpi, self.catalogue.cohorts[kpi.cohort])
+        if grouped:
+            read |= self.unmapped.attribution_reads()
+        return self.unmapped.counts(read, kpi.kind, first, last)
 
     def _group(
         self, level: str, service: str | None, team: str | None, worker: str | None
@@ -215,3 +236,8 @@ class Engine:
             self.con.execute(f"CREATE TEMP TABLE {table} AS {sql}")
             self._cohorts[key] = table
         return self._cohorts[key]
+
+
+def _marked(value: Value, affected: int) -> Value:
+    """The value marked `unmapped` when records with unmapped values fall in its window."""
+    return replace(value, status="unmapped", unmapped=affected) if affected else value

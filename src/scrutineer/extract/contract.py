@@ -65,6 +65,7 @@ class Column:
     future: bool = False
     shape: JsonShape | None = None  # a json column's shape; `codes` lists its codes or keys
     item: str = ""  # the SSD's item reference (CONT005A), empty for an extension
+    na: bool = False  # a flag that may say NA (not applicable), as the SSD allows for some
 
     @property
     def sql_type(self) -> str:
@@ -171,6 +172,7 @@ def _parse_column(name: str, spec: Mapping[str, Any]) -> Column:
         future=bool(spec.get("future", False)),
         shape=spec.get("shape"),
         item=str(spec.get("item", "")),
+        na=bool(spec.get("na", False)),
     )
 
 
@@ -203,6 +205,8 @@ def _column_problems(contract: Contract, table: Table, column: Column) -> Iterat
         yield f"{where}: code list {column.codes!r} is not in codes.yaml"
     if column.future and column.type != "date":
         yield f"{where}: only a date column may be `future`"
+    if column.na and column.type != "flag":
+        yield f"{where}: only a flag column may allow `na`"
     ref = column.references
     if ref is not None:
         if ref.table not in contract.table_names:

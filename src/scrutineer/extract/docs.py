@@ -17,11 +17,22 @@ specification). `ext_*` tables are Scrutineer's extensions for what the SSD lack
 saying what a council fills it from. `scrutineer load FOLDER` checks every file against this
 page and loads nothing unless every file passes.
 
+- **Local values in coded columns** (the CMS's descriptions or own codes) are read through a
+  council's code map (`code_map.csv` in the folder, or `--codes`; see
+  [code-maps.md](code-maps.md)); a code's own description below is read as the code. A
+  value that is still not a code is *unmapped*: it is kept, listed by the load, and every
+  figure that reads it is marked `unmapped`, never counted silently.
+- **Empty** is an empty cell, or the literal `NULL` (or `null`) that SQL Server Management
+  Studio writes, or the SSD's placeholder `SSD_PH`. Files may be UTF-8 (with or without a
+  BOM) or Windows-1252, with LF or CRLF line ends, delimited by `,`, `;`, tab or `|`.
+
 - **A table that is absent is empty.** A column marked *optional* may be left out.
 - **Columns not listed here are ignored** (a warning names them).
-- **Dates**: `YYYY-MM-DD` (a time after it is allowed and dropped) or `DD/MM/YYYY`.
-- **Flags**: `Y` or `N` (`Yes`/`No`, `1`/`0`, `True`/`False` are read as them). **Codes**
-  are compared after trimming and upper-casing.
+- **Dates**: `YYYY-MM-DD` (a time after it is allowed and dropped, as in SQL Server's
+  `2021-04-22 00:00:00.000`) or `DD/MM/YYYY`.
+- **Flags**: `Y` or `N` (`Yes`/`No`, `1`/`0`, `True`/`False` are read as them); `NA` too
+  where the SSD allows it (marked below). **Codes** are compared after trimming and
+  upper-casing.
 - **JSON** columns hold what the SSD specifies: a *list* of codes (`["1A", "2B"]`; the
   planned form `{"1A": "Yes", "2B": "No"}` is read as the list of its Yes codes), an object
   of *flags* (`{"ADOPTION": "Y", "RETURN1M": ""}`), or an *object* of named parts whose
@@ -56,9 +67,7 @@ def render_contract(contract: Contract | None = None) -> str:
         parts.append(_table(table))
     parts.append("## Code lists\n")
     for codes in contract.codes.values():
-        strict = (
-            "an unknown value is an error" if codes.strict else ("an unknown value is a warning")
-        )
+        strict = "a closed DfE list" if codes.strict else "systems keep local variants"
         parts.append(f"### `{codes.name}`\n\nSource: {codes.source}; {strict}.\n")
         parts.append("| code | meaning |\n|---|---|")
         parts += [f"| `{code}` | {meaning} |" for code, meaning in codes.values.items()]
@@ -91,5 +100,7 @@ def _row(column: Column) -> str:
         notes.append(f"Must be a `{column.references}`.")
     if column.future:
         notes.append("May be after the as-at date.")
+    if column.na:
+        notes.append("May be `NA`.")
     item = column.item or "(extension)"
     return f"| `{column.name}` | {item} | {kind} | {needed} | {' '.join(notes)} |"

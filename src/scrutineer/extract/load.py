@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+import tempfile
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -12,6 +13,15 @@ import duckdb
 from scrutineer import __version__
 from scrutineer.calendar import calendar_rows
 from scrutineer.errors import AlreadyLoaded, ExtractNotFound, ExtractRejected
+from scrutineer.extract.codemap import DESCRIPTIONS, CodeMap, read_code_map
+from scrutineer.extract.coding import (
+    Mapped,
+    Unmapped,
+    apply_code_map,
+    unmapped_issues,
+    unmapped_values,
+    write_unmapped,
+)
 from scrutineer.extract.contract import Contract, Table, load_contract
 from scrutineer.extract.read import SourceFile, find_files, read_raw
 from scrutineer.extract.snapshots import FileEntry, Manifest, SnapshotStore, Staging
@@ -29,33 +39,56 @@ class LoadResult:
     issues: list[Issue]  # warnings only: a load with errors raises ExtractRejected
 
 
+@dataclass(frozen=True)
+class Coding:
+    """What the code map did on a load, and what it left unmapped."""
+
+    code_map: CodeMap
+    mapped: list[Mapped]
+    unmapped: list[Unmapped]
+
+
 def load_extract(
-    folder: Path, store: SnapshotStore, as_at: date | None = None, force: bool = False
+    folder: Path,
+    store: SnapshotStore,
+    as_at: date | None = None,
+    force: bool = False,
+    codes: tuple[str, ...] = (),
 ) -> LoadResult:
     """Validate every file in `folder` and, if there is no error, make a new snapshot.
 
-    Raises ExtractRejected (listing every issue) when any error is found, and AlreadyLoaded
-    when the same files were loaded before (unless `force`). Either way nothing changes.
+    `codes` are code maps (files, or the names of maps Scrutineer ships) applied after the
+    folder's own code_map.csv. Raises ExtractRejected (listing every issue) when any error
+    is found, and AlreadyLoaded when the same files were loaded before with the same map
+    (unless `force`). Either way nothing changes.
     """
     if not folder.is_dir():
         raise ExtractNotFound(folder)
     contract = load_contract()
     files, issues = find_files(folder, contract)
-    fingerprint = _fingerprint(files)
+    code_map, map_issues = read_code_map(contract, folder, codes)
+    issues += map_issues
+    fingerprint = _fingerprint(files, code_map)
     previous = None if force else store.with_fingerprint(fingerprint)
     if previous is not None:
         raise AlreadyLoaded(previous.id)
     con = duckdb.connect()  # raw tables and checks stay in memory; only typed tables persist
     try:
         install_macros(con)
-        extract = _read_all(con, contract, files, issues)
+        with tempfile.TemporaryDirectory(prefix="scrutineer-load-") as workdir:
+            extract = _read_all(con, contract, files, issues, Path(workdir))
+        mapped = apply_code_map(extract, code_map)
         chosen_as_at = as_at or _latest_date(extract) or datetime.now(UTC).date()
         extract = Extract(con, contract, extract.files, extract.columns, chosen_as_at)
-        issues = errors_first(issues + validate(extract))
+        unmapped = unmapped_values(extract)
+        issues = errors_first(issues + validate(extract) + list(unmapped_issues(extract, unmapped)))
         if any(i.is_error for i in issues):
             raise ExtractRejected(folder, issues)
+        coding = Coding(code_map, mapped, unmapped)
         with store.staging() as staging:
-            manifest = _build(con, contract, files, staging, folder, chosen_as_at, as_at, issues)
+            manifest = _build(
+                con, contract, files, staging, folder, chosen_as_at, as_at, issues, coding
+            )
             manifest = replace(manifest, fingerprint=fingerprint)
             store.commit(staging, manifest)
     finally:
@@ -68,12 +101,13 @@ def _read_all(
     contract: Contract,
     files: list[SourceFile],
     issues: list[Issue],
+    workdir: Path,
 ) -> Extract:
     names: dict[str, str] = {}
     columns: dict[str, frozenset[str]] = {}
     for source in files:
         table = contract.table(source.table)
-        issues += read_raw(con, source, table)
+        issues += read_raw(con, source, table, workdir)
         if _exists(con, source.table):
             names[source.table] = source.path.name
             columns[source.table] = frozenset(_raw_columns(con, source.table))
@@ -113,10 +147,12 @@ def _build(
     as_at: date,
     given: date | None,
     issues: list[Issue],
+    coding: Coding,
 ) -> Manifest:
     con.execute(f"ATTACH '{staging.db_path}' AS snap")
     rows = {table.name: _write_table(con, table) for table in contract}
     _write_calendar(con, as_at)
+    write_unmapped(con, "snap", coding.unmapped)
     con.execute(
         "CREATE TABLE snap.scrutineer_snapshot AS SELECT ? AS snapshot_id, ?::DATE AS as_at",
         [staging.snapshot_id(as_at), as_at],
@@ -136,6 +172,9 @@ def _build(
         warnings=tuple(str(i) for i in issues),
         scrutineer_version=__version__,
         contract_tables=contract.table_names,
+        code_maps=coding.code_map.sources,
+        mapped=tuple(asdict(m) for m in coding.mapped),
+        unmapped=tuple(asdict(u) for u in coding.unmapped),
     )
 
 
@@ -170,8 +209,12 @@ def _write_calendar(con: duckdb.DuckDBPyConnection, as_at: date) -> None:
     )
 
 
-def _fingerprint(files: list[SourceFile]) -> str:
+def _fingerprint(files: list[SourceFile], code_map: CodeMap) -> str:
+    """The files' hashes and what the code map says: the same files loaded with a changed
+    map make a different snapshot."""
     lines = "".join(f"{f.table}:{f.sha256}\n" for f in sorted(files, key=lambda f: f.table))
+    if any(e.source != DESCRIPTIONS for e in code_map.entries):
+        lines += f"codes:{code_map.sha256}\n"
     return hashlib.sha256(lines.encode()).hexdigest()
 
 

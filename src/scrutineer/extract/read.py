@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from scrutineer.extract.codemap import FOLDER_MAP
 from scrutineer.extract.contract import Contract, Table
 from scrutineer.findings import Issue, Level
 
@@ -39,7 +40,7 @@ def find_files(folder: Path, contract: Contract) -> tuple[list[SourceFile], list
         name, suffix = path.stem.lower().strip(), path.suffix.lower()
         if suffix in SUFFIXES and name in contract.table_names:
             by_table.setdefault(name, []).append(path)
-        elif not path.name.startswith("."):
+        elif not path.name.startswith(".") and path.name.lower() != FOLDER_MAP:
             issues.append(_unknown_file(path))
     files: list[SourceFile] = []
     for table, paths in sorted(by_table.items()):
@@ -79,48 +80,72 @@ def _hash(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), path.stat().st_size
 
 
-def read_raw(con: duckdb.DuckDBPyConnection, source: SourceFile, table: Table) -> list[Issue]:
-    """Read one file into raw.<table> (all text, trimmed names, a `_row` column)."""
+def read_raw(
+    con: duckdb.DuckDBPyConnection, source: SourceFile, table: Table, workdir: Path
+) -> list[Issue]:
+    """Read one file into raw.<table> (all text, trimmed names, a `_row` column).
+
+    `workdir` holds a UTF-8 copy of a file written in another encoding while it is read.
+    """
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     if source.path.suffix.lower() == ".parquet":
         return _read_parquet(con, source, table)
-    return _read_csv(con, source)
+    return _read_csv(con, source, workdir)
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, source: SourceFile) -> list[Issue]:
-    header, encoding, issues = _csv_header(source)
+def _read_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, workdir: Path) -> list[Issue]:
+    path, issues = _as_utf8(source, workdir)
+    header = _csv_header(path)
     if header is None:
-        return issues
+        return [*issues, _issue(source, "empty-file", "the file has no header")]
     duplicates = sorted({h for h in header if header.count(h) > 1})
     if duplicates:
         return [*issues, _issue(source, "duplicate-column", f"columns named twice: {duplicates}")]
     columns = {name: "VARCHAR" for name in header}
-    delimiter = _delimiter(source.path, encoding)
     con.execute(
         f"CREATE OR REPLACE TABLE raw.{source.table} AS "
         "SELECT * FROM read_csv(?, header=true, auto_detect=false, columns=?, delim=?, "
-        "quote='\"', escape='\"', strict_mode=true, store_rejects=true, encoding=?, "
+        "quote='\"', escape='\"', strict_mode=true, store_rejects=true, encoding='utf-8', "
         "null_padding=false)",
-        [str(source.path), columns, delimiter, encoding],
+        [str(path), columns, _delimiter(path)],
     )
     issues += _rejects(con, source)
     _number_rows(con, source.table)
     return issues
 
 
-def _csv_header(source: SourceFile) -> tuple[list[str] | None, str, list[Issue]]:
-    encoding = "utf-8" if _is_utf8(source.path) else "latin-1"
-    issues = [] if encoding == "utf-8" else [_not_utf8(source)]
-    with source.path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding) as handle:
+def _csv_header(path: Path) -> list[str] | None:
+    with path.open(encoding="utf-8-sig") as handle:
         line = handle.readline()
     first = next(csv.reader([line], delimiter=_sniff(line)), None)
     if not first or not any(h.strip() for h in first):
-        return None, encoding, [*issues, _issue(source, "empty-file", "the file has no header")]
-    return [h.strip().lower() for h in first], encoding, issues
+        return None
+    return [h.strip().lower() for h in first]
+
+
+def _as_utf8(source: SourceFile, workdir: Path) -> tuple[Path, list[Issue]]:
+    """The file itself when it is UTF-8 (with or without a BOM), else a UTF-8 copy of it
+    read as Windows-1252 (what Excel and SQL Server Management Studio save on Windows), or
+    as Latin-1 when it has bytes Windows-1252 leaves undefined."""
+    if _is_utf8(source.path):
+        return source.path, []
+    encoding = "cp1252" if _decodes(source.path, "cp1252") else "latin-1"
+    copy = workdir / f"{source.table}.utf8.csv"
+    with (
+        source.path.open(encoding=encoding, newline="") as read,
+        copy.open("w", encoding="utf-8", newline="") as write,
+    ):
+        for block in iter(lambda: read.read(1 << 20), ""):
+            write.write(block)
+    return copy, [_not_utf8(source, encoding)]
 
 
 def _is_utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    return _decodes(path, "utf-8")
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
     try:
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
@@ -131,11 +156,14 @@ def _is_utf8(path: Path) -> bool:
     return True
 
 
-def _not_utf8(source: SourceFile) -> Issue:
+ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1"}
+
+
+def _not_utf8(source: SourceFile, encoding: str) -> Issue:
     return Issue(
         Level.WARNING,
         "not-utf8",
-        "the file is not UTF-8; it was read as Latin-1",
+        f"the file is not UTF-8; it was read as {ENCODING_NAMES[encoding]}",
         "Save it as UTF-8 so names with accents are read exactly",
         file=source.path.name,
     )
@@ -145,8 +173,8 @@ def _sniff(line: str) -> str:
     return max(DELIMITERS, key=line.count)
 
 
-def _delimiter(path: Path, encoding: str) -> str:
-    with path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding) as handle:
+def _delimiter(path: Path) -> str:
+    with path.open(encoding="utf-8-sig") as handle:
         return _sniff(handle.readline())
 
 

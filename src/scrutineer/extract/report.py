@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 from scrutineer.findings import Issue, errors_first
 
@@ -71,3 +72,15 @@ def write_issues_csv(issues: Sequence[Issue], path: Path) -> None:
                     i.hint,
                 ]
             )
+
+
+def format_unmapped(unmapped: Sequence[Mapping[str, Any]]) -> str:
+    """The values a load could not read as codes, as a table a performance team can act on."""
+    lines = [
+        f"{len(unmapped)} value(s) not mapped to a code: the figures that read them are "
+        "marked 'unmapped' until a code map line maps them",
+        f"    {'table':<28} {'column':<34} {'rows':>7}  value",
+    ]
+    for u in unmapped:
+        lines.append(f"    {u['table']:<28} {u['column']:<34} {u['rows']:>7,}  {u['value']!r}")
+    return "\n".join(lines)

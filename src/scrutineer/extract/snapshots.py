@@ -55,6 +55,9 @@ class Manifest:
     warnings: tuple[str, ...] = ()
     scrutineer_version: str = ""
     contract_tables: tuple[str, ...] = field(default_factory=tuple)
+    code_maps: tuple[str, ...] = ()  # the maps applied, in order
+    mapped: tuple[dict[str, Any], ...] = ()  # local values the maps turned into codes
+    unmapped: tuple[dict[str, Any], ...] = ()  # values left unmapped: table, column, value, rows
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -70,6 +73,8 @@ class Manifest:
         data["files"] = tuple(FileEntry(**f) for f in data["files"])
         data["warnings"] = tuple(data.get("warnings", ()))
         data["contract_tables"] = tuple(data.get("contract_tables", ()))
+        for name in ("code_maps", "mapped", "unmapped"):
+            data[name] = tuple(data.get(name, ()))
         return cls(**data)
 
 

@@ -22,6 +22,9 @@ DATE_FORMATS = (
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 
+# Read as empty wherever they stand: SQL Server Management Studio writes NULL in every empty
+# cell of a CSV it saves, and the SSD's SQL writes SSD_PH where an item is not yet mapped.
+EMPTY_WORDS = ("NULL", "null", "SSD_PH")
 TRUE_WORDS = ("Y", "YES", "1", "TRUE", "T")
 FALSE_WORDS = ("N", "NO", "0", "FALSE", "F")
 
@@ -34,14 +37,24 @@ def strings(values: Iterable[str]) -> str:
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The macros that read text as each contract type.
 
-    `scr_text` trims and empties blanks; `scr_date` reads every accepted date format;
+    `scr_text` trims and empties blanks (and the EMPTY_WORDS); `scr_local` is a local value
+    as a code map compares it (trimmed, spaces collapsed, upper-cased); `scr_date` reads
+    every accepted date format;
     `scr_flag` reads Y/N, Yes/No, 1/0, True/False as Y or N (anything else stays, upper-cased,
     for the checks to report). The `scr_json_*` macros store a JSON column as the SSD shapes
     it, canonical: codes and keys trimmed and upper-cased, flags Y or N, empty values null;
     a list's planned object form ({"1A": "Yes", "2B": "No"}) becomes the list of its Yes keys.
     """
     formats = ", ".join(f"'{f}'" for f in DATE_FORMATS)
-    con.execute("CREATE OR REPLACE MACRO scr_text(s) AS NULLIF(trim(s), '')")
+    # s appears twice, not more: macros inline each other, so every use multiplies
+    con.execute(
+        "CREATE OR REPLACE MACRO scr_text(s) AS CASE WHEN trim(s) IN "
+        f"({strings(('', *EMPTY_WORDS))}) THEN NULL ELSE trim(s) END"
+    )
+    con.execute(
+        "CREATE OR REPLACE MACRO scr_local(s) AS "
+        "upper(regexp_replace(scr_text(s), '\\s+', ' ', 'g'))"
+    )
     parse = f"try_strptime(scr_text(s), [{formats}])"
     con.execute(f"CREATE OR REPLACE MACRO scr_date(s) AS CAST({parse} AS DATE)")
     con.execute(

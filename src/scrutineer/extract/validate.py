@@ -13,7 +13,7 @@ from datetime import date
 import duckdb
 
 from scrutineer.extract.contract import Column, Contract, Table
-from scrutineer.extract.sql import EARLIEST_YEAR, LATEST_YEAR, quote, strings
+from scrutineer.extract.sql import EARLIEST_YEAR, LATEST_YEAR, quote
 from scrutineer.findings import Issue, Level
 
 EXAMPLES_PER_PROBLEM = 200  # rows listed per (file, column, rule); the rest are counted
@@ -125,12 +125,14 @@ def _value_checks(extract: Extract, column: Column) -> Iterator[tuple[Level, str
             "Write numbers with a decimal point and no separators, e.g. 12.5",
         )
     elif column.type == "flag":
+        allowed = "('Y', 'N', 'NA')" if column.na else "('Y', 'N')"
         yield (
             Level.ERROR,
             "bad-flag",
-            "v IS NOT NULL AND scr_flag(v) NOT IN ('Y', 'N')",
-            ("not Y or N"),
-            "Write flags as Y or N (Yes/No, 1/0 and True/False are read too)",
+            f"v IS NOT NULL AND scr_flag(v) NOT IN {allowed}",
+            "not Y, N or NA" if column.na else "not Y or N",
+            "Write flags as Y or N (Yes/No, 1/0 and True/False are read too)"
+            + ("; NA where it does not apply" if column.na else ""),
         )
     elif column.type == "id":
         yield (
@@ -140,8 +142,6 @@ def _value_checks(extract: Extract, column: Column) -> Iterator[tuple[Level, str
             ("an id that looks like a number saved with decimals"),
             "Export ids as text, exactly as the case management system holds them",
         )
-    elif column.type == "code" and column.codes:
-        yield _code_check(extract, column.codes)
     elif column.type == "json":
         yield from _json_checks(extract, column)
 
@@ -154,8 +154,9 @@ JSON_EXAMPLES = {
 
 
 def _json_checks(extract: Extract, column: Column) -> Iterator[tuple[Level, str, str, str, str]]:
-    """Well-formed JSON of the column's shape, its codes or keys known, its flags flags."""
-    shape, codes = str(column.shape), extract.contract.codes[str(column.codes)]
+    """Well-formed JSON of the column's shape, its flags flags (its codes or keys are
+    checked with every coded column's, in coding.py)."""
+    shape = str(column.shape)
     hint = f"Write {JSON_EXAMPLES[shape]}, as the SSD specifies"
     yield (Level.ERROR, "bad-json", "NOT scr_json_ok(v)", "not JSON", hint)
     kinds = "('ARRAY', 'OBJECT')" if shape == "list" else "('OBJECT')"
@@ -175,16 +176,6 @@ def _json_checks(extract: Extract, column: Column) -> Iterator[tuple[Level, str,
             "a key given twice",
             f"Give each key once (keys are read whatever their case). {hint}",
         )
-    listed = strings(codes.values)
-    items = "scr_json_items(v)" if shape == "list" else "scr_json_keys(v)"
-    what = "codes" if shape == "list" else "keys"
-    yield (
-        Level.ERROR if codes.strict else Level.WARNING,
-        "unknown-code",
-        f"len(list_filter({items}, lambda x: x NOT IN ({listed}))) > 0",
-        f"{what} not in the list {codes.name}",
-        f"Use the {what} of docs/extract-contract.md, code list {codes.name}",
-    )
     if shape != "list":
         flag = "true" if shape == "flags" else "ends_with(e.key, '_FLAG')"
         yield (
@@ -195,20 +186,6 @@ def _json_checks(extract: Extract, column: Column) -> Iterator[tuple[Level, str,
             "a flag in the object is not Y or N",
             "Write each flag as Y or N (or leave it empty), as the SSD specifies",
         )
-
-
-def _code_check(extract: Extract, name: str) -> tuple[Level, str, str, str, str]:
-    codes = extract.contract.codes[name]
-    listed = strings(codes.values)
-    shown = ", ".join(list(codes.values)[:12]) + (", ..." if len(codes.values) > 12 else "")
-    level = Level.ERROR if codes.strict else Level.WARNING
-    return (
-        level,
-        "unknown-code",
-        f"v IS NOT NULL AND upper(v) NOT IN ({listed})",
-        (f"not a code of the list {name}"),
-        f"Use one of {shown} (docs/extract-contract.md, code list {name})",
-    )
 
 
 def _rows(

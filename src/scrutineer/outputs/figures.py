@@ -6,6 +6,7 @@ from __future__ import annotations
 from scrutineer.assess.assessment import Assessment
 from scrutineer.assess.rules import spc_signal
 from scrutineer.calendar import Period
+from scrutineer.engine.compute import Value
 from scrutineer.outputs.charts import Series, line_chart
 
 SUPPRESSED = "*"
@@ -16,6 +17,12 @@ def short(value: float, unit: str) -> str:
     if unit == "percent":
         return f"{value:.1f}%"
     return f"{value:,.1f}" if unit in ("rate_per_10k", "average") else f"{value:,.0f}"
+
+
+def flagged(shown: str, value: Value) -> str:
+    """A cell's text, marked when records it reads hold unmapped values (never hidden: the
+    count is of records with values, not of children)."""
+    return f"{shown} (unmapped: {value.unmapped:,})" if value.status == "unmapped" else shown
 
 
 def assessment_chart(a: Assessment) -> str:

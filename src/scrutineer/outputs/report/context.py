@@ -17,7 +17,7 @@ from scrutineer.assess.text import amount, indicator_text, theme_text
 from scrutineer.calendar import Period
 from scrutineer.catalogue.model import Catalogue
 from scrutineer.engine.compute import Value
-from scrutineer.outputs.figures import SUPPRESSED, assessment_chart, short
+from scrutineer.outputs.figures import SUPPRESSED, assessment_chart, flagged, short
 from scrutineer.outputs.qa_summary import GRADES, QaSummary, count_text, share_text
 from scrutineer.outputs.report.layouts import Layout
 from scrutineer.outputs.report.revisions import Revisions
@@ -237,7 +237,7 @@ def _cell(value: Value | None, unit: str, hidden: bool) -> str:
         return "no data"
     if value.value is None:
         return "–"
-    return SUPPRESSED if hidden else short(value.value, unit)
+    return SUPPRESSED if hidden else flagged(short(value.value, unit), value)
 
 
 def _public_text(a: Assessment, hidden: set[tuple[str, str]]) -> str:

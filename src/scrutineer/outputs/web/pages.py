@@ -17,7 +17,7 @@ from scrutineer.catalogue.model import Catalogue, Kpi
 from scrutineer.engine.compute import Value
 from scrutineer.engine.exceptions import ExceptionRow
 from scrutineer.errors import ScrutineerError
-from scrutineer.outputs.figures import SUPPRESSED, assessment_chart, short
+from scrutineer.outputs.figures import SUPPRESSED, assessment_chart, flagged, short
 from scrutineer.outputs.report.suppression import suppressed_cells
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures, SnapshotFigures
@@ -275,7 +275,9 @@ def _cell(value: Value | None, unit: str, hidden: set[tuple[str, str]]) -> str:
         return "no data"
     if value.value is None:
         return "–"
-    return SUPPRESSED if (value.kpi, value.period) in hidden else short(value.value, unit)
+    if (value.kpi, value.period) in hidden:
+        return SUPPRESSED
+    return flagged(short(value.value, unit), value)
 
 
 def _blank(value: Value, hidden: set[tuple[str, str]]) -> Value:
@@ -292,6 +294,7 @@ def _figure(value: Value, kpi: Kpi, hidden: bool) -> Page:
         "numerator": None if hidden else value.numerator,
         "denominator": None if hidden else value.denominator,
         "status": value.status,
+        "unmapped": value.unmapped,
     }
 
 
