@@ -48,14 +48,18 @@ def test_problems_are_named() -> None:
             Column("pers_x", "code", "x", codes="no_such_list"),
             Column("pers_y", "text", "", references=Reference("ssd_nowhere", "id")),
             Column("pers_z", "text", "z", future=True),
+            Column("pers_w", "text", "w", na=True),
         ),
     )
-    problems = list(contract_problems(replace(contract, tables=(broken,))))
+    doubled = replace(contract.table("ssd_contacts"), columns=(person.column("pers_dob"),))
+    problems = list(contract_problems(replace(contract, tables=(broken, doubled))))
     assert "ssd_person: key nope is not one of its columns" in problems
     assert any("code list 'no_such_list'" in p for p in problems)
     assert any("pers_y: has no description" in p for p in problems)
     assert any("unknown table ssd_nowhere" in p for p in problems)
     assert any("only a date column may be `future`" in p for p in problems)
+    assert any("only a flag column may allow `na`" in p for p in problems)
+    assert "ssd_contacts.pers_dob: ssd_person has a column of the same name" in problems
 
 
 def test_schema_types() -> None:

@@ -38,7 +38,7 @@ from scrutineer.errors import (
     ScrutineerError,
 )
 from scrutineer.extract.docs import render_contract
-from scrutineer.extract.load import load_extract
+from scrutineer.extract.load import load_database, load_extract
 from scrutineer.extract.report import format_issues, format_unmapped, write_issues_csv
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.outputs.assessment import assessment_table, rows, themes
@@ -97,7 +97,18 @@ def _format(fmt: str) -> str:
 
 @app.command()
 def load(
-    folder: Annotated[Path, typer.Argument(help="Folder of ssd_*.csv / ssd_*.parquet files")],
+    folder: Annotated[
+        Path | None, typer.Argument(help="Folder of ssd_*.csv / ssd_*.parquet files")
+    ] = None,
+    from_url: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Read the ssd_* tables from a database instead: a SQLAlchemy URL, e.g. "
+            "mssql+pyodbc://user:pass@dsn or postgresql+psycopg://user:pass@host/db",
+        ),
+    ] = None,
+    schema: Annotated[str | None, typer.Option(help="The database schema of --from")] = None,
     as_at: Annotated[
         str | None, typer.Option(help="Date the extract was taken (YYYY-MM-DD)")
     ] = None,
@@ -111,11 +122,20 @@ def load(
         ),
     ] = None,
 ) -> None:
-    """Validate an extract folder and load it as a new snapshot (all or nothing).
+    """Validate an extract (a folder, or the SSD's database with --from) and load it as a
+    new snapshot, all or nothing.
 
-    The folder's own code_map.csv, if there is one, is applied before any --codes map."""
+    A folder's own code_map.csv, if there is one, is applied before any --codes map."""
+    if (folder is None) == (from_url is None):
+        raise typer.BadParameter("give either an extract FOLDER or --from URL, not both")
+    given = _date(as_at, "--as-at")
+    maps = tuple(codes or ())
     try:
-        result = load_extract(folder, _store(), _date(as_at, "--as-at"), force, tuple(codes or ()))
+        if from_url is not None:
+            result = load_database(from_url, _store(), schema, given, force, maps)
+        else:
+            assert folder is not None
+            result = load_extract(folder, _store(), given, force, maps)
     except ExtractRejected as rejected:
         typer.echo(format_issues(rejected.issues), err=True)
         if issues:

@@ -58,11 +58,11 @@ class ExtractRejected(ScrutineerError):
 
     exit_code = 2
 
-    def __init__(self, folder: Path, issues: Sequence[Issue]) -> None:
+    def __init__(self, source: Path | str, issues: Sequence[Issue]) -> None:
         self.issues = list(issues)
         errors = sum(1 for i in self.issues if i.is_error)
         super().__init__(
-            f"The extract in {folder} has {errors:,} error(s); nothing was loaded and existing "
+            f"The extract in {source} has {errors:,} error(s); nothing was loaded and existing "
             f"snapshots are unchanged. Fix the files and run `scrutineer load` again."
         )
 

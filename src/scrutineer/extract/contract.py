@@ -178,6 +178,7 @@ def _parse_column(name: str, spec: Mapping[str, Any]) -> Column:
 
 def contract_problems(contract: Contract) -> Iterator[str]:
     """Every inconsistency in the contract: unknown types, codes, keys and references."""
+    yield from _names_shared(contract)
     for table in contract:
         names = set(table.column_names)
         if table.is_extension != bool(table.filled_from):
@@ -190,6 +191,17 @@ def contract_problems(contract: Contract) -> Iterator[str]:
                     yield f"{table.name}: sequence column {col} is not one of its columns"
         for column in table.columns:
             yield from _column_problems(contract, table, column)
+
+
+def _names_shared(contract: Contract) -> Iterator[str]:
+    """A column name used by two tables: a figure's SQL names a column, and
+    engine/unmapped.py takes the name for the column."""
+    seen: dict[str, str] = {}
+    for table in contract:
+        for name in table.column_names:
+            if name in seen:
+                yield f"{table.name}.{name}: {seen[name]} has a column of the same name"
+            seen.setdefault(name, table.name)
 
 
 def _column_problems(contract: Contract, table: Table, column: Column) -> Iterator[str]:

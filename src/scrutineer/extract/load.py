@@ -23,6 +23,7 @@ from scrutineer.extract.coding import (
     write_unmapped,
 )
 from scrutineer.extract.contract import Contract, Table, load_contract
+from scrutineer.extract.database import dump_database, shown_url
 from scrutineer.extract.read import SourceFile, find_files, read_raw
 from scrutineer.extract.snapshots import FileEntry, Manifest, SnapshotStore, Staging
 from scrutineer.extract.sql import install_macros, quote, typed
@@ -66,29 +67,68 @@ def load_extract(
         raise ExtractNotFound(folder)
     contract = load_contract()
     files, issues = find_files(folder, contract)
-    code_map, map_issues = read_code_map(contract, folder, codes)
-    issues += map_issues
-    fingerprint = _fingerprint(files, code_map)
+    source = Source(str(folder.resolve()), folder, files, issues)
+    with tempfile.TemporaryDirectory(prefix="scrutineer-load-") as workdir:
+        return _load(contract, source, store, as_at, force, codes, Path(workdir))
+
+
+def load_database(
+    url: str,
+    store: SnapshotStore,
+    schema: str | None = None,
+    as_at: date | None = None,
+    force: bool = False,
+    codes: tuple[str, ...] = (),
+) -> LoadResult:
+    """As load_extract, from the SSD's tables in a database (a SQLAlchemy URL): every
+    contract table `schema` holds, read in one transaction and checked the same way."""
+    contract = load_contract()
+    with tempfile.TemporaryDirectory(prefix="scrutineer-load-") as workdir:
+        files, issues = dump_database(url, schema, contract, Path(workdir))
+        where = shown_url(url) + (f" schema {schema}" if schema else "")
+        source = Source(where, None, files, issues)
+        return _load(contract, source, store, as_at, force, codes, Path(workdir))
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a load reads from: its files (a folder's, or a database's tables dumped)."""
+
+    shown: str  # the folder, or the database URL without its password
+    folder: Path | None  # a folder's own code_map.csv is read; a database has none
+    files: list[SourceFile]
+    issues: list[Issue]
+
+
+def _load(
+    contract: Contract,
+    source: Source,
+    store: SnapshotStore,
+    as_at: date | None,
+    force: bool,
+    codes: tuple[str, ...],
+    workdir: Path,
+) -> LoadResult:
+    code_map, map_issues = read_code_map(contract, source.folder, codes)
+    issues = source.issues + map_issues
+    fingerprint = _fingerprint(source.files, code_map)
     previous = None if force else store.with_fingerprint(fingerprint)
     if previous is not None:
         raise AlreadyLoaded(previous.id)
     con = duckdb.connect()  # raw tables and checks stay in memory; only typed tables persist
     try:
         install_macros(con)
-        with tempfile.TemporaryDirectory(prefix="scrutineer-load-") as workdir:
-            extract = _read_all(con, contract, files, issues, Path(workdir))
+        extract = _read_all(con, contract, source.files, issues, workdir)
         mapped = apply_code_map(extract, code_map)
         chosen_as_at = as_at or _latest_date(extract) or datetime.now(UTC).date()
         extract = Extract(con, contract, extract.files, extract.columns, chosen_as_at)
         unmapped = unmapped_values(extract)
         issues = errors_first(issues + validate(extract) + list(unmapped_issues(extract, unmapped)))
         if any(i.is_error for i in issues):
-            raise ExtractRejected(folder, issues)
+            raise ExtractRejected(source.shown, issues)
         coding = Coding(code_map, mapped, unmapped)
         with store.staging() as staging:
-            manifest = _build(
-                con, contract, files, staging, folder, chosen_as_at, as_at, issues, coding
-            )
+            manifest = _build(con, contract, source, staging, chosen_as_at, as_at, issues, coding)
             manifest = replace(manifest, fingerprint=fingerprint)
             store.commit(staging, manifest)
     finally:
@@ -109,7 +149,7 @@ def _read_all(
         table = contract.table(source.table)
         issues += read_raw(con, source, table, workdir)
         if _exists(con, source.table):
-            names[source.table] = source.path.name
+            names[source.table] = source.name
             columns[source.table] = frozenset(_raw_columns(con, source.table))
     return Extract(con, contract, names, columns)
 
@@ -141,9 +181,8 @@ def _latest_date(extract: Extract) -> date | None:
 def _build(
     con: duckdb.DuckDBPyConnection,
     contract: Contract,
-    files: list[SourceFile],
+    source: Source,
     staging: Staging,
-    folder: Path,
     as_at: date,
     given: date | None,
     issues: list[Issue],
@@ -151,6 +190,7 @@ def _build(
 ) -> Manifest:
     con.execute(f"ATTACH '{staging.db_path}' AS snap")
     rows = {table.name: _write_table(con, table) for table in contract}
+    tables_fingerprint = _tables_fingerprint(con, contract)
     _write_calendar(con, as_at)
     write_unmapped(con, "snap", coding.unmapped)
     con.execute(
@@ -163,10 +203,10 @@ def _build(
         as_at=as_at,
         as_at_source="given" if given else "latest date in the extract",
         loaded_at=datetime.now(UTC).replace(microsecond=0),
-        source_dir=str(folder.resolve()),
+        source_dir=source.shown,
         fingerprint="",
         files=tuple(
-            FileEntry(f.table, f.path.name, f.sha256, f.bytes, rows[f.table]) for f in files
+            FileEntry(f.table, f.name, f.sha256, f.bytes, rows[f.table]) for f in source.files
         ),
         rows=rows,
         warnings=tuple(str(i) for i in issues),
@@ -175,6 +215,7 @@ def _build(
         code_maps=coding.code_map.sources,
         mapped=tuple(asdict(m) for m in coding.mapped),
         unmapped=tuple(asdict(u) for u in coding.unmapped),
+        tables_fingerprint=tables_fingerprint,
     )
 
 
@@ -190,6 +231,19 @@ def _write_table(con: duckdb.DuckDBPyConnection, table: Table) -> int:
     con.execute(f"CREATE TABLE snap.{table.name} AS SELECT {selects} {source}")
     counted = con.execute(f"SELECT count(*) FROM snap.{table.name}").fetchone()
     return int(counted[0]) if counted else 0
+
+
+def _tables_fingerprint(con: duckdb.DuckDBPyConnection, contract: Contract) -> str:
+    """A hash of what the typed tables hold, whatever their rows' order or their source's
+    format: a folder of files and a database holding the same records give the same one."""
+    digest = hashlib.sha256()
+    for table in contract:
+        found = con.execute(
+            "SELECT count(*), coalesce(md5(string_agg(h, '' ORDER BY h)), '') FROM "
+            f"(SELECT md5(CAST(t AS VARCHAR)) AS h FROM snap.{table.name} AS t)"
+        ).fetchone()
+        digest.update(f"{table.name}:{found}\n".encode())
+    return digest.hexdigest()
 
 
 def _write_calendar(con: duckdb.DuckDBPyConnection, as_at: date) -> None:

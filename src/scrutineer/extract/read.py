@@ -30,6 +30,11 @@ class SourceFile:
     path: Path
     sha256: str
     bytes: int
+    shown: str = ""  # what issues and the manifest call it: the file's name, or schema.table
+
+    @property
+    def name(self) -> str:
+        return self.shown or self.path.name
 
 
 def find_files(folder: Path, contract: Contract) -> tuple[list[SourceFile], list[Issue]]:
@@ -165,7 +170,7 @@ def _not_utf8(source: SourceFile, encoding: str) -> Issue:
         "not-utf8",
         f"the file is not UTF-8; it was read as {ENCODING_NAMES[encoding]}",
         "Save it as UTF-8 so names with accents are read exactly",
-        file=source.path.name,
+        file=source.name,
     )
 
 
@@ -190,7 +195,7 @@ def _rejects(con: duckdb.DuckDBPyConnection, source: SourceFile) -> list[Issue]:
             "malformed-row",
             f"{str(kind).lower()}: {message}",
             "Check the delimiter, quotes and the number of values on this line",
-            file=source.path.name,
+            file=source.name,
             row=int(line),
             column=str(column or ""),
         )
@@ -229,7 +234,7 @@ def _float_ids(source: SourceFile, table: Table, types: dict[str, str]) -> Itera
                 "id-stored-as-number",
                 f"id column stored as {types[column.name]}: ids must be text",
                 "Write ids as text (e.g. VARCHAR) so leading zeros and exact values survive",
-                file=source.path.name,
+                file=source.name,
                 column=column.name,
             )
 
@@ -242,4 +247,4 @@ def _number_rows(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def _issue(source: SourceFile, rule: str, message: str) -> Issue:
-    return Issue(Level.ERROR, rule, message, "Fix the file and load again", file=source.path.name)
+    return Issue(Level.ERROR, rule, message, "Fix the file and load again", file=source.name)

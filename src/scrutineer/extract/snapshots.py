@@ -58,6 +58,7 @@ class Manifest:
     code_maps: tuple[str, ...] = ()  # the maps applied, in order
     mapped: tuple[dict[str, Any], ...] = ()  # local values the maps turned into codes
     unmapped: tuple[dict[str, Any], ...] = ()  # values left unmapped: table, column, value, rows
+    tables_fingerprint: str = ""  # hash of the typed tables' contents, whatever the source
 
     def to_json(self) -> str:
         data = asdict(self)
