@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -238,3 +239,41 @@ def test_na_is_a_flag_only_where_the_ssd_allows_it(extract: Path, store: Snapsho
         load_extract(extract, store)
     flags = [(i.file, i.column) for i in caught.value.issues if i.rule == "bad-flag"]
     assert flags == [("ssd_cin_episodes.csv", "cine_referral_nfa")]
+
+
+def quality_of(text: str, table: str, column: str) -> dict[str, str]:
+    rows = csv.DictReader(text.splitlines())
+    return next(r for r in rows if (r["table"], r["column"]) == (table, column))
+
+
+def test_the_data_quality_report_counts_each_column(extract: Path, store: SnapshotStore) -> None:
+    """By hand: three children, one forename SSD_PH, one sex unmapped; the contacts of
+    29 February and the referral of 1 March fall after the as-at date, 28 February."""
+    write_csv(
+        extract,
+        "ssd_person",
+        PERSON,
+        ("0123", "SSD_PH", "F", "2015-03-01"),
+        ("0456", "Ben", "Boy", "2016-02-28"),
+        ("0789", "", "U", "2020-02-29"),
+    )
+    result = load_extract(extract, store, as_at=date(2024, 2, 28))
+    text = store.quality_text(result.manifest.id)
+    assert text is not None
+    forename = quality_of(text, "ssd_person", "pers_forename")
+    assert (forename["rows"], forename["filled"], forename["placeholders"]) == ("3", "1", "1")
+    assert forename["share_filled"] == "33.3"
+    assert quality_of(text, "ssd_person", "pers_sex")["unmapped"] == "1"
+    assert quality_of(text, "ssd_contacts", "cont_contact_date")["dates_out_of_range"] == "1"
+    surname = quality_of(text, "ssd_person", "pers_surname")
+    assert (surname["in_file"], surname["filled"]) == ("False", "0")
+
+
+def test_a_refused_load_still_has_its_quality_report(extract: Path, store: SnapshotStore) -> None:
+    write_csv(extract, "ssd_contacts", CONTACTS, ("C1", "0999", "2024-01-05", "NULL"))
+    with pytest.raises(ExtractRejected) as caught:
+        load_extract(extract, store)
+    person_ids = quality_of(caught.value.quality, "ssd_contacts", "cont_person_id")
+    assert person_ids["references_failing"] == "1"
+    outcome = quality_of(caught.value.quality, "ssd_contacts", "cont_contact_outcome_json")
+    assert outcome["filled"] == "0"

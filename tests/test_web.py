@@ -52,6 +52,7 @@ ALLOWED = {  # route name -> the roles that may open it
     "review": ALL,
     "recommendations": ALL,
     "snapshots": {"admin", "analyst"},
+    "snapshot": {"admin", "analyst"},
     "narratives": {"admin", "analyst"},
     "users": {"admin"},
     "access_log": {"admin"},
@@ -107,6 +108,7 @@ def paths(web_data: WebData) -> dict[str, str]:
         "clinics": "/clinics",
         "clinic": f"/clinics/{web_data.service}",
         "snapshots": "/snapshots",
+        "snapshot": "/snapshots/latest",
         "narratives": "/narratives",
         "users": "/admin/users",
         "access_log": "/admin/access-log",
@@ -443,3 +445,22 @@ def test_the_worker_processes_socket_sends_small_responses_at_once() -> None:
         assert listening.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
     finally:
         listening.close()
+
+
+def test_a_snapshots_data_quality_for_analysts(
+    clients: dict[str, TestClient], web_data: WebData
+) -> None:
+    page = clients["analyst"].get("/snapshots/latest")
+    assert page.status_code == 200
+    assert "Values not mapped to a code (0)" in page.text and "pers_person_id" in page.text
+    data = clients["analyst"].get("/api/snapshots/latest").json()
+    person = next(t for t in data["tables"] if t["table"] == "ssd_person")
+    ids = next(c for c in person["columns"] if c["column"] == "pers_person_id")
+    assert ids["rows"] == ids["filled"] > 0 and ids["share_filled"] == 100.0
+    download = clients["analyst"].get("/snapshots/latest/quality.csv")
+    assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
+    lines = download.text.splitlines()
+    assert lines[0].startswith("table,column,in_file,rows,filled,placeholders,unmapped")
+    assert len(lines) - 1 == sum(len(t["columns"]) for t in data["tables"])
+    assert clients["scrutiny"].get("/snapshots/latest/quality.csv").status_code == 403
+    assert clients["analyst"].get("/snapshots/s9999/quality.csv").status_code == 404

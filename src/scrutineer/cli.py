@@ -121,6 +121,10 @@ def load(
             "ssd-liquidlogic, annex-a); repeat for several, later ones win"
         ),
     ] = None,
+    quality: Annotated[
+        Path | None,
+        typer.Option(help="Write the data-quality report (CSV) here too, even if refused"),
+    ] = None,
 ) -> None:
     """Validate an extract (a folder, or the SSD's database with --from) and load it as a
     new snapshot, all or nothing.
@@ -140,9 +144,13 @@ def load(
         typer.echo(format_issues(rejected.issues), err=True)
         if issues:
             write_issues_csv(rejected.issues, issues)
+        if quality and rejected.quality:
+            quality.write_text(rejected.quality, "utf-8")
         raise
     if issues:
         write_issues_csv(result.issues, issues)
+    if quality:
+        quality.write_text(_store().quality_text(result.manifest.id) or "", "utf-8")
     settings = load_settings()
     sync(open_records(settings), SnapshotStore(settings.snapshots_dir))
     m = result.manifest

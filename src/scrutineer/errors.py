@@ -58,8 +58,9 @@ class ExtractRejected(ScrutineerError):
 
     exit_code = 2
 
-    def __init__(self, source: Path | str, issues: Sequence[Issue]) -> None:
+    def __init__(self, source: Path | str, issues: Sequence[Issue], quality: str = "") -> None:
         self.issues = list(issues)
+        self.quality = quality  # the data-quality report (CSV) of what was read
         errors = sum(1 for i in self.issues if i.is_error)
         super().__init__(
             f"The extract in {source} has {errors:,} error(s); nothing was loaded and existing "

@@ -24,6 +24,7 @@ from scrutineer.extract.coding import (
 )
 from scrutineer.extract.contract import Contract, Table, load_contract
 from scrutineer.extract.database import dump_database, shown_url
+from scrutineer.extract.quality import QUALITY_NAME, column_quality, quality_csv
 from scrutineer.extract.read import SourceFile, find_files, read_raw
 from scrutineer.extract.snapshots import FileEntry, Manifest, SnapshotStore, Staging
 from scrutineer.extract.sql import install_macros, quote, typed
@@ -124,10 +125,12 @@ def _load(
         extract = Extract(con, contract, extract.files, extract.columns, chosen_as_at)
         unmapped = unmapped_values(extract)
         issues = errors_first(issues + validate(extract) + list(unmapped_issues(extract, unmapped)))
+        quality = column_quality(extract, unmapped)
         if any(i.is_error for i in issues):
-            raise ExtractRejected(source.shown, issues)
+            raise ExtractRejected(source.shown, issues, quality_csv(quality))
         coding = Coding(code_map, mapped, unmapped)
         with store.staging() as staging:
+            (staging.folder / QUALITY_NAME).write_text(quality_csv(quality), "utf-8")
             manifest = _build(con, contract, source, staging, chosen_as_at, as_at, issues, coding)
             manifest = replace(manifest, fingerprint=fingerprint)
             store.commit(staging, manifest)

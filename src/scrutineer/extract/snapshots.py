@@ -2,6 +2,7 @@
 
     <root>/s0007-20260331/extract.duckdb   the typed tables, read-only once made
     <root>/s0007-20260331/manifest.json    as-at date, files and hashes, rows, warnings
+    <root>/s0007-20260331/quality.csv      the load's data-quality report (extract/quality.py)
     <root>/.staging-*/                     a load in progress (or one that was killed)
     <root>/.lock                           held while a load runs
 
@@ -29,6 +30,7 @@ from typing import Any
 from scrutineer.errors import NoSnapshot, ScrutineerError, SnapshotNotFound
 
 DB_NAME = "extract.duckdb"
+QUALITY_NAME = "quality.csv"  # written by extract/quality.py beside the snapshot
 MANIFEST_NAME = "manifest.json"
 _SNAPSHOT_DIR = re.compile(r"^s(\d{4,})-(\d{8})$")
 
@@ -131,6 +133,11 @@ class SnapshotStore:
 
     def db_path(self, snapshot_id: str) -> Path:
         return self.root / self.get(snapshot_id).id / DB_NAME
+
+    def quality_text(self, snapshot_id: str) -> str | None:
+        """The snapshot's data-quality report (CSV), or None for one made before them."""
+        path = self.root / self.get(snapshot_id).id / QUALITY_NAME
+        return path.read_text("utf-8") if path.is_file() else None
 
     def with_fingerprint(self, fingerprint: str) -> Manifest | None:
         return next((m for m in self.manifests() if m.fingerprint == fingerprint), None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scrutineer.extract.quality import read_quality
 from scrutineer.outputs.report.layouts import layout_names, load_layout
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.pages import Choice, Page
@@ -24,10 +25,50 @@ def snapshots(cache: Figures) -> Page:
                 "rows": sum(m.rows.values()),
                 "files": [{"table": f.table, "file": f.file, "rows": f.rows} for f in m.files],
                 "warnings": list(m.warnings),
+                "unmapped": len(m.unmapped),
                 "version": m.scrutineer_version,
             }
             for m in reversed(cache.manifests())
         ]
+    }
+
+
+def snapshot(cache: Figures, snapshot_id: str) -> Page:
+    """One load for the analysts who mend the CMS: the values left unmapped, and per table
+    and column what was filled, placeheld, unmapped, failing or out of range."""
+    m = cache.store.get(snapshot_id)
+    text = cache.store.quality_text(m.id)
+    columns = list(read_quality(text)) if text is not None else []
+    tables: dict[str, list[Page]] = {}
+    for q in columns:
+        tables.setdefault(q.table, []).append(
+            {
+                "column": q.column,
+                "in_file": q.in_file,
+                "rows": q.rows,
+                "filled": q.filled,
+                "share_filled": q.share_filled,
+                "placeholders": q.placeholders,
+                "unmapped": q.unmapped,
+                "references_failing": q.references_failing,
+                "dates_out_of_range": q.dates_out_of_range,
+                "problem": bool(
+                    q.placeholders or q.unmapped or q.references_failing or q.dates_out_of_range
+                ),
+            }
+        )
+    return {
+        "id": m.id,
+        "as_at": m.as_at.isoformat(),
+        "source_dir": m.source_dir,
+        "code_maps": list(m.code_maps),
+        "unmapped": [dict(u) for u in m.unmapped],
+        "mapped_rows": sum(int(e["rows"]) for e in m.mapped),
+        "has_quality": text is not None,
+        "tables": [
+            {"table": name, "columns": rows, "problems": sum(r["problem"] for r in rows)}
+            for name, rows in tables.items()
+        ],
     }
 
 

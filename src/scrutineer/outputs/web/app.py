@@ -212,6 +212,14 @@ PAGES = (
         "Snapshots",
     ),
     PageRoute(
+        "snapshot",
+        "/snapshots/{snapshot}",
+        "snapshots",
+        "snapshot.html",
+        lambda r, v, c: admin_pages.snapshot(c, r.path_params["snapshot"]),
+        "Snapshot and its data quality",
+    ),
+    PageRoute(
         "narratives",
         "/narratives",
         "narratives",

@@ -206,8 +206,27 @@ class Posted:
         return handle
 
 
+async def quality_download(web: Web, request: Request) -> Response:
+    """A snapshot's data-quality report as the CSV written beside it (analysts' roles)."""
+    viewer = await run_in_threadpool(web.viewer, request)
+    if viewer is None:
+        return RedirectResponse("/login", 303)
+    if not viewer.can("snapshots"):
+        return web.refuse(request, viewer, False, 403, "Your role cannot see this page.")
+    try:
+        found = web.cache.store.get(request.path_params["snapshot"])
+    except ScrutineerError as error:
+        return web.refuse(request, viewer, False, 404, str(error))
+    text = await run_in_threadpool(web.cache.store.quality_text, found.id)
+    if text is None:
+        return web.refuse(request, viewer, False, 404, "This snapshot has no quality report.")
+    disposition = f'attachment; filename="{found.id}-quality.csv"'
+    return Response(text, media_type="text/csv", headers={"Content-Disposition": disposition})
+
+
 FORMS: tuple[Form | Posted, ...] = (
     Form("/login", "GET", login_page),
+    Form("/snapshots/{snapshot}/quality.csv", "GET", quality_download),
     Form("/login", "POST", login),
     Posted("/logout", None, logout),
     Posted("/narratives", "narratives", save_narrative),
