@@ -32,6 +32,11 @@ she was in touch, in full-time education (F2) and of no fixed abode (S), which i
 suitable: S2. Not looked after in the year, so her header has no motherhood item. 109 turned
 22 in the year: too old for OC3.
 
+Previous permanence, asked of the children who began to be looked after in the year (104,
+106): 104 was under a special guardianship order (P2) made by Blackpool (889) in May 2019,
+day unknown (zz/05/2019); 106's row says none (Z1) yet names an authority and a date, which
+a Z1 must not carry (rule 635): left out.
+
 Adoption (107, born 1 March 2023): in care from 1 May 2023 with foster carers (U4); care
 order (C2) from 1 November 2023; placement order (E1) from 1 June 2024; placed for adoption
 with the same carers under the order (A5) on 1 July 2024: RNE T (carers unchanged, legal
@@ -106,6 +111,7 @@ def extract(folder: Path) -> Path:
     )
     outcomes(folder)
     social_workers(folder)
+    previous_permanence(folder)
     write_csv(
         folder,
         "ext_care_leaver_status",
@@ -181,6 +187,22 @@ def outcomes(folder: Path) -> None:
         "ext_substance_misuse_offers",
         ("clso_substance_misuse_id", "clso_intervention_offered"),
         ("S1", "Y"),
+    )
+
+
+def previous_permanence(folder: Path) -> None:
+    write_csv(
+        folder,
+        "ssd_cla_previous_permanence",
+        (
+            "lapp_table_id",
+            "lapp_person_id",
+            "lapp_previous_permanence_order_date",
+            "lapp_previous_permanence_option",
+            "lapp_previous_permanence_la",
+        ),
+        ("PP1", "104", "zz/05/2019", "P2", "889"),
+        ("PP2", "106", "01/01/2020", "Z1", "800"),
     )
 
 
@@ -277,3 +299,10 @@ def test_care_leavers_are_reported_on_their_birthdays(tmp_path: Path) -> None:
     header = {r["CHILD"]: r for r in table(written, "header.csv")}
     assert "109" not in header and header["108"]["MOTHER"] == ""
     assert header["107"]["MOTHER"] == "0"  # looked after in the year: asked
+
+
+def test_previous_permanence_is_read_from_the_ssd(tmp_path: Path) -> None:
+    rows = {r["CHILD"]: r for r in table(files(tmp_path), "prev_perm.csv")}
+    got = {c: (r["PREV_PERM"], r["LA_PERM"], r["DATE_PERM"]) for c, r in rows.items()}
+    assert got["104"] == ("P2", "889", "zz/05/2019")
+    assert got["106"] == ("Z1", "", "")

@@ -151,9 +151,8 @@ def export_903(con: duckdb.DuckDBPyConnection, collection: Collection) -> dict[s
         "episodes": [year.episode_row(e) for e in episodes],
         "reviews": year.reviews(children),
         "uasc": year.uasc(children),
-        # previous permanence is asked of a child who began to be looked after in the year;
-        # the extract does not hold it, so Z1 (none, or not known)
-        "prev_perm": [(c, year.dob(c), "Z1", None, None) for c in year.started(episodes)],
+        # asked of every child who began to be looked after in the year
+        "prev_perm": year.previous_permanence(year.started(episodes)),
         "oc2": year.outcomes(year.looked_after_a_year(episodes)),
         "oc3": leavers,
         "missing": year.missing(children),
@@ -338,6 +337,38 @@ class _Year:
             {**self.collection.window, "children": children},
         )
         return [(r["child"], self.dob(r["child"]), _day(r["held"]), r["code"]) for r in found]
+
+    def previous_permanence(self, children: list[str]) -> list[tuple[object, ...]]:
+        """Each child's latest ssd_cla_previous_permanence row; Z1 (none) for a child without
+        one, since an option other than Z1 needs the authority and the date (rule 630)."""
+        found = {
+            r["child"]: r
+            for r in rows(
+                self.con,
+                f"""SELECT lapp_person_id AS child,
+                          arg_max(lapp_previous_permanence_option, lapp_table_id) AS option,
+                          arg_max(lapp_previous_permanence_la, lapp_table_id) AS la,
+                          arg_max(lapp_previous_permanence_order_date, lapp_table_id) AS day
+                   FROM ssd_cla_previous_permanence WHERE lapp_person_id IN {IN_CHILDREN}
+                   GROUP BY 1""",
+                {"children": children},
+            )
+        }
+        lines: list[tuple[object, ...]] = []
+        for child in children:
+            row = found.get(child)
+            option = (row["option"] if row else None) or "Z1"
+            given = option != "Z1"
+            lines.append(
+                (
+                    child,
+                    self.dob(child),
+                    option,
+                    row["la"] if row and given else None,
+                    row["day"] if row and given else None,
+                )
+            )
+        return lines
 
     def uasc(self, children: list[str]) -> list[tuple[object, ...]]:
         found = rows(

@@ -3,6 +3,7 @@ leaving care, and care leavers month by month until they are 21."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -99,6 +100,7 @@ def looked_after(
         clae_cla_placement_id=placements[-1].id if placements else None,
         clae_entered_care_date=entry,
     )
+    _previous_permanence(sim, child, entry)
     planned = _reviews_and_plans(sim, period)
     if period.route in ("E11", "E12"):
         _adoption(sim, period, statuses, placements, planned)
@@ -484,6 +486,34 @@ def _missing(sim: Sim, period: Period) -> None:
                     miss_missing_rhi_offered="Y" if sim.chance(0.9) else "N",
                     miss_missing_rhi_accepted="Y" if sim.chance(0.5) else "N",
                 )
+
+
+# Where an earlier adoption, special guardianship or child arrangements order was made: old
+# three-digit LA codes of the SSDA903's list, and Wales and Scotland.
+PERMANENCE_LAS = ("800", "889", "822", "301", "873", "919", "WAL", "SCO")
+
+
+def _previous_permanence(sim: Sim, child: Child, entry: date) -> None:
+    """What permanence the child had before this period of care: mostly none (Z1); a few
+    were adopted (P1), under special guardianship (P2) or a child arrangements order (P3)
+    some years before, the date's day unknown for some (zz/MM/YYYY, as the 903 allows).
+    Drawn from the child's own generator, so adding it left every other record as it was."""
+    rng = random.Random(f"previous-permanence {child.id} {entry}")
+    roll = rng.random()
+    option = "P1" if roll < 0.02 else "P2" if roll < 0.05 else "P3" if roll < 0.08 else "Z1"
+    day = la = None
+    if option != "Z1":
+        made = max(child.dob, entry - timedelta(days=rng.randint(200, 3000)))
+        day = made.strftime("zz/%m/%Y" if rng.random() < 0.2 else "%d/%m/%Y")
+        la = rng.choice(PERMANENCE_LAS)
+    sim.records.add(
+        "ssd_cla_previous_permanence",
+        lapp_table_id=sim.records.next_id("PP"),
+        lapp_person_id=child.id,
+        lapp_previous_permanence_order_date=day,
+        lapp_previous_permanence_option=option,
+        lapp_previous_permanence_la=la,
+    )
 
 
 def _immigration(sim: Sim, period: Period) -> None:
