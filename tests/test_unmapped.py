@@ -23,6 +23,8 @@ from pathlib import Path
 import duckdb
 
 from conftest import CONTACTS, PERSON, write_csv
+from scrutineer.assess.assessment import assess
+from scrutineer.assess.text import indicator_text
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.engine.compute import Engine, Value
@@ -115,3 +117,14 @@ def test_a_marked_cell_says_so() -> None:
     assert flagged(short(0.0, "percent"), marked) == "0.0% (unmapped: 1)"
     clean = Value("contacts_nfa_pct", "2024-01", 100.0, 1, 1)
     assert flagged(short(100.0, "percent"), clean) == "100.0%"
+
+
+def test_the_assessment_says_a_marked_figure_is_not_yet_reliable(tmp_path: Path) -> None:
+    computing = engine(tmp_path)
+    found = {a.kpi.id: a for a in assess(computing, FEB, [], None, "E99000000")}
+    marked = found["contacts_nfa_pct"]
+    assert marked.as_dict()["status"] == "unmapped" and marked.as_dict()["unmapped"] == 1
+    assert indicator_text(marked).startswith(
+        "Not yet reliable: 1 record it reads holds a value the load could not map to codes"
+    )
+    assert "Not yet reliable" not in indicator_text(found["contacts"])
