@@ -51,6 +51,15 @@ def write_csv(
 
 PERSON = ("pers_person_id", "pers_forename", "pers_sex", "pers_dob")
 CONTACTS = ("cont_contact_id", "cont_person_id", "cont_contact_date", "cont_contact_outcome_json")
+INVOLVEMENTS = (
+    "invo_involvements_id",
+    "invo_professional_id",
+    "invo_professional_role_id",
+    "invo_professional_team",
+    "invo_involvement_start_date",
+    "invo_involvement_end_date",
+    "invo_person_id",
+)
 EPISODES = (
     "cine_referral_id",
     "cine_person_id",

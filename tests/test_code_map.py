@@ -10,7 +10,7 @@ import duckdb
 import pytest
 import yaml
 
-from conftest import CONTACTS, PERSON, write_csv
+from conftest import CONTACTS, INVOLVEMENTS, PERSON, write_csv
 from scrutineer.errors import ExtractRejected
 from scrutineer.extract.codemap import shipped_maps
 from scrutineer.extract.load import load_extract
@@ -170,15 +170,7 @@ def test_the_annex_a_map_holds_the_spellings_councils_use(
 def test_the_liquidlogic_map_reads_its_worker_roles(extract: Path, store: SnapshotStore) -> None:
     write_csv(extract, "ssd_professionals", ("prof_professional_id",), ("W1",), ("W2",))
     write_csv(extract, "ssd_department", ("dept_team_id", "dept_team_name"), ("T1", "Team"))
-    header = (
-        "invo_involvements_id",
-        "invo_professional_id",
-        "invo_professional_role_id",
-        "invo_professional_team",
-        "invo_involvement_start_date",
-        "invo_involvement_end_date",
-        "invo_person_id",
-    )
+    header = INVOLVEMENTS
     write_csv(
         extract,
         "ssd_involvements",

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from conftest import CONTACTS, PERSON, write_csv
+from conftest import CONTACTS, INVOLVEMENTS, PERSON, write_csv
 from scrutineer.assess.assessment import assess
 from scrutineer.assess.text import indicator_text
 from scrutineer.calendar import Period
@@ -51,15 +51,7 @@ def engine(tmp_path: Path) -> Engine:
     write_csv(
         folder,
         "ssd_involvements",
-        (
-            "invo_involvements_id",
-            "invo_professional_id",
-            "invo_professional_role_id",
-            "invo_professional_team",
-            "invo_involvement_start_date",
-            "invo_involvement_end_date",
-            "invo_person_id",
-        ),
+        INVOLVEMENTS,
         ("I1", "W1", "ALLOCATED_CASE_WORKER", "T1", "2024-01-01", "", "A"),
         ("I2", "W1", "CW", "T1", "2024-01-01", "", "B"),
     )
