@@ -28,7 +28,7 @@ from scrutineer.synth.generate import generate
 from scrutineer.synth.params import AuthorityParams
 
 SMALL = AuthorityParams(
-    population=6_000, start=date(2025, 4, 1), end=date(2026, 3, 31), seed=8, warm_up_months=12
+    population=6_000, start=date(2025, 4, 1), end=date(2026, 3, 31), seed=2, warm_up_months=12
 )
 
 
@@ -51,6 +51,15 @@ def write_csv(
 
 PERSON = ("pers_person_id", "pers_forename", "pers_sex", "pers_dob")
 CONTACTS = ("cont_contact_id", "cont_person_id", "cont_contact_date", "cont_contact_outcome_json")
+INVOLVEMENTS = (
+    "invo_involvements_id",
+    "invo_professional_id",
+    "invo_professional_role_id",
+    "invo_professional_team",
+    "invo_involvement_start_date",
+    "invo_involvement_end_date",
+    "invo_person_id",
+)
 INVOLVEMENTS = (
     "invo_involvements_id",
     "invo_professional_id",

@@ -10,6 +10,8 @@ Each file `tests/golden/<kpi_id>.yaml` is a list of cases:
         2024-05: {value: 50.0, numerator: 1, denominator: 2}
       exceptions:                  # optional: the children listed, by month
         2024-05: [B]
+      overdue:                     # optional: each listed child's due date and days overdue
+        2024-05: {B: [2024-05-14, 13]}
       qa:                          # optional: quality-assurance records (the qa_* tables)
         qa_audits: [{audit_ref: A1, person_id: A, completed_date: 2024-05-03, ...}]
 

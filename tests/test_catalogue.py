@@ -116,22 +116,22 @@ def test_docs_are_rendered_from_the_catalogue() -> None:
 def test_a_revision_still_to_make_is_a_warning_and_a_made_one_must_be_struck_off(
     copy: Path,
 ) -> None:
-    # cp_visits_10wd_pct's definition is revised in KPIS.csv (revisions.yaml lists it):
+    # cpp_second_pct's definition is revised in KPIS.csv (revisions.yaml lists it):
     # computed as before, so the YAML keeps its old text and the check warns of it.
-    revised = spec()["cp_visits_10wd_pct"]["definition"]
+    revised = spec()["cpp_second_pct"]["definition"]
     child = copy / "kpis" / "child_protection.yaml"
     catalogue, _ = read_catalogue(copy)
     warnings = [i for i in validate(catalogue) if not i.is_error]
     assert any(
-        i.message.startswith("cp_visits_10wd_pct: KPIS.csv revises its definition")
+        i.message.startswith("cpp_second_pct: KPIS.csv revises its definition")
         and i.column == "definition"
         for i in warnings
     ), warnings
     assert not [i for i in validate(catalogue) if i.is_error]
     # once the entry says what KPIS.csv says, the line in revisions.yaml must go
-    old = next(k.definition for k in catalogue if k.id == "cp_visits_10wd_pct")
+    old = next(k.definition for k in catalogue if k.id == "cpp_second_pct")
     text = child.read_text(encoding="utf-8")
-    start = text.index("- id: cp_visits_10wd_pct")
+    start = text.index("- id: cpp_second_pct")
     block = text[start:]
     definition = block.index("  definition: >-\n")
     end = block.index("\n  ", definition + len("  definition: >-\n") - 1)
@@ -140,11 +140,10 @@ def test_a_revision_still_to_make_is_a_warning_and_a_made_one_must_be_struck_off
     fixed = block[:definition] + f"  definition: {revised!r}" + block[end:]
     child.write_text(text[:start] + fixed, encoding="utf-8")
     catalogue, _ = read_catalogue(copy)
-    assert next(k.definition for k in catalogue if k.id == "cp_visits_10wd_pct") != old
+    assert next(k.definition for k in catalogue if k.id == "cpp_second_pct") != old
     found = [str(i) for i in validate(catalogue) if i.is_error]
     assert any(
-        "cp_visits_10wd_pct: definition now matches KPIS.csv: the revision is made" in p
-        for p in found
+        "cpp_second_pct: definition now matches KPIS.csv: the revision is made" in p for p in found
     ), found
 
 

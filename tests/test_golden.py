@@ -40,6 +40,10 @@ def test_golden_value(kpi_id: str, case: dict[str, Any]) -> None:
     for month, children in (case.get("exceptions") or {}).items():
         listed = exception_list(engine, kpi, Period.parse(str(month)))
         assert sorted(str(r.person_id) for r in listed) == sorted(str(c) for c in children)
+    for month, days in (case.get("overdue") or {}).items():
+        listed = exception_list(engine, kpi, Period.parse(str(month)))
+        got_days = {str(r.person_id): (str(r.due), r.days_overdue) for r in listed}
+        assert got_days == {str(c): (str(d[0]), d[1]) for c, d in days.items()}
 
 
 def test_every_indicator_has_golden_cases() -> None:

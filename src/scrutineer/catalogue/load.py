@@ -176,4 +176,5 @@ def _exceptions(raw: Mapping[str, Any] | None) -> Exceptions | None:
         when=cast(Any, str(raw.get("when", "missed"))),
         show=tuple(str(s) for s in raw.get("show", ())),
         due=_sql(raw.get("due")),
+        days=cast(Any, str(raw.get("days", "calendar"))),
     )

@@ -66,6 +66,8 @@ class Exceptions:
     when: Literal["missed", "counted"]  # missed: not in the numerator; counted: in it
     show: tuple[str, ...]  # columns of the unit (dates that matter) shown in the list
     due: str | None = None  # SQL: the date the duty fell due; days overdue count from it
+    days: Literal["calendar", "working"] = "calendar"  # how days overdue are counted, as the
+    # standard is written (10 working days, 28 days)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ catalogue checks bind: one compilation for every use.
 
 from __future__ import annotations
 
+import re
+
 import sqlglot
 from sqlglot import exp
 
@@ -89,14 +91,34 @@ def cohort_sql(cohort: Cohort, kind: Kind, first: Period, last: Period) -> str:
 
 def units_sql(kpi: Kpi, source: str) -> str:
     """One row per unit in the denominator, with `counted` for the numerator, read from the
-    KPI's cohort (`source`: the cohort's table, or its SQL in brackets)."""
-    columns = "".join(f",\n    {expr} AS {name}" for name, expr in kpi.columns)
+    KPI's cohort (`source`: the cohort's table, or its SQL in brackets). A column that uses
+    another of the KPI's columns is computed in a layer after it (SQL cannot use a column's
+    name in the select that makes it when a subquery is involved)."""
+    layers = _layers(kpi.columns)
+    steps = [source, *(f"layer{n}" for n in range(1, len(layers)))]
+    ctes = []
+    for n, (layer, read) in enumerate(zip(layers, steps, strict=True)):
+        columns = "".join(f",\n    {expr} AS {name}" for name, expr in layer)
+        name = "units" if n == len(layers) - 1 else f"layer{n + 1}"
+        ctes.append(f"{name} AS (\n  SELECT c.*{columns}\n  FROM {read} AS c\n)")
     where = f"\nWHERE {kpi.where}" if kpi.where else ""
     counted = kpi.counted or "TRUE"
     return (
-        f"WITH units AS (\n  SELECT c.*{columns}\n  FROM {source} AS c\n)\n"
+        f"WITH {', '.join(ctes)}\n"
         f"SELECT u.*, coalesce(({counted}), false) AS counted\nFROM units AS u{where}"
     )
+
+
+def _layers(columns: tuple[tuple[str, str], ...]) -> list[list[tuple[str, str]]]:
+    """The KPI's columns in layers: each after every column of the KPI it names."""
+    depth: dict[str, int] = {}
+    for name, expr in columns:
+        used = [depth[other] for other in depth if re.search(rf"\b{other}\b", expr)]
+        depth[name] = 1 + max(used) if used else 0
+    layers: list[list[tuple[str, str]]] = [[] for _ in range(max(depth.values(), default=0) + 1)]
+    for name, expr in columns:
+        layers[depth[name]].append((name, expr))
+    return layers
 
 
 def standalone_units_sql(kpi: Kpi, catalogue: Catalogue, first: Period, last: Period) -> str:

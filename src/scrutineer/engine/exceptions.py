@@ -66,13 +66,18 @@ def exception_list(
     shown = "".join(f", u.{name} AS {name}" for name in rule.show)
     due = f"CAST({rule.due} AS DATE)" if rule.due else "CAST(NULL AS DATE)"
     condition = "NOT u.counted" if rule.when == "missed" else "u.counted"
+    overdue = (
+        "wdn(u.ref_date) - wdn(d._due)"
+        if rule.days == "working"
+        else "date_diff('day', d._due, u.ref_date)"
+    )
     window = _window(kpi, engine, period)
     filters, params = _filters(service, team)
     rows = engine.con.execute(
         f"SELECT u.period, u.person_id, trim(concat_ws(' ', pe.pers_forename, pe.pers_surname)),"
         f" age(pe.pers_dob, u.ref_date), {GROUP_COLUMNS['service']}, {GROUP_COLUMNS['team']},"
-        f" {GROUP_COLUMNS['worker']}, d.due, date_diff('day', d.due, u.ref_date){shown}\n"
-        f"FROM {table} AS u CROSS JOIN LATERAL (SELECT {due} AS due) AS d\n"
+        f" {GROUP_COLUMNS['worker']}, d._due, {overdue}{shown}\n"
+        f"FROM {table} AS u CROSS JOIN LATERAL (SELECT {due} AS _due) AS d\n"
         "LEFT JOIN ssd_person AS pe ON pe.pers_person_id = u.person_id\n"
         "LEFT JOIN teams AS t ON t.team_id = u._team_id\n"
         "LEFT JOIN workers AS w ON w.worker_id = u._worker_id\n"

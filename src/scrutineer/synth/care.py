@@ -100,7 +100,7 @@ def looked_after(
         clae_cla_placement_id=placements[-1].id if placements else None,
         clae_entered_care_date=entry,
     )
-    _previous_permanence(sim, child, entry)
+    _previous_permanence(sim, child, entry, ended)
     planned = _reviews_and_plans(sim, period)
     if period.route in ("E11", "E12"):
         _adoption(sim, period, statuses, placements, planned)
@@ -493,7 +493,7 @@ def _missing(sim: Sim, period: Period) -> None:
 PERMANENCE_LAS = ("800", "889", "822", "301", "873", "919", "WAL", "SCO")
 
 
-def _previous_permanence(sim: Sim, child: Child, entry: date) -> None:
+def _previous_permanence(sim: Sim, child: Child, entry: date, ended: date | None) -> None:
     """What permanence the child had before this period of care: mostly none (Z1); a few
     were adopted (P1), under special guardianship (P2) or a child arrangements order (P3)
     some years before, the date's day unknown for some (zz/MM/YYYY, as the 903 allows).
@@ -506,8 +506,10 @@ def _previous_permanence(sim: Sim, child: Child, entry: date) -> None:
         made = max(child.dob, entry - timedelta(days=rng.randint(200, 3000)))
         day = made.strftime("zz/%m/%Y" if rng.random() < 0.2 else "%d/%m/%Y")
         la = rng.choice(PERMANENCE_LAS)
-    sim.records.add(
+    sim.records.span(  # with its period of care: kept if the period is in the extract
         "ssd_cla_previous_permanence",
+        entry,
+        ended,
         lapp_table_id=sim.records.next_id("PP"),
         lapp_person_id=child.id,
         lapp_previous_permanence_order_date=day,
