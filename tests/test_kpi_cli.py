@@ -147,3 +147,26 @@ def test_unknown_indicator_and_bad_options(loaded: Cli) -> None:
     assert done.returncode == 1 and "service, team or worker" in done.stderr
     done = loaded.run("kpi", "--period", "March", check=False)
     assert done.returncode == 1 and "YYYY-MM" in done.stderr
+
+
+def test_a_month_without_data_is_refused_by_every_command(loaded: Cli, tmp_path: Path) -> None:
+    """The small authority is as at 31 March 2026, its records beginning in April 2024 (a
+    year of warm-up before its year): April 2026 is after the as-at date, and March 2024
+    before the first contact or referral."""
+    for args in (
+        ("kpi", "--period", "2026-04"),
+        ("kpi", "--period", "2026-03", "--months", "36"),
+        ("exceptions", "cp_visits_10wd_pct", "--period", "2026-04"),
+        ("assess", "--period", "2026-05"),
+        ("report", "--out", str(tmp_path / "r.html"), "--period", "2026-04"),
+    ):
+        done = loaded.run(*args, check=False)
+        assert done.returncode == 1, args
+        assert "has no figures for" in done.stderr and "pick a month in that range" in done.stderr
+    after = loaded.run("kpi", "--period", "2026-04", check=False).stderr
+    assert "2026-04: it is after the as-at date 2026-03-31" in after
+    before = loaded.run("kpi", "--period", "2024-03", check=False).stderr
+    assert "the records begin in 2024-04" in before
+    assert not (tmp_path / "r.html").exists()
+    ok = loaded.run("kpi", "--kpi", "contacts", "--period", "2024-04", "--format", "csv")
+    assert ok.stdout.splitlines()[1].startswith("contacts,2024-04,")

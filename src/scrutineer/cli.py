@@ -244,7 +244,8 @@ def _session(snapshot: str) -> Session:
 
 
 def _period(session: Session, period: str | None) -> Period:
-    return Period.parse(period) if period else session.latest_period
+    """The month asked for (the latest by default), refused if the snapshot has no data."""
+    return session.month(Period.parse(period)) if period else session.latest_period
 
 
 def _check_format(fmt: str) -> str:
@@ -269,7 +270,8 @@ def kpi(
     """Compute indicators from a snapshot: values with numerators and denominators."""
     session = _session(snapshot)
     last = _period(session, period)
-    result = kpi_table(session, last.shift(1 - max(months, 1)), last, kpi_ids or [], _by(by))
+    first = session.month(last.shift(1 - max(months, 1)))
+    result = kpi_table(session, first, last, kpi_ids or [], _by(by))
     typer.echo(render(result.rows, _check_format(fmt), result.envelope), nl=False)
 
 
@@ -284,15 +286,9 @@ def exceptions(
 ) -> None:
     """List the children behind an indicator who miss it, most overdue first."""
     session = _session(snapshot)
-    found = exception_list(
-        session.engine,
-        session.engine.catalogue.get(kpi_id),
-        _period(session, period),
-        service,
-        team,
-    )
     month = _period(session, period)
     kpi = session.engine.catalogue.get(kpi_id)
+    found = exception_list(session.engine, kpi, month, service, team)
     unmapped = session.engine.unmapped_counts(kpi, month, month, bool(service or team))
     count = unmapped.get(str(month), 0)
     envelope = {

@@ -33,6 +33,16 @@ class PeriodInvalid(ScrutineerError):
         super().__init__(f"{text!r} is not a month: write it as YYYY-MM, e.g. 2025-03.")
 
 
+class MonthWithoutData(ScrutineerError):
+    """A month the snapshot cannot give figures for: it has no records of it."""
+
+    def __init__(self, month: object, first: object, last: object, snapshot: str, why: str) -> None:
+        super().__init__(
+            f"Snapshot {snapshot} has no figures for {month}: {why}. It gives {first} to "
+            f"{last}; pick a month in that range, or load an extract that covers {month}."
+        )
+
+
 class DateInvalid(ScrutineerError):
     def __init__(self, text: str, what: str = "date") -> None:
         super().__init__(f"{what} {text!r} is not a date: write it as YYYY-MM-DD.")

@@ -12,6 +12,7 @@ from scrutineer.catalogue.language import QaRows
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.engine.compute import Engine
 from scrutineer.engine.population import Populations
+from scrutineer.errors import MonthWithoutData
 from scrutineer.extract.snapshots import Manifest, SnapshotStore
 from scrutineer.settings import Settings
 
@@ -30,6 +31,34 @@ class Session:
             if (as_at + timedelta(days=1)).day == 1
             else as_at.replace(day=1) - timedelta(days=1)
         )
+
+    @property
+    def first_period(self) -> Period:
+        """The first month the snapshot's records cover: that of its earliest contact (an
+        extract's window is its contacts'; older records come only with open cases), or of
+        its earliest referral without contacts; the latest month with neither."""
+        found = self.engine.con.execute(
+            "SELECT coalesce((SELECT min(cont_contact_date) FROM ssd_contacts), "
+            "(SELECT min(cine_referral_date) FROM ssd_cin_episodes))"
+        ).fetchone()
+        return Period.of(found[0]) if found and found[0] else self.latest_period
+
+    def month(self, month: Period) -> Period:
+        """`month`, if the snapshot has figures for it; else MonthWithoutData saying why."""
+        first, last = self.first_period, self.latest_period
+        as_at = self.manifest.as_at
+        why = ""
+        if month > last:
+            why = (
+                f"it is after the as-at date {as_at}"
+                if month.start > as_at
+                else f"it is not over by the as-at date {as_at}"
+            )
+        elif month < first:
+            why = f"the records begin in {first}"
+        if why:
+            raise MonthWithoutData(month, first, last, self.manifest.id, why)
+        return month
 
     def close(self) -> None:
         self.engine.con.close()

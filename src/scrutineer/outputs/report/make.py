@@ -43,7 +43,7 @@ def make_report(
     records = open_records(settings)  # migrated once: QA records, targets, narratives
     session = open_session(settings, snapshot, engine_rows(records))
     try:
-        month = period or session.latest_period
+        month = session.month(period) if period else session.latest_period
         layout = load_layout(layout_name, session.engine.catalogue)
         imported = imported_path(settings.data_dir)
         found = assess(
