@@ -37,6 +37,9 @@ def test_every_layout_renders_in_every_format(reporting: Cli, layout: str) -> No
     for heading in ("Going well", "One to watch", "Need to do better", "Glossary", "Notes"):
         assert heading in page, heading
     assert "snapshot s0001-" in page and "March 2026" in page
+    assert "Where each definition comes from" in page
+    if layout == "board":  # its purposeful contact section has the statutory visits
+        assert "Care Planning, Placement and Case Review (England) Regulations 2010" in page
 
 
 def test_the_pdf_has_pages_a_reviewer_can_see(reporting: Cli) -> None:

@@ -6,6 +6,7 @@ change to the permissions that opens a page to the wrong role fails a test.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -464,3 +465,11 @@ def test_a_snapshots_data_quality_for_analysts(
     assert len(lines) - 1 == sum(len(t["columns"]) for t in data["tables"])
     assert clients["scrutiny"].get("/snapshots/latest/quality.csv").status_code == 403
     assert clients["analyst"].get("/snapshots/s9999/quality.csv").status_code == 404
+
+
+def test_an_indicator_page_says_where_its_definition_comes_from(
+    clients: dict[str, TestClient],
+) -> None:
+    page = clients["panel"].get(f"/indicators/{KPI}")
+    kpi = load_catalogue().get(KPI)
+    assert f"Where the definition comes from: {kpi.source}." in html.unescape(page.text)

@@ -108,6 +108,11 @@ def _kpi(kpi: Kpi) -> str:
     lines.append(f"*{facts}.*\n")
     if kpi.source:
         lines.append(f"Source: {kpi.source}.\n")
+    lines.append(
+        f"Defined in `src/scrutineer/catalogue/{kpi.location}`; worked by hand in "
+        f"`tests/golden/{kpi.id}.yaml`; its compiled SQL in `tests/sql/{kpi.id}.sql` "
+        f"(`scrutineer explain {kpi.id}`).\n"
+    )
     lines += _revision(kpi)
     if kpi.from_records:
         lines.append("From the quality assurance records (no data until they are recorded).\n")

@@ -6,16 +6,36 @@ from scrutineer.calendar import Period
 from scrutineer.catalogue.model import Catalogue, Kpi
 from scrutineer.catalogue.query import aggregate_sql, cohort_months, cohort_sql, units_sql
 
+SQL_PERIOD = Period(2026, 3)  # the month tests/sql/ holds each indicator's SQL for
 
-def explain(kpi: Kpi, catalogue: Catalogue, period: Period) -> str:
-    """The definition, then the three statements run to compute `period`'s figure."""
+
+def golden_file(kpi: Kpi) -> str:
+    """The file of the indicator's hand-worked cases."""
+    return f"tests/golden/{kpi.id}.yaml"
+
+
+def sql_file(kpi: Kpi) -> str:
+    """The reviewed snapshot of what `explain` prints for SQL_PERIOD: a change to the
+    compiler, a cohort or a definition shows as a diff of it."""
+    return f"tests/sql/{kpi.id}.sql"
+
+
+def explain(kpi: Kpi, catalogue: Catalogue, period: Period, where: bool = True) -> str:
+    """The definition, where it is written and tested (`where`), then the three statements
+    run to compute `period`'s figure."""
     header = [
         f"-- {kpi.id}: {kpi.title}",
         f"-- {kpi.definition}",
         f"-- unit {kpi.unit}, kind {kpi.kind}, polarity {kpi.polarity}, "
         f"area {kpi.area}, theme {kpi.theme}"
         + (f", DfE benchmark {kpi.benchmark}" if kpi.benchmark else ""),
+        f"-- source: {kpi.source or 'not stated'}",
     ]
+    if where:  # left out of the reviewed snapshot: a line moved is not a change
+        header.append(
+            f"-- defined in src/scrutineer/catalogue/{kpi.location}; worked by hand in "
+            f"{golden_file(kpi)}; compiled SQL reviewed in {sql_file(kpi)}"
+        )
     cohort = catalogue.cohorts[kpi.cohort]
     header.append(f"-- cohort {cohort.name}: {cohort.description}")
     if kpi.from_records:

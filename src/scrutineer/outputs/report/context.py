@@ -102,6 +102,7 @@ class ReportContext:
     notes: tuple[str, ...] = field(default_factory=tuple)
     revisions: tuple[str, ...] = field(default_factory=tuple)  # sentences for the notes
     qa: QaTables | None = None
+    sources: tuple[tuple[str, str], ...] = ()  # (indicator, where its definition comes from)
 
 
 def build_context(
@@ -154,6 +155,10 @@ def build_context(
         sections,
         notes=_notes(edition, snapshot, as_at, population),
         revisions=_revisions(changed, edition, hidden),
+        sources=tuple(
+            (k.title, k.source or "not stated")
+            for k in dict.fromkeys(k for s in layout.sections for k in s.kpis)
+        ),
     )
 
 

@@ -339,6 +339,7 @@ def _definition(kpi: Kpi) -> Page:
         "kind": kpi.kind,
         "polarity": kpi.polarity,
         "benchmark": kpi.benchmark,
+        "source": kpi.source,
         "has_exceptions": kpi.exceptions is not None,
     }
 

@@ -1,0 +1,57 @@
+-- assessments_45wd_pct: Assessments completed within 45 working days
+-- Of assessments completed in the month, the share whose authorisation date is at most 45 working days after the assessment start date (weekends and England bank holidays excluded).
+-- unit percent, kind flow, polarity higher, area assessment, theme effective_assessment, DfE benchmark Continue_Assess_Comp
+-- source: DfE published statistics; LAIT Continue_Assess_Comp
+-- cohort assessments_completed: Child and family assessments authorised (completed) in the window.
+
+-- 1. the cohort, one row per unit per month, attributed to the worker holding the
+--    child's case on ref_date (computed once, shared by every KPI over it)
+CREATE TEMP TABLE cohort AS
+WITH periods AS (
+  SELECT strftime(m, '%Y-%m') AS period, CAST(m AS DATE) AS p_start,
+         CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS p_end,
+         CAST(m AS DATE) AS w_start
+  FROM range(DATE '2026-03-01', DATE '2026-03-01' + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS months(m)
+),
+cohort AS (
+  SELECT p.period, a.cina_assessment_auth_date AS ref_date, a.cina_person_id AS person_id,
+         a.cina_assessment_id AS assessment_id, a.cina_assessment_start_date AS start_date,
+         a.cina_assessment_auth_date AS auth_date, a.cina_assessment_outcome_nfa AS outcome_nfa
+  FROM periods AS p
+  JOIN ssd_cin_assessments AS a
+    ON a.cina_assessment_auth_date BETWEEN p.w_start AND p.p_end
+),
+numbered AS (SELECT row_number() OVER () AS unit_id, * FROM cohort)
+SELECT n.*, a.worker_id AS _worker_id, a.team_id AS _team_id
+FROM numbered AS n LEFT JOIN allocations AS a ON a.person_id = n.person_id
+  AND a.a_start <= n.ref_date AND (a.a_end IS NULL OR a.a_end > n.ref_date)
+QUALIFY row_number() OVER (PARTITION BY n.unit_id ORDER BY a.a_start DESC NULLS LAST, a.worker_id) = 1;
+
+-- 2. the units: the denominator, `counted` if in the numerator
+CREATE TEMP TABLE units AS
+WITH units AS (
+  SELECT c.*,
+    wdn(c.auth_date) - wdn(c.start_date) AS working_days
+  FROM cohort AS c
+)
+SELECT u.*, coalesce((working_days <= 45), false) AS counted
+FROM units AS u;
+
+-- 3. numerator and denominator for each month's window
+WITH windows AS (
+  SELECT strftime(m, '%Y-%m') AS period, CAST(m AS DATE) AS p_start,
+         CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS p_end,
+         CAST(m AS DATE) AS w_start
+  FROM range(DATE '2026-03-01', DATE '2026-03-01' + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS months(m)
+),
+grouped AS (
+  SELECT u.*, t.service_id AS _service_id
+  FROM units AS u
+  LEFT JOIN teams AS t ON t.team_id = u._team_id
+)
+SELECT w.period, 'authority' AS level, NULL AS _service_id, NULL AS _team_id, NULL AS _worker_id,
+       count(*) FILTER (WHERE counted) AS numerator,
+       count(*) AS denominator
+FROM windows AS w JOIN grouped AS u ON u.period = w.period
+GROUP BY GROUPING SETS ((w.period))
+ORDER BY w.period, level, _service_id NULLS LAST, _team_id NULLS LAST, _worker_id NULLS LAST;

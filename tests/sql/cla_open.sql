@@ -1,0 +1,71 @@
+-- cla_open: Children looked after at month end
+-- Distinct children with an open CLA episode at month end.
+-- unit count, kind snapshot, polarity context, area looked_after, theme corporate_parenting, DfE benchmark LACnum
+-- source: DfE Children looked after in England statistics (SSDA903); LAIT LACnum
+-- cohort cla_open: Children looked after at the month end, one row each, with the current period of care (its id and the date it began) and the legal status and placement open then.
+
+-- 1. the cohort, one row per unit per month, attributed to the worker holding the
+--    child's case on ref_date (computed once, shared by every KPI over it)
+CREATE TEMP TABLE cohort AS
+WITH periods AS (
+  SELECT strftime(m, '%Y-%m') AS period, CAST(m AS DATE) AS p_start,
+         CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS p_end,
+         CAST(m AS DATE) AS w_start
+  FROM range(DATE '2026-03-01', DATE '2026-03-01' + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS months(m)
+),
+cohort AS (
+  WITH open_episodes AS (
+    SELECT p.period, p.p_end, e.clae_person_id AS person_id, e.clae_cla_id AS cla_id,
+           e.clae_entered_care_date AS entered_care, e.clae_cla_episode_start_date AS start
+    FROM periods AS p
+    JOIN ssd_cla_episodes AS e
+      ON e.clae_cla_episode_start_date <= p.p_end
+     AND (e.clae_cla_episode_ceased_date IS NULL OR e.clae_cla_episode_ceased_date > p.p_end))
+  SELECT o.period, o.p_end AS ref_date, o.person_id,
+         arg_max(o.cla_id, o.start) AS cla_id, max(o.entered_care) AS entered_care,
+         (SELECT arg_max(l.lega_legal_status, l.lega_legal_status_start_date)
+            FROM ssd_legal_status AS l
+           WHERE l.lega_person_id = o.person_id AND l.lega_legal_status_start_date <= o.p_end
+             AND (l.lega_legal_status_end_date IS NULL
+                  OR l.lega_legal_status_end_date > o.p_end)) AS legal_status,
+         (SELECT arg_max(pl.clap_cla_placement_id, pl.clap_cla_placement_start_date)
+            FROM ssd_cla_placement AS pl
+           WHERE pl.clap_person_id = o.person_id AND pl.clap_cla_placement_start_date <= o.p_end
+             AND (pl.clap_cla_placement_end_date IS NULL
+                  OR pl.clap_cla_placement_end_date > o.p_end)) AS placement_id
+  FROM open_episodes AS o
+  GROUP BY o.period, o.p_end, o.person_id
+),
+numbered AS (SELECT row_number() OVER () AS unit_id, * FROM cohort)
+SELECT n.*, a.worker_id AS _worker_id, a.team_id AS _team_id
+FROM numbered AS n LEFT JOIN allocations AS a ON a.person_id = n.person_id
+  AND a.a_start <= n.ref_date AND (a.a_end IS NULL OR a.a_end > n.ref_date)
+QUALIFY row_number() OVER (PARTITION BY n.unit_id ORDER BY a.a_start DESC NULLS LAST, a.worker_id) = 1;
+
+-- 2. the units: the denominator, `counted` if in the numerator
+CREATE TEMP TABLE units AS
+WITH units AS (
+  SELECT c.*
+  FROM cohort AS c
+)
+SELECT u.*, coalesce((TRUE), false) AS counted
+FROM units AS u;
+
+-- 3. numerator and denominator for each month's window
+WITH windows AS (
+  SELECT strftime(m, '%Y-%m') AS period, CAST(m AS DATE) AS p_start,
+         CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS p_end,
+         CAST(m AS DATE) AS w_start
+  FROM range(DATE '2026-03-01', DATE '2026-03-01' + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS months(m)
+),
+grouped AS (
+  SELECT u.*, t.service_id AS _service_id
+  FROM units AS u
+  LEFT JOIN teams AS t ON t.team_id = u._team_id
+)
+SELECT w.period, 'authority' AS level, NULL AS _service_id, NULL AS _team_id, NULL AS _worker_id,
+       count(*) AS numerator,
+       NULL AS denominator
+FROM windows AS w JOIN grouped AS u ON u.period = w.period
+GROUP BY GROUPING SETS ((w.period))
+ORDER BY w.period, level, _service_id NULLS LAST, _team_id NULLS LAST, _worker_id NULLS LAST;

@@ -1,0 +1,59 @@
+-- contacts_rate_r12: Contacts per 10,000 children (rolling 12 months)
+-- Contacts in the 12 months ending with the month, per 10,000 of the ONS 0-17 population.
+-- unit rate_per_10k, kind rolling12, polarity context, area front_door, theme right_service
+-- source: local practice standard (a setting)
+-- cohort contacts: Contacts received in the window, one row per contact (not per child). The outcome is the SSD's object of flags: recorded when any flag is set; no further action when NFA_FLAG or ADVICE_FLAG (information and advice only) is set and no referral or enquiry flag is.
+
+-- 1. the cohort, one row per unit per month, attributed to the worker holding the
+--    child's case on ref_date (computed once, shared by every KPI over it)
+CREATE TEMP TABLE cohort AS
+WITH periods AS (
+  SELECT strftime(m, '%Y-%m') AS period, CAST(m AS DATE) AS p_start,
+         CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS p_end,
+         CAST(m AS DATE) AS w_start
+  FROM range(DATE '2025-04-01', DATE '2026-03-01' + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS months(m)
+),
+cohort AS (
+  SELECT p.period, c.cont_contact_date AS ref_date, c.cont_person_id AS person_id,
+         c.cont_contact_id AS contact_id, c.cont_contact_outcome_json AS outcome,
+         coalesce(len(flags_set(c.cont_contact_outcome_json)) > 0, false) AS outcome_recorded,
+         coalesce(list_has_any(flags_set(c.cont_contact_outcome_json), ['NFA_FLAG', 'ADVICE_FLAG'])
+                  AND NOT list_has_any(flags_set(c.cont_contact_outcome_json),
+                      ['NEW_REFERRAL_FLAG', 'EXISTING_REFERRAL_FLAG', 'CP_ENQUIRY_FLAG']),
+                  false) AS outcome_nfa
+  FROM periods AS p
+  JOIN ssd_contacts AS c ON c.cont_contact_date BETWEEN p.w_start AND p.p_end
+),
+numbered AS (SELECT row_number() OVER () AS unit_id, * FROM cohort)
+SELECT n.*, a.worker_id AS _worker_id, a.team_id AS _team_id
+FROM numbered AS n LEFT JOIN allocations AS a ON a.person_id = n.person_id
+  AND a.a_start <= n.ref_date AND (a.a_end IS NULL OR a.a_end > n.ref_date)
+QUALIFY row_number() OVER (PARTITION BY n.unit_id ORDER BY a.a_start DESC NULLS LAST, a.worker_id) = 1;
+
+-- 2. the units: the denominator, `counted` if in the numerator
+CREATE TEMP TABLE units AS
+WITH units AS (
+  SELECT c.*
+  FROM cohort AS c
+)
+SELECT u.*, coalesce((TRUE), false) AS counted
+FROM units AS u;
+
+-- 3. numerator and denominator for each month's window
+WITH windows AS (
+  SELECT strftime(m, '%Y-%m') AS period, CAST(m AS DATE) AS p_start,
+         CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS p_end,
+         CAST(m - INTERVAL 11 MONTH AS DATE) AS w_start
+  FROM range(DATE '2026-03-01', DATE '2026-03-01' + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS months(m)
+),
+grouped AS (
+  SELECT u.*, t.service_id AS _service_id
+  FROM units AS u
+  LEFT JOIN teams AS t ON t.team_id = u._team_id
+)
+SELECT w.period, 'authority' AS level, NULL AS _service_id, NULL AS _team_id, NULL AS _worker_id,
+       count(*) AS numerator,
+       NULL AS denominator
+FROM windows AS w JOIN grouped AS u ON u.period BETWEEN strftime(w.w_start, '%Y-%m') AND w.period
+GROUP BY GROUPING SETS ((w.period))
+ORDER BY w.period, level, _service_id NULLS LAST, _team_id NULLS LAST, _worker_id NULLS LAST;

@@ -1,0 +1,57 @@
+-- eh_open: Children open to Early Help at month end
+-- Distinct children with an Early Help episode open at the last day of the month (start on or before it, no end or end after it).
+-- unit count, kind snapshot, polarity context, area early_help, theme right_service
+-- source: local practice standard (a setting)
+-- cohort early_help_open: Children with an Early Help episode open at the month end, one row each.
+
+-- 1. the cohort, one row per unit per month, attributed to the worker holding the
+--    child's case on ref_date (computed once, shared by every KPI over it)
+CREATE TEMP TABLE cohort AS
+WITH periods AS (
+  SELECT strftime(m, '%Y-%m') AS period, CAST(m AS DATE) AS p_start,
+         CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS p_end,
+         CAST(m AS DATE) AS w_start
+  FROM range(DATE '2026-03-01', DATE '2026-03-01' + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS months(m)
+),
+cohort AS (
+  SELECT p.period, p.p_end AS ref_date, e.earl_person_id AS person_id,
+         min(e.earl_episode_start_date) AS episode_start
+  FROM periods AS p
+  JOIN ssd_early_help_episodes AS e
+    ON e.earl_episode_start_date <= p.p_end
+   AND (e.earl_episode_end_date IS NULL OR e.earl_episode_end_date > p.p_end)
+  GROUP BY p.period, p.p_end, e.earl_person_id
+),
+numbered AS (SELECT row_number() OVER () AS unit_id, * FROM cohort)
+SELECT n.*, a.worker_id AS _worker_id, a.team_id AS _team_id
+FROM numbered AS n LEFT JOIN allocations AS a ON a.person_id = n.person_id
+  AND a.a_start <= n.ref_date AND (a.a_end IS NULL OR a.a_end > n.ref_date)
+QUALIFY row_number() OVER (PARTITION BY n.unit_id ORDER BY a.a_start DESC NULLS LAST, a.worker_id) = 1;
+
+-- 2. the units: the denominator, `counted` if in the numerator
+CREATE TEMP TABLE units AS
+WITH units AS (
+  SELECT c.*
+  FROM cohort AS c
+)
+SELECT u.*, coalesce((TRUE), false) AS counted
+FROM units AS u;
+
+-- 3. numerator and denominator for each month's window
+WITH windows AS (
+  SELECT strftime(m, '%Y-%m') AS period, CAST(m AS DATE) AS p_start,
+         CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS p_end,
+         CAST(m AS DATE) AS w_start
+  FROM range(DATE '2026-03-01', DATE '2026-03-01' + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS months(m)
+),
+grouped AS (
+  SELECT u.*, t.service_id AS _service_id
+  FROM units AS u
+  LEFT JOIN teams AS t ON t.team_id = u._team_id
+)
+SELECT w.period, 'authority' AS level, NULL AS _service_id, NULL AS _team_id, NULL AS _worker_id,
+       count(*) AS numerator,
+       NULL AS denominator
+FROM windows AS w JOIN grouped AS u ON u.period = w.period
+GROUP BY GROUPING SETS ((w.period))
+ORDER BY w.period, level, _service_id NULLS LAST, _team_id NULLS LAST, _worker_id NULLS LAST;

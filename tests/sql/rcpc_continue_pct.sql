@@ -1,0 +1,54 @@
+-- rcpc_continue_pct: Review conferences continuing the plan
+-- Of CP reviews held in the month, the share whose outcome is that the plan continues.
+-- unit percent, kind flow, polarity context, area child_protection, theme effective_assessment
+-- source: local practice standard (a setting)
+-- cohort cp_reviews_held: Review child protection conferences held in the window.
+
+-- 1. the cohort, one row per unit per month, attributed to the worker holding the
+--    child's case on ref_date (computed once, shared by every KPI over it)
+CREATE TEMP TABLE cohort AS
+WITH periods AS (
+  SELECT strftime(m, '%Y-%m') AS period, CAST(m AS DATE) AS p_start,
+         CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS p_end,
+         CAST(m AS DATE) AS w_start
+  FROM range(DATE '2026-03-01', DATE '2026-03-01' + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS months(m)
+),
+cohort AS (
+  SELECT p.period, r.cppr_cp_review_date AS ref_date, r.cppr_person_id AS person_id,
+         r.cppr_cp_review_id AS review_id, r.cppr_cp_review_outcome_continue_cp AS continues
+  FROM periods AS p
+  JOIN ssd_cp_reviews AS r ON r.cppr_cp_review_date BETWEEN p.w_start AND p.p_end
+),
+numbered AS (SELECT row_number() OVER () AS unit_id, * FROM cohort)
+SELECT n.*, a.worker_id AS _worker_id, a.team_id AS _team_id
+FROM numbered AS n LEFT JOIN allocations AS a ON a.person_id = n.person_id
+  AND a.a_start <= n.ref_date AND (a.a_end IS NULL OR a.a_end > n.ref_date)
+QUALIFY row_number() OVER (PARTITION BY n.unit_id ORDER BY a.a_start DESC NULLS LAST, a.worker_id) = 1;
+
+-- 2. the units: the denominator, `counted` if in the numerator
+CREATE TEMP TABLE units AS
+WITH units AS (
+  SELECT c.*
+  FROM cohort AS c
+)
+SELECT u.*, coalesce((coalesce(continues, 'N') = 'Y'), false) AS counted
+FROM units AS u;
+
+-- 3. numerator and denominator for each month's window
+WITH windows AS (
+  SELECT strftime(m, '%Y-%m') AS period, CAST(m AS DATE) AS p_start,
+         CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS p_end,
+         CAST(m AS DATE) AS w_start
+  FROM range(DATE '2026-03-01', DATE '2026-03-01' + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS months(m)
+),
+grouped AS (
+  SELECT u.*, t.service_id AS _service_id
+  FROM units AS u
+  LEFT JOIN teams AS t ON t.team_id = u._team_id
+)
+SELECT w.period, 'authority' AS level, NULL AS _service_id, NULL AS _team_id, NULL AS _worker_id,
+       count(*) FILTER (WHERE counted) AS numerator,
+       count(*) AS denominator
+FROM windows AS w JOIN grouped AS u ON u.period = w.period
+GROUP BY GROUPING SETS ((w.period))
+ORDER BY w.period, level, _service_id NULLS LAST, _team_id NULLS LAST, _worker_id NULLS LAST;

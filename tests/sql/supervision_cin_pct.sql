@@ -1,0 +1,67 @@
+-- supervision_cin_pct: Children in need with case supervision in timescale
+-- Of children in cin_plans_open, the share with a case supervision recorded in the 4 weeks up to month end.
+-- unit percent, kind snapshot, polarity higher, area workforce, theme management_support
+-- source: local practice standard (a setting)
+-- cohort cin_plans_open: Children on a Child in Need plan at the month end who are neither on a CP plan nor looked after then, with the start of their current plan (the latest to start).
+
+-- 1. the cohort, one row per unit per month, attributed to the worker holding the
+--    child's case on ref_date (computed once, shared by every KPI over it)
+CREATE TEMP TABLE cohort AS
+WITH periods AS (
+  SELECT strftime(m, '%Y-%m') AS period, CAST(m AS DATE) AS p_start,
+         CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS p_end,
+         CAST(m AS DATE) AS w_start
+  FROM range(DATE '2026-03-01', DATE '2026-03-01' + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS months(m)
+),
+cohort AS (
+  SELECT p.period, p.p_end AS ref_date, cp.cinp_person_id AS person_id,
+         max(cp.cinp_cin_plan_start_date) AS plan_start
+  FROM periods AS p
+  JOIN ssd_cin_plans AS cp
+    ON cp.cinp_cin_plan_start_date <= p.p_end
+   AND (cp.cinp_cin_plan_end_date IS NULL OR cp.cinp_cin_plan_end_date > p.p_end)
+  WHERE NOT EXISTS (
+      SELECT 1 FROM ssd_cp_plans AS pl
+      WHERE pl.cppl_person_id = cp.cinp_person_id AND pl.cppl_cp_plan_start_date <= p.p_end
+        AND (pl.cppl_cp_plan_end_date IS NULL OR pl.cppl_cp_plan_end_date > p.p_end)
+        AND coalesce(pl.cppl_cp_plan_ola, 'N') <> 'Y')
+    AND NOT EXISTS (
+      SELECT 1 FROM ssd_cla_episodes AS e
+      WHERE e.clae_person_id = cp.cinp_person_id AND e.clae_cla_episode_start_date <= p.p_end
+        AND (e.clae_cla_episode_ceased_date IS NULL OR e.clae_cla_episode_ceased_date > p.p_end))
+  GROUP BY p.period, p.p_end, cp.cinp_person_id
+),
+numbered AS (SELECT row_number() OVER () AS unit_id, * FROM cohort)
+SELECT n.*, a.worker_id AS _worker_id, a.team_id AS _team_id
+FROM numbered AS n LEFT JOIN allocations AS a ON a.person_id = n.person_id
+  AND a.a_start <= n.ref_date AND (a.a_end IS NULL OR a.a_end > n.ref_date)
+QUALIFY row_number() OVER (PARTITION BY n.unit_id ORDER BY a.a_start DESC NULLS LAST, a.worker_id) = 1;
+
+-- 2. the units: the denominator, `counted` if in the numerator
+CREATE TEMP TABLE units AS
+WITH units AS (
+  SELECT c.*,
+    (SELECT max(s.csup_supervision_date) FROM ext_case_supervisions AS s WHERE s.csup_person_id = c.person_id AND s.csup_supervision_date <= c.ref_date) AS last_supervision
+  FROM cohort AS c
+)
+SELECT u.*, coalesce((coalesce(last_supervision > ref_date - INTERVAL 28 DAY, false)), false) AS counted
+FROM units AS u;
+
+-- 3. numerator and denominator for each month's window
+WITH windows AS (
+  SELECT strftime(m, '%Y-%m') AS period, CAST(m AS DATE) AS p_start,
+         CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS p_end,
+         CAST(m AS DATE) AS w_start
+  FROM range(DATE '2026-03-01', DATE '2026-03-01' + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS months(m)
+),
+grouped AS (
+  SELECT u.*, t.service_id AS _service_id
+  FROM units AS u
+  LEFT JOIN teams AS t ON t.team_id = u._team_id
+)
+SELECT w.period, 'authority' AS level, NULL AS _service_id, NULL AS _team_id, NULL AS _worker_id,
+       count(*) FILTER (WHERE counted) AS numerator,
+       count(*) AS denominator
+FROM windows AS w JOIN grouped AS u ON u.period = w.period
+GROUP BY GROUPING SETS ((w.period))
+ORDER BY w.period, level, _service_id NULLS LAST, _team_id NULLS LAST, _worker_id NULLS LAST;
