@@ -1,8 +1,8 @@
 -- cla_ceased: Children ceasing to be looked after in the month
--- Children whose period of care ended in the month.
+-- Distinct children whose period of care ended in the month, short breaks (V3, V4) excluded.
 -- unit count, kind flow, polarity context, area looked_after, theme corporate_parenting, DfE benchmark LACceased
 -- source: DfE CLA statistics; LAIT LACceased
--- cohort cla_ceased: Periods of care ending in the window: the last episode of the period ceased then and none is still open, one row per child and period.
+-- cohort cla_ceased: Children whose period of care ended in the window: the last episode of the period ceased then and none is still open, one row per child and month, short breaks (V3, V4 on the last day in care) left out.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
 --    child's case on ref_date (computed once, shared by every KPI over it)
@@ -21,6 +21,10 @@ cohort AS (
           FROM ssd_cla_episodes AS e GROUP BY e.clae_cla_id
         HAVING count(*) = count(e.clae_cla_episode_ceased_date)) AS c
     ON c.left_care BETWEEN p.w_start AND p.p_end
+  WHERE coalesce(legal_status_on(c.person_id, c.left_care - INTERVAL 1 DAY), '')
+        NOT IN ('V3', 'V4')
+  QUALIFY row_number() OVER (PARTITION BY p.period, c.person_id ORDER BY c.left_care DESC,
+                                                                    c.cla_id) = 1
 ),
 numbered AS (SELECT row_number() OVER () AS unit_id, * FROM cohort)
 SELECT n.*, a.worker_id AS _worker_id, a.team_id AS _team_id

@@ -2,7 +2,7 @@
 -- Of children who started to be looked after in the 12 months ending with the month and have been looked after 20 working days, the share with an initial health assessment within 20 working days of entering care.
 -- unit percent, kind rolling12, polarity higher, area looked_after, theme corporate_parenting
 -- source: Statutory guidance, Promoting the health and wellbeing of looked-after children (2015)
--- cohort cla_started: Periods of care beginning in the window (a change of placement or legal status is not a new period), one row per child and period.
+-- cohort cla_started: Children whose period of care began in the window (a change of placement or legal status is not a new period), one row per child and month (a child who starts twice in a month is counted once, with the first), short breaks (V3, V4 at the start) left out.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
 --    child's case on ref_date (computed once, shared by every KPI over it)
@@ -14,7 +14,7 @@ WITH periods AS (
   FROM range(DATE '2025-04-01', DATE '2026-03-01' + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS months(m)
 ),
 cohort AS (
-  SELECT DISTINCT p.period, e.clae_entered_care_date AS ref_date,
+  SELECT p.period, e.clae_entered_care_date AS ref_date,
          e.clae_person_id AS person_id, e.clae_cla_id AS cla_id,
          e.clae_entered_care_date AS entered_care,
          (SELECT CASE WHEN count(*) = count(o.clae_cla_episode_ceased_date)
@@ -22,6 +22,11 @@ cohort AS (
             FROM ssd_cla_episodes AS o WHERE o.clae_cla_id = e.clae_cla_id) AS left_care
   FROM periods AS p
   JOIN ssd_cla_episodes AS e ON e.clae_entered_care_date BETWEEN p.w_start AND p.p_end
+  WHERE coalesce(legal_status_on(e.clae_person_id, e.clae_entered_care_date), '')
+        NOT IN ('V3', 'V4')
+  QUALIFY row_number() OVER (PARTITION BY p.period, e.clae_person_id
+                             ORDER BY e.clae_entered_care_date, e.clae_cla_id,
+                                      e.clae_cla_episode_start_date) = 1
 ),
 numbered AS (SELECT row_number() OVER () AS unit_id, * FROM cohort)
 SELECT n.*, a.worker_id AS _worker_id, a.team_id AS _team_id

@@ -2,7 +2,7 @@
 -- Of children in cla_open, the share whose current placement is a children's home or other residential setting.
 -- unit percent, kind snapshot, polarity lower, area looked_after, theme corporate_parenting, DfE benchmark LAC_SecHome_And_ChildHome
 -- source: DfE CLA statistics; LAIT LAC_SecHome_And_ChildHome
--- cohort cla_open: Children looked after at the month end, one row each, with the current period of care (its id and the date it began) and the legal status and placement open then.
+-- cohort cla_open: Children looked after at the month end, one row each, with the current period of care (its id and the date it began) and the legal status and placement open then. Children looked after under a series of short-term breaks (legal status V3 or V4) are left out, as DfE counts children looked after.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
 --    child's case on ref_date (computed once, shared by every KPI over it)
@@ -20,21 +20,19 @@ cohort AS (
     FROM periods AS p
     JOIN ssd_cla_episodes AS e
       ON e.clae_cla_episode_start_date <= p.p_end
-     AND (e.clae_cla_episode_ceased_date IS NULL OR e.clae_cla_episode_ceased_date > p.p_end))
-  SELECT o.period, o.p_end AS ref_date, o.person_id,
-         arg_max(o.cla_id, o.start) AS cla_id, max(o.entered_care) AS entered_care,
-         (SELECT arg_max(l.lega_legal_status, l.lega_legal_status_start_date)
-            FROM ssd_legal_status AS l
-           WHERE l.lega_person_id = o.person_id AND l.lega_legal_status_start_date <= o.p_end
-             AND (l.lega_legal_status_end_date IS NULL
-                  OR l.lega_legal_status_end_date > o.p_end)) AS legal_status,
-         (SELECT arg_max(pl.clap_cla_placement_id, pl.clap_cla_placement_start_date)
-            FROM ssd_cla_placement AS pl
-           WHERE pl.clap_person_id = o.person_id AND pl.clap_cla_placement_start_date <= o.p_end
-             AND (pl.clap_cla_placement_end_date IS NULL
-                  OR pl.clap_cla_placement_end_date > o.p_end)) AS placement_id
-  FROM open_episodes AS o
-  GROUP BY o.period, o.p_end, o.person_id
+     AND (e.clae_cla_episode_ceased_date IS NULL OR e.clae_cla_episode_ceased_date > p.p_end)),
+  children AS (
+    SELECT o.period, o.p_end AS ref_date, o.person_id,
+           arg_max(o.cla_id, o.start) AS cla_id, max(o.entered_care) AS entered_care,
+           legal_status_on(o.person_id, o.p_end) AS legal_status,
+           (SELECT arg_max(pl.clap_cla_placement_id, pl.clap_cla_placement_start_date)
+              FROM ssd_cla_placement AS pl
+             WHERE pl.clap_person_id = o.person_id AND pl.clap_cla_placement_start_date <= o.p_end
+               AND (pl.clap_cla_placement_end_date IS NULL
+                    OR pl.clap_cla_placement_end_date > o.p_end)) AS placement_id
+    FROM open_episodes AS o
+    GROUP BY o.period, o.p_end, o.person_id)
+  SELECT * FROM children WHERE coalesce(legal_status, '') NOT IN ('V3', 'V4')
 ),
 numbered AS (SELECT row_number() OVER () AS unit_id, * FROM cohort)
 SELECT n.*, a.worker_id AS _worker_id, a.team_id AS _team_id

@@ -34,6 +34,11 @@ MACROS = (
     "CREATE OR REPLACE TEMP MACRO as_at() AS (SELECT max(as_at) FROM scrutineer_snapshot)",
     "CREATE OR REPLACE TEMP MACRO flags_set(j) AS list_transform(list_filter(map_entries("
     """from_json(j, '"MAP(VARCHAR, VARCHAR)"')), lambda e: e.value = 'Y'), lambda e: e.key)""",
+    # the child's legal status open on day d (the latest to start, if two are)
+    "CREATE OR REPLACE TEMP MACRO legal_status_on(person, d) AS (SELECT "
+    "arg_max(l.lega_legal_status, l.lega_legal_status_start_date) FROM ssd_legal_status AS l "
+    "WHERE l.lega_person_id = person AND l.lega_legal_status_start_date <= d "
+    "AND (l.lega_legal_status_end_date IS NULL OR l.lega_legal_status_end_date > d))",
     "CREATE OR REPLACE TEMP MACRO age(dob, d) AS "
     "(date_diff('year', dob, d) - CASE WHEN strftime(dob, '%m%d') > strftime(d, '%m%d') "
     "THEN 1 ELSE 0 END)",

@@ -23,7 +23,7 @@ import sqlglot
 from sqlglot import exp
 
 from scrutineer.calendar import Period
-from scrutineer.catalogue.language import VIEWS
+from scrutineer.catalogue.language import MACROS, VIEWS
 from scrutineer.catalogue.model import Cohort, Kind, Kpi
 from scrutineer.catalogue.query import periods_sql
 from scrutineer.extract.contract import Column, Contract, Table
@@ -31,7 +31,7 @@ from scrutineer.extract.sql import quote, strings
 
 ATTRIBUTION_VIEW = "allocations"  # the view the engine attributes every unit through
 ALWAYS_USED = ("period", "ref_date", "person_id", "team_id", "worker_id")
-_VIEW_NAME = re.compile(r"\bVIEW\s+(\w+)\s+AS\b", re.IGNORECASE)
+_VIEW_NAME = re.compile(r"\b(?:VIEW|MACRO)\s+(\w+)\s*(?:AS\b|\()", re.IGNORECASE)
 Counts = dict[str, int]  # period -> records with unmapped values in its window
 
 
@@ -64,6 +64,7 @@ class Unmapped:
         self.contract = contract
         self.values = values
         self.views = {_view_name(sql): sql for sql in VIEWS}
+        self.macros = {_view_name(sql): sql for sql in MACROS}  # they read tables too
         self._counts: dict[tuple[frozenset[tuple[str, str]], Kind, Period, Period], Counts] = {}
 
     def __bool__(self) -> bool:
@@ -91,7 +92,8 @@ class Unmapped:
         return self._counts[key]
 
     def _named_in(self, sql: str) -> frozenset[tuple[str, str]]:
-        text = sql + "".join(v for name, v in self.views.items() if _names(sql, name))
+        named = {**self.views, **self.macros}
+        text = sql + "".join(v for name, v in named.items() if _names(sql, name))
         return frozenset(key for key in self.values if _names(text, key[1]))
 
     def _count(
