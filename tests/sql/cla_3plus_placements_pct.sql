@@ -1,5 +1,5 @@
 -- cla_3plus_placements_pct: Looked-after children with 3 or more placements in 12 months
--- Of children in cla_open, the share with 3 or more placements starting or ongoing in the 12 months up to month end.
+-- Of children in cla_open, the share with 3 or more separate placements in the 12 months up to month end, counted as DfE counts them: temporary placements (placement types T0 to T4) are not placements, and a change to being placed for adoption with the child's current foster carers is not a new placement.
 -- unit percent, kind snapshot, polarity lower, area looked_after, theme corporate_parenting, DfE benchmark LACStable_2016on
 -- source: DfE CLA statistics, placement stability; LAIT LACStable_2016on
 -- cohort cla_open: Children looked after at the month end, one row each, with the current period of care (its id and the date it began) and the legal status and placement open then. Children looked after under a series of short-term breaks (legal status V3 or V4) are left out, as DfE counts children looked after.
@@ -44,7 +44,7 @@ QUALIFY row_number() OVER (PARTITION BY n.unit_id ORDER BY a.a_start DESC NULLS 
 CREATE TEMP TABLE units AS
 WITH units AS (
   SELECT c.*,
-    (SELECT count(*) FROM ssd_cla_placement AS pl WHERE pl.clap_person_id = c.person_id AND pl.clap_cla_placement_start_date <= c.ref_date AND (pl.clap_cla_placement_end_date IS NULL OR pl.clap_cla_placement_end_date > c.ref_date - INTERVAL 12 MONTH)) AS placements_12m
+    (SELECT count(*) FROM ssd_cla_placement AS pl WHERE pl.clap_person_id = c.person_id AND pl.clap_cla_placement_start_date <= c.ref_date AND (pl.clap_cla_placement_end_date IS NULL OR pl.clap_cla_placement_end_date > c.ref_date - INTERVAL 12 MONTH) AND pl.clap_cla_placement_type NOT IN ('T0', 'T1', 'T2', 'T3', 'T4') AND NOT EXISTS (SELECT 1 FROM ssd_cla_episodes AS e WHERE e.clae_person_id = pl.clap_person_id AND e.clae_cla_episode_start_date = pl.clap_cla_placement_start_date AND e.clae_cla_episode_start_reason = 'B')) AS placements_12m
   FROM cohort AS c
 )
 SELECT u.*, coalesce((placements_12m >= 3), false) AS counted
