@@ -1,5 +1,5 @@
 -- cla_residential_pct: Looked-after children in residential care
--- Of children in cla_open, the share whose current placement is a children's home or other residential setting.
+-- Of children in cla_open, the share whose current placement is a secure unit or a children's home (placement types K1, K2 and the other children's homes and semi-independent types DfE counts with them; residential schools, S1, are not included), matching the benchmark.
 -- unit percent, kind snapshot, polarity lower, area looked_after, theme corporate_parenting, DfE benchmark LAC_SecHome_And_ChildHome
 -- source: DfE CLA statistics; LAIT LAC_SecHome_And_ChildHome
 -- cohort cla_open: Children looked after at the month end, one row each, with the current period of care (its id and the date it began) and the legal status and placement open then. Children looked after under a series of short-term breaks (legal status V3 or V4) are left out, as DfE counts children looked after.
@@ -47,7 +47,7 @@ WITH units AS (
     (SELECT pl.clap_cla_placement_type FROM ssd_cla_placement AS pl WHERE pl.clap_cla_placement_id = c.placement_id) AS placement_type
   FROM cohort AS c
 )
-SELECT u.*, coalesce((coalesce(placement_type IN ('K1', 'K2', 'R1', 'S1'), false)), false) AS counted
+SELECT u.*, coalesce((coalesce(placement_type IN ('K1', 'K2', 'H5', 'K3'), false)), false) AS counted
 FROM units AS u;
 
 -- 3. numerator and denominator for each month's window
