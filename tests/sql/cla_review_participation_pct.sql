@@ -1,5 +1,5 @@
 -- cla_review_participation_pct: Children aged 4+ participating in their review
--- Of CLA reviews held in the 12 months ending with the month for children aged 4 or over, the share with a participation code other than no participation.
+-- Of CLA reviews held in the 12 months ending with the month for children aged 4 or over, the share where the child participated (participation codes PN1 to PN6 as the SSDA903 defines them: attended and spoke, or conveyed views another way); PN0 (under 4) is out of the denominator and PN7 (no views conveyed) is not participation.
 -- unit percent, kind rolling12, polarity higher, area looked_after, theme corporate_parenting
 -- source: SSDA903 review participation codes
 -- cohort cla_reviews_held: Looked-after children's reviews held in the window (cancelled ones left out).
@@ -35,9 +35,9 @@ WITH units AS (
   SELECT c.*
   FROM cohort AS c
 )
-SELECT u.*, coalesce((participation IS NOT NULL AND participation NOT IN ('PN0', 'PN7')), false) AS counted
+SELECT u.*, coalesce((participation IN ('PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6')), false) AS counted
 FROM units AS u
-WHERE age(dob, ref_date) >= 4;
+WHERE age(dob, ref_date) >= 4 AND coalesce(participation, '') <> 'PN0';
 
 -- 3. numerator and denominator for each month's window
 WITH windows AS (
