@@ -39,6 +39,7 @@ COUNTS = {
     "ssd_missing": 1,
     "ssd_involvements": 2,
     "ssd_address": 2,
+    "ssd_cla_previous_permanence": 2,  # both Z1
 }
 SAME_AGAIN = ("header", "episodes", "reviews", "missing", "sw_episodes", "uasc", "ad1")
 
@@ -115,7 +116,11 @@ def xml_return(folder: Path) -> bytes:
         header = SubElement(child, "HEADER")
         for column, value in person.items():
             SubElement(header, "CHILDID" if column == "CHILD" else column).text = value
-        for tag, name in (("AREVIEW", "reviews"), ("AMISSING", "missing")):
+        for tag, name in (
+            ("AREVIEW", "reviews"),
+            ("AMISSING", "missing"),
+            ("PERMANENCE", "prev_perm"),
+        ):
             for row in (r for r in given[name] if r["CHILD"] == person["CHILD"]):
                 block = SubElement(header, tag)
                 for column, value in row.items():

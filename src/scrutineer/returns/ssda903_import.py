@@ -10,8 +10,9 @@ same snapshot.
 What the return does not hold is absent. A period that began before the return's first
 episode is taken to begin with it (the 903 holds only episodes open in the year). OC2 and
 OC3 hold answers for the year without dates, which the extract's dated records cannot
-take, and previous permanence and deprivation of liberty have no table yet: these are not
-imported (`NOT_IMPORTED`).
+take, and deprivation of liberty has no table yet: these are not imported (`NOT_IMPORTED`).
+Previous permanence goes to the SSD's ssd_cla_previous_permanence, its date as the 903
+writes it (zz for a part not known).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from scrutineer.returns.cin_import import ReturnRejected, Tables, upn_identifier
 from scrutineer.returns.collection import Collection
 from scrutineer.returns.ssda903_read import Rows, read_903
 
-NOT_IMPORTED = ("oc2", "oc3", "prev_perm", "dolo")
+NOT_IMPORTED = ("oc2", "oc3", "dolo")
 NEW_PLACEMENT = ("S", "P", "B", "T", "U")
 NEW_STATUS = ("S", "L", "B", "U")
 SEX_BEFORE_2024 = {"1": "M", "2": "F"}
@@ -90,6 +91,7 @@ class _Extract:
         self._reviews()
         self._missing()
         self._uasc()
+        self._previous_permanence()
         self._permanence()
         self._social_workers()
         return dict(self.out)
@@ -243,6 +245,18 @@ class _Extract:
                     "immi_immigration_status": "UASC",
                     "immi_immigration_status_start_date": "",  # not in the return
                     "immi_immigration_status_end_date": row["DUC"],
+                }
+            )
+
+    def _previous_permanence(self) -> None:
+        for number, row in enumerate(self.source.get("prev_perm", []), start=2):
+            self.out["ssd_cla_previous_permanence"].append(
+                {
+                    "lapp_table_id": f"{row['CHILD']}/PP/{number}",
+                    "lapp_person_id": row["CHILD"],
+                    "lapp_previous_permanence_order_date": row.get("DATE_PERM", "").lower(),
+                    "lapp_previous_permanence_option": row.get("PREV_PERM", ""),
+                    "lapp_previous_permanence_la": row.get("LA_PERM", ""),
                 }
             )
 
