@@ -11,7 +11,6 @@ booleans Y/N, JSON as JSON.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -23,7 +22,7 @@ from sqlalchemy.engine import Connection, make_url
 
 from scrutineer.errors import ScrutineerError
 from scrutineer.extract.contract import Contract, Table
-from scrutineer.extract.read import SourceFile
+from scrutineer.extract.read import SourceFile, file_hash
 from scrutineer.findings import Issue, Level
 
 BATCH_ROWS = 10_000
@@ -83,18 +82,14 @@ def _dump(
     if key is not None:  # the same records, the same file: a fingerprint that means something
         query = query.order_by(key)
     path = workdir / f"{table.name}.csv"
-    digest = hashlib.sha256()
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         result = connection.execution_options(stream_results=True).execute(query)
         writer.writerow([c.lower() for c in result.keys()])
         for rows in _batches(result):
             writer.writerows([_text(v) for v in row] for row in rows)
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
     shown = f"{schema}.{name}" if schema else name
-    return SourceFile(table.name, path, digest.hexdigest(), path.stat().st_size, shown)
+    return SourceFile(table.name, path, *file_hash(path), shown)
 
 
 def _batches(result: sa.CursorResult) -> Iterator[list[sa.Row]]:  # type: ignore[type-arg]

@@ -19,7 +19,7 @@ from scrutineer.extract.coding import Unmapped
 from scrutineer.extract.contract import Column, Table
 from scrutineer.extract.snapshots import QUALITY_NAME
 from scrutineer.extract.sql import EARLIEST_YEAR, LATEST_YEAR, quote
-from scrutineer.extract.validate import Extract
+from scrutineer.extract.validate import Extract, known_ids
 
 __all__ = ["QUALITY_NAME", "ColumnQuality", "column_quality", "quality_csv", "read_quality"]
 PLACEHOLDER = "SSD_PH"
@@ -109,16 +109,9 @@ def _failing(extract: Extract, table: Table, column: Column) -> int:
     if ref is None or not extract.has(table.name, column.name):
         return 0
     value = f"scr_text(t.{quote(column.name)})"
-    if extract.has(ref.table, ref.column):
-        target = f"scr_text(r.{quote(ref.column)})"
-        known = (
-            f"SELECT DISTINCT {target} AS v FROM raw.{ref.table} AS r WHERE {target} IS NOT NULL"
-        )
-    else:
-        known = "SELECT NULL::VARCHAR AS v WHERE false"
     found = extract.con.execute(
-        f"SELECT count(*) FROM raw.{table.name} AS t ANTI JOIN ({known}) AS k ON k.v = {value} "
-        f"WHERE {value} IS NOT NULL"
+        f"SELECT count(*) FROM raw.{table.name} AS t ANTI JOIN ({known_ids(extract, ref)}) AS k "
+        f"ON k.v = {value} WHERE {value} IS NOT NULL"
     ).fetchone()
     return int(found[0]) if found else 0
 

@@ -52,7 +52,7 @@ def find_files(folder: Path, contract: Contract) -> tuple[list[SourceFile], list
         if len(paths) > 1:
             issues.append(_doubled_table(table, paths))
         else:
-            files.append(SourceFile(table, paths[0], *_hash(paths[0])))
+            files.append(SourceFile(table, paths[0], *file_hash(paths[0])))
     return files, issues
 
 
@@ -77,7 +77,8 @@ def _doubled_table(table: str, paths: list[Path]) -> Issue:
     )
 
 
-def _hash(path: Path) -> tuple[str, int]:
+def file_hash(path: Path) -> tuple[str, int]:
+    """The file's SHA-256 and size."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -12,7 +12,7 @@ from datetime import date
 
 import duckdb
 
-from scrutineer.extract.contract import Column, Contract, Table
+from scrutineer.extract.contract import Column, Contract, Reference, Table
 from scrutineer.extract.sql import EARLIEST_YEAR, LATEST_YEAR, quote
 from scrutineer.findings import Issue, Level
 
@@ -244,18 +244,21 @@ def keys_unique(extract: Extract) -> Iterator[Issue]:
         yield from _remainder(more, Level.ERROR, "duplicate-id", "duplicate", hint, file, table.key)
 
 
+def known_ids(extract: Extract, ref: Reference) -> str:
+    """SQL of the ids a reference may name (column `v`): none if the file lacks them."""
+    if not extract.has(ref.table, ref.column):
+        return "SELECT NULL::VARCHAR AS v WHERE false"
+    target = f"scr_text({quote(ref.column)})"
+    return f"SELECT DISTINCT {target} AS v FROM raw.{ref.table} WHERE {target} IS NOT NULL"
+
+
 def references_resolve(extract: Extract) -> Iterator[Issue]:
     for table, file in extract.present():
         for column in table.columns:
             ref = column.references
             if ref is None or not extract.has(table.name, column.name):
                 continue
-            if extract.has(ref.table, ref.column):
-                target = f"scr_text({quote(ref.column)})"
-                known = f"SELECT {target} FROM raw.{ref.table} WHERE {target} IS NOT NULL"
-            else:
-                known = "SELECT NULL WHERE false"
-            condition = f"v IS NOT NULL AND v NOT IN ({known})"
+            condition = f"v IS NOT NULL AND v NOT IN ({known_ids(extract, ref)})"
             message = f"not found in {ref.table}.{ref.column}"
             hint = f"Add the missing row to {ref.table}, or correct the id"
             yield from _rows(
