@@ -22,6 +22,7 @@ def test_extension_tables_are_few() -> None:
     assert extensions == [
         "ext_cla_placement_location",
         "ext_substance_misuse_offers",
+        "ext_previous_cp_plans",
         "ext_care_leaver_status",
         "ext_case_supervisions",
     ]

@@ -1,7 +1,8 @@
 -- cpp_ended_2yrs_pct: Child protection plans ending that lasted 2 years or more
--- Of CP plans ended in the 12 months ending with the month, the share that lasted 2 years or more.
+-- Of CP plans ended in the 12 months ending with the month, the share that lasted 2 years or more, with the duration in days counted as DfE counts it (state the day count used and cite DfE's methodology).
 -- unit percent, kind rolling12, polarity lower, area child_protection, theme effective_assessment, DfE benchmark CPPlans2yrs
 -- source: DfE Characteristics of children in need; LAIT CPPlans2yrs
+-- counting: The length is the number of days from the plan's start date to its end date, the time between the two dates as DfE's methodology for its table D7 (child protection plans ending in the year, by length of time) states it; "2 years or more" is 730 days or more, so a plan that spans a 29 February reaches it a day before its second anniversary.
 -- cohort cp_ended: Child protection plans ending in the window.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
@@ -30,10 +31,11 @@ QUALIFY row_number() OVER (PARTITION BY n.unit_id ORDER BY a.a_start DESC NULLS 
 -- 2. the units: the denominator, `counted` if in the numerator
 CREATE TEMP TABLE units AS
 WITH units AS (
-  SELECT c.*
+  SELECT c.*,
+    date_diff('day', c.plan_start, c.plan_end) AS days
   FROM cohort AS c
 )
-SELECT u.*, coalesce((plan_end >= plan_start + INTERVAL 2 YEAR), false) AS counted
+SELECT u.*, coalesce((days >= 730), false) AS counted
 FROM units AS u;
 
 -- 3. numerator and denominator for each month's window

@@ -1,8 +1,9 @@
 -- cpp_second_pct: Second or subsequent child protection plans
--- Of CP plans started in the 12 months ending with the month, the share for a child who had an earlier CP plan (at any time).
+-- Of CP plans started in the 12 months ending with the month, the share for a child who had been the subject of a CP plan before, at any time and in any authority: an earlier plan in the extract, or a previous-plan count recorded for the child (as the CIN census's NumberOfPreviousCPP).
 -- unit percent, kind rolling12, polarity lower, area child_protection, theme effective_assessment, DfE benchmark PrevRegCPR
 -- source: DfE Characteristics of children in need; LAIT PrevRegCPR
--- cohort cp_started: Child protection plans starting in the window, with the child's earlier plan if any.
+-- counting: The previous-plan count is ext_previous_cp_plans (filled from the CIN census's NumberOfPreviousCPP when a census is imported); a plan with neither an earlier plan in the extract nor a count above 0 is a first plan.
+-- cohort cp_started: Child protection plans starting in the window, with the child's latest earlier plan in the extract if any, and the count of earlier plans recorded with the plan (the CIN census's NumberOfPreviousCPP: plans before the records began, or in another authority).
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
 --    child's case on ref_date (computed once, shared by every KPI over it)
@@ -18,7 +19,9 @@ cohort AS (
          pl.cppl_cp_plan_id AS plan_id, pl.cppl_cp_plan_start_date AS plan_start,
          (SELECT max(e.cppl_cp_plan_start_date) FROM ssd_cp_plans AS e
            WHERE e.cppl_person_id = pl.cppl_person_id
-             AND e.cppl_cp_plan_start_date < pl.cppl_cp_plan_start_date) AS earlier_plan_start
+             AND e.cppl_cp_plan_start_date < pl.cppl_cp_plan_start_date) AS earlier_plan_start,
+         (SELECT r.cppp_previous_cp_plans FROM ext_previous_cp_plans AS r
+           WHERE r.cppp_cp_plan_id = pl.cppl_cp_plan_id) AS previous_plans
   FROM periods AS p
   JOIN ssd_cp_plans AS pl ON pl.cppl_cp_plan_start_date BETWEEN p.w_start AND p.p_end
   WHERE coalesce(pl.cppl_cp_plan_ola, 'N') <> 'Y'
@@ -35,7 +38,7 @@ WITH units AS (
   SELECT c.*
   FROM cohort AS c
 )
-SELECT u.*, coalesce((earlier_plan_start IS NOT NULL), false) AS counted
+SELECT u.*, coalesce((earlier_plan_start IS NOT NULL OR coalesce(previous_plans, 0) > 0), false) AS counted
 FROM units AS u;
 
 -- 3. numerator and denominator for each month's window

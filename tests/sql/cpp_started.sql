@@ -2,7 +2,7 @@
 -- CP plans whose start date falls in the month.
 -- unit count, kind flow, polarity context, area child_protection, theme right_service
 -- source: local practice standard (a setting)
--- cohort cp_started: Child protection plans starting in the window, with the child's earlier plan if any.
+-- cohort cp_started: Child protection plans starting in the window, with the child's latest earlier plan in the extract if any, and the count of earlier plans recorded with the plan (the CIN census's NumberOfPreviousCPP: plans before the records began, or in another authority).
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
 --    child's case on ref_date (computed once, shared by every KPI over it)
@@ -18,7 +18,9 @@ cohort AS (
          pl.cppl_cp_plan_id AS plan_id, pl.cppl_cp_plan_start_date AS plan_start,
          (SELECT max(e.cppl_cp_plan_start_date) FROM ssd_cp_plans AS e
            WHERE e.cppl_person_id = pl.cppl_person_id
-             AND e.cppl_cp_plan_start_date < pl.cppl_cp_plan_start_date) AS earlier_plan_start
+             AND e.cppl_cp_plan_start_date < pl.cppl_cp_plan_start_date) AS earlier_plan_start,
+         (SELECT r.cppp_previous_cp_plans FROM ext_previous_cp_plans AS r
+           WHERE r.cppp_cp_plan_id = pl.cppl_cp_plan_id) AS previous_plans
   FROM periods AS p
   JOIN ssd_cp_plans AS pl ON pl.cppl_cp_plan_start_date BETWEEN p.w_start AND p.p_end
   WHERE coalesce(pl.cppl_cp_plan_ola, 'N') <> 'Y'

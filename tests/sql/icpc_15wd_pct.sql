@@ -1,7 +1,8 @@
 -- icpc_15wd_pct: ICPCs held within 15 working days of the start of the Section 47 enquiry
--- Of ICPCs held in the month (per child), the share held at most 15 working days after the start of the S47 enquiry that led to it.
+-- Of ICPCs held in the month (per child; transfer-in conferences excluded), the share held at most 15 working days after the start of the S47 enquiry that led to it; an ICPC dated before its S47 start is a data error and is left out, as DfE does.
 -- unit percent, kind flow, polarity higher, area child_protection, theme effective_assessment, DfE benchmark CP_conf_15days
 -- source: DfE Characteristics of children in need (table C4); LAIT CP_conf_15days
+-- counting: Working days are counted from the S47 start to the conference (the start day is day 0), with England's bank holidays; a conference with no S47 enquiry in the extract has no start to count from and is left out of the denominator, as is one dated before it.
 -- cohort icpcs: Initial child protection conferences held in the window, one row per child (transfer-in conferences left out), with the start of the S47 enquiry that led to each.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
@@ -38,7 +39,7 @@ WITH units AS (
 )
 SELECT u.*, coalesce((working_days <= 15), false) AS counted
 FROM units AS u
-WHERE s47_start IS NOT NULL;
+WHERE s47_start IS NOT NULL AND icpc_date >= s47_start;
 
 -- 3. numerator and denominator for each month's window
 WITH windows AS (

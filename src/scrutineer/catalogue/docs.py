@@ -108,6 +108,8 @@ def _kpi(kpi: Kpi) -> str:
     lines.append(f"*{facts}.*\n")
     if kpi.source:
         lines.append(f"Source: {kpi.source}.\n")
+    if kpi.note:
+        lines.append(f"Counting: {kpi.note}\n")
     lines.append(
         f"Defined in `src/scrutineer/catalogue/{kpi.location}`; worked by hand in "
         f"`tests/golden/{kpi.id}.yaml`; its compiled SQL in `tests/sql/{kpi.id}.sql` "

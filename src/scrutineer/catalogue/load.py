@@ -30,6 +30,7 @@ KPI_FIELDS = {
     "id",
     *SPEC_FIELDS,  # what KPIS.csv fixes
     "cohort",
+    "note",
     "columns",
     "where",
     "counted",
@@ -153,6 +154,7 @@ def _to_kpi(entry: Mapping[str, Any], file: str, issues: list[Issue]) -> Kpi | N
         benchmark=str(entry["benchmark"]) if entry.get("benchmark") else None,
         cohort=str(entry.get("cohort", "")),
         source=" ".join(str(entry.get("source", "")).split()),
+        note=" ".join(str(entry.get("note", "")).split()),
         columns=tuple(
             (str(k), str(v).strip()) for k, v in (entry.get("columns") or {}).items() if k != LINE
         ),

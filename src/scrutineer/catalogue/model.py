@@ -83,6 +83,9 @@ class Kpi:
     benchmark: str | None
     cohort: str  # a cohort's name
     source: str = ""  # where the definition comes from (KPIS.csv's `source`)
+    # how the definition is counted where its words leave a choice (a day count, a code
+    # list), and any difference from DfE's figure that remains, with why
+    note: str = ""
     columns: tuple[tuple[str, str], ...] = ()  # (name, SQL expression over `c`)
     where: str | None = None
     counted: str | None = None  # percent: the numerator's condition

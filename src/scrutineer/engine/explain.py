@@ -31,6 +31,8 @@ def explain(kpi: Kpi, catalogue: Catalogue, period: Period, where: bool = True) 
         + (f", DfE benchmark {kpi.benchmark}" if kpi.benchmark else ""),
         f"-- source: {kpi.source or 'not stated'}",
     ]
+    if kpi.note:
+        header.append(f"-- counting: {kpi.note}")
     if where:  # left out of the reviewed snapshot: a line moved is not a change
         header.append(
             f"-- defined in src/scrutineer/catalogue/{kpi.location}; worked by hand in "

@@ -146,12 +146,16 @@ class _Year:
         )
         plans = rows(
             con,
-            f"""SELECT p.*, (SELECT count(*) FROM ssd_cp_plans e
-                             WHERE e.cppl_person_id = p.cppl_person_id
-                               AND coalesce(e.cppl_cp_plan_ola, 'N') <> 'Y'
-                               AND e.cppl_cp_plan_start_date < p.cppl_cp_plan_start_date
-                           ) AS previous
+            # earlier plans: those in the extract, or the count recorded with the plan
+            # (plans before the records began, or in another authority) if it is more
+            f"""SELECT p.*, greatest(
+                             (SELECT count(*) FROM ssd_cp_plans e
+                               WHERE e.cppl_person_id = p.cppl_person_id
+                                 AND coalesce(e.cppl_cp_plan_ola, 'N') <> 'Y'
+                                 AND e.cppl_cp_plan_start_date < p.cppl_cp_plan_start_date),
+                             coalesce(r.cppp_previous_cp_plans, 0)) AS previous
                FROM ssd_cp_plans p
+               LEFT JOIN ext_previous_cp_plans r ON r.cppp_cp_plan_id = p.cppl_cp_plan_id
                WHERE coalesce(p.cppl_cp_plan_ola, 'N') <> 'Y'
                  AND {open_in_year("p.cppl_cp_plan_start_date", "p.cppl_cp_plan_end_date")}
                ORDER BY p.cppl_cp_plan_start_date, p.cppl_cp_plan_id""",

@@ -211,6 +211,11 @@ def _referral(person: str, referral: str, details: Element, tables: Tables) -> N
                 "cppl_cp_plan_latest_category": _text(block, "LatestCategoryOfAbuse"),
             }
         )
+        previous = _text(block, "NumberOfPreviousCPP")
+        if previous:  # plans before the census's records began, or in another authority
+            tables["ext_previous_cp_plans"].append(
+                {"cppp_cp_plan_id": plan, "cppp_previous_cp_plans": previous}
+            )
         for number, review in enumerate(block.iter("CPPreviewDate"), start=1):
             tables["ssd_cp_reviews"].append(
                 {

@@ -340,6 +340,7 @@ def _definition(kpi: Kpi) -> Page:
         "polarity": kpi.polarity,
         "benchmark": kpi.benchmark,
         "source": kpi.source,
+        "note": kpi.note,
         "has_exceptions": kpi.exceptions is not None,
     }
 
