@@ -39,6 +39,11 @@ MACROS = (
     "arg_max(l.lega_legal_status, l.lega_legal_status_start_date) FROM ssd_legal_status AS l "
     "WHERE l.lega_person_id = person AND l.lega_legal_status_start_date <= d "
     "AND (l.lega_legal_status_end_date IS NULL OR l.lega_legal_status_end_date > d))",
+    # the day a child born on dob turns n: born on 29 February, 1 March in other years, as
+    # age() has it (English law: an age is attained on the anniversary's first moment)
+    "CREATE OR REPLACE TEMP MACRO birthday(dob, n) AS (SELECT CASE WHEN strftime(dob, '%m%d') "
+    "= '0229' AND strftime(b, '%m%d') = '0228' THEN b + 1 ELSE b END "
+    "FROM (SELECT CAST(dob + to_years(CAST(n AS INTEGER)) AS DATE) AS b))",
     "CREATE OR REPLACE TEMP MACRO age(dob, d) AS "
     "(date_diff('year', dob, d) - CASE WHEN strftime(dob, '%m%d') > strftime(d, '%m%d') "
     "THEN 1 ELSE 0 END)",
