@@ -74,6 +74,14 @@ def test_a_red_worsening_indicator_needs_doing_better_and_says_so() -> None:
     assert "outside limits" in text and "a concern" in text
 
 
+def test_a_share_of_full_time_equivalents_says_so() -> None:
+    kpi = load_catalogue().get("agency_worker_pct")  # weighted by each worker's FTE
+    months = periods(MARCH_2026.shift(-23), MARCH_2026)
+    values = [Value(kpi.id, str(m), 31.25, 7.0, 22.4) for m in months]
+    text = indicator_text(assess_kpi(kpi, MARCH_2026, values, None, None))
+    assert "was 31.2% in March 2026 (7.0 of 22.4 FTE)" in text
+
+
 def southampton(code: str, published: tuple[float, float, float], neighbours: float) -> Benchmark:
     """2024/25's figures for Southampton (its own, the region's and England's), with ten
     statistical neighbours (May 2025 list) that all have `neighbours`."""

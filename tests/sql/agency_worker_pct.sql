@@ -1,8 +1,9 @@
 -- agency_worker_pct: Agency social workers
--- Of workers holding at least one case at month end, the share flagged as agency workers.
+-- Of the full-time equivalent of children's social workers at month end, the share who are agency workers (agency FTE divided by agency plus employed FTE), as DfE's workforce census measures it.
 -- unit percent, kind snapshot, polarity lower, area workforce, theme performance_culture, DfE benchmark Work_Force_Agecy_Rate
 -- source: DfE Children's social work workforce census; LAIT Work_Force_Agecy_Rate
--- cohort case_holders: Workers holding at least one case at the month end, one row each.
+-- counting: The social workers are the registered social workers holding at least one case at month end (the SSD records no employment dates, so those in post are known by the cases they hold; DfE's census counts every children's social worker in post at 30 September, case holding or not); a worker with no full-time equivalence recorded counts as full time.
+-- cohort social_workers: Registered social workers (a Social Work England registration number recorded) who are the allocated case worker of at least one child at the month end, one row each, with the children they hold, their full-time equivalence and whether they are agency workers. Personal advisors and case holders who are not registered social workers are left out.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
 --    child's case on ref_date (computed once, shared by every KPI over it)
@@ -15,10 +16,12 @@ WITH periods AS (
 ),
 cohort AS (
   SELECT p.period, p.p_end AS ref_date, CAST(NULL AS VARCHAR) AS person_id, a.worker_id,
-         any_value(a.team_id) AS team_id, any_value(w.agency) AS agency
+         any_value(a.team_id) AS team_id, count(DISTINCT a.person_id) AS cases,
+         any_value(w.fte) AS fte, any_value(w.agency) AS agency
   FROM periods AS p
   JOIN allocations AS a ON a.a_start <= p.p_end AND (a.a_end IS NULL OR a.a_end > p.p_end)
-  LEFT JOIN workers AS w ON w.worker_id = a.worker_id
+  JOIN workers AS w ON w.worker_id = a.worker_id
+  WHERE a.role = 'ALLOCATED_CASE_WORKER' AND w.registered
   GROUP BY p.period, p.p_end, a.worker_id
 ),
 numbered AS (SELECT row_number() OVER () AS unit_id, * FROM cohort)
@@ -49,8 +52,8 @@ grouped AS (
   LEFT JOIN teams AS t ON t.team_id = u._team_id
 )
 SELECT w.period, 'authority' AS level, NULL AS _service_id, NULL AS _team_id, NULL AS _worker_id,
-       count(*) FILTER (WHERE counted) AS numerator,
-       count(*) AS denominator
+       sum(coalesce(fte, 1.0)) FILTER (WHERE counted) AS numerator,
+       sum(coalesce(fte, 1.0)) AS denominator
 FROM windows AS w JOIN grouped AS u ON u.period = w.period
 GROUP BY GROUPING SETS ((w.period))
 ORDER BY w.period, level, _service_id NULLS LAST, _team_id NULLS LAST, _worker_id NULLS LAST;

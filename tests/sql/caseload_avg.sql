@@ -1,8 +1,9 @@
 -- caseload_avg: Average caseload per social worker
--- Children allocated (allocated case worker involvement open at month end) divided by the number of workers holding at least one case.
+-- Children allocated to a registered social worker (allocated case worker involvement open at month end) divided by the full-time equivalent of the registered social workers holding at least one case; personal advisers and other case holders who are not social workers are left out (DfE's workforce census measures this at 30 September).
 -- unit average, kind snapshot, polarity lower, area workforce, theme performance_culture, DfE benchmark Work_Force_AvgNumCase_SW
 -- source: DfE Children's social work workforce census; LAIT Work_Force_AvgNumCase_SW
--- cohort allocated_cases: Cases held at the month end: one row per child and the worker holding the case (the allocated case worker or personal advisor).
+-- counting: A registered social worker is one with a Social Work England registration number in ssd_professionals; a worker with no full-time equivalence recorded counts as full time (1.0). DfE's census counts cases at 30 September; Scrutineer counts them at every month end, so compare its September figure with DfE's.
+-- cohort social_workers: Registered social workers (a Social Work England registration number recorded) who are the allocated case worker of at least one child at the month end, one row each, with the children they hold, their full-time equivalence and whether they are agency workers. Personal advisors and case holders who are not registered social workers are left out.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
 --    child's case on ref_date (computed once, shared by every KPI over it)
@@ -14,9 +15,14 @@ WITH periods AS (
   FROM range(DATE '2026-03-01', DATE '2026-03-01' + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS months(m)
 ),
 cohort AS (
-  SELECT DISTINCT p.period, p.p_end AS ref_date, a.person_id, a.worker_id, a.team_id
+  SELECT p.period, p.p_end AS ref_date, CAST(NULL AS VARCHAR) AS person_id, a.worker_id,
+         any_value(a.team_id) AS team_id, count(DISTINCT a.person_id) AS cases,
+         any_value(w.fte) AS fte, any_value(w.agency) AS agency
   FROM periods AS p
   JOIN allocations AS a ON a.a_start <= p.p_end AND (a.a_end IS NULL OR a.a_end > p.p_end)
+  JOIN workers AS w ON w.worker_id = a.worker_id
+  WHERE a.role = 'ALLOCATED_CASE_WORKER' AND w.registered
+  GROUP BY p.period, p.p_end, a.worker_id
 ),
 numbered AS (SELECT row_number() OVER () AS unit_id, * FROM cohort)
 SELECT n.*, coalesce(n.worker_id, a.worker_id) AS _worker_id, coalesce(n.team_id, a.team_id) AS _team_id
@@ -46,8 +52,8 @@ grouped AS (
   LEFT JOIN teams AS t ON t.team_id = u._team_id
 )
 SELECT w.period, 'authority' AS level, NULL AS _service_id, NULL AS _team_id, NULL AS _worker_id,
-       count(*) AS numerator,
-       count(DISTINCT worker_id) AS denominator
+       sum(cases) AS numerator,
+       sum(coalesce(fte, 1.0)) AS denominator
 FROM windows AS w JOIN grouped AS u ON u.period = w.period
 GROUP BY GROUPING SETS ((w.period))
 ORDER BY w.period, level, _service_id NULLS LAST, _team_id NULLS LAST, _worker_id NULLS LAST;

@@ -26,12 +26,14 @@ def indicator_text(a: Assessment, counts: bool = True) -> str:
     """The indicator in words; `counts` adds the numerator and denominator of a percentage."""
     kpi, latest = a.kpi, a.latest
     month = f"{a.period.start:%B %Y}"
+    places = 1 if kpi.weight else 0  # a weighted share counts full-time equivalents
     if latest.status == "no data":
         return f"{kpi.title}: no data yet for {month} (recorded in the quality assurance records)."
     sentences = [
         f"{kpi.title} was {amount(latest.value, kpi.unit)} in {month}"
         + (
-            f" ({latest.numerator:,.0f} of {latest.denominator:,.0f})"
+            f" ({latest.numerator:,.{places}f} of {latest.denominator:,.{places}f}"
+            + (" FTE)" if kpi.weight else ")")
             if counts and kpi.unit == "percent" and latest.denominator
             else ""
         )

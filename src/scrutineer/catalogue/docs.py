@@ -125,6 +125,10 @@ def _kpi(kpi: Kpi) -> str:
         lines.append(f"- denominator: `{kpi.where}`")
     if kpi.counted:
         lines.append(f"- numerator: `{kpi.counted}`")
+    if kpi.weight:
+        lines.append(
+            f"- each unit weighs `{kpi.weight}` (numerator and denominator are sums of it)"
+        )
     if kpi.numerator and kpi.denominator:
         lines.append(f"- value: `{kpi.numerator}` / `{kpi.denominator}`")
     if kpi.exceptions:

@@ -11,10 +11,12 @@ and on the empty contract-shaped database the catalogue is checked against.
 - `flags_set(j)`: the keys of an SSD object of flags (as stored: keys upper-cased, flags Y
   or N) whose flag is Y, e.g. `['NFA_FLAG']` for a contact's outcome; empty for an object
   with none set, null for no object.
+- `birthday(dob, n)`: the day a child born on `dob` turns `n` (29 February: 1 March).
 - `allocations`: who holds each child's case and when (`person_id, a_start, a_end,
-  worker_id, team_id`): the allocated case worker or personal advisor.
+  worker_id, team_id, role`): the allocated case worker or personal advisor.
 - `teams`: every team with its service (`team_id, team, service_id, service`).
-- `workers`: every worker (`worker_id, worker, agency`).
+- `workers`: every worker (`worker_id, worker, agency, registered, fte`): `registered` if
+  a Social Work England registration number is recorded.
 - `qa_audits`, `qa_iro_alerts`, `qa_iro_alert_stages`, `qa_review_adjournments`: the
   quality-assurance records (columns as their CSV files, docs/qa-records.md), which the
   caller reads from the records store and hands the engine; empty when it has none.
@@ -51,15 +53,17 @@ MACROS = (
 VIEWS = (
     "CREATE OR REPLACE TEMP VIEW allocations AS SELECT invo_person_id AS person_id, "
     "invo_involvement_start_date AS a_start, invo_involvement_end_date AS a_end, "
-    "invo_professional_id AS worker_id, invo_professional_team AS team_id FROM ssd_involvements "
+    "invo_professional_id AS worker_id, invo_professional_team AS team_id, "
+    "invo_professional_role_id AS role FROM ssd_involvements "
     "WHERE invo_professional_role_id IN ('ALLOCATED_CASE_WORKER', 'PERSONAL_ADVISOR')",
     "CREATE OR REPLACE TEMP VIEW teams AS SELECT t.dept_team_id AS team_id, "
     "t.dept_team_name AS team, coalesce(s.dept_team_id, t.dept_team_id) AS service_id, "
     "coalesce(s.dept_team_name, t.dept_team_name) AS service FROM ssd_department t "
     "LEFT JOIN ssd_department s ON s.dept_team_id = t.dept_team_parent_id",
     "CREATE OR REPLACE TEMP VIEW workers AS SELECT prof_professional_id AS worker_id, "
-    "prof_professional_name AS worker, prof_agency_worker_flag = 'Y' AS agency "
-    "FROM ssd_professionals",
+    "prof_professional_name AS worker, prof_agency_worker_flag = 'Y' AS agency, "
+    "coalesce(prof_social_worker_registration_no, '') <> '' AS registered, "
+    "prof_full_time_equivalency AS fte FROM ssd_professionals",
 )
 
 
@@ -78,6 +82,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "a_end": "DATE",
         "worker_id": "VARCHAR",
         "team_id": "VARCHAR",
+        "role": "VARCHAR",
     },
     "teams": {
         "team_id": "VARCHAR",
@@ -85,7 +90,13 @@ SCHEMA: dict[str, dict[str, str]] = {
         "service_id": "VARCHAR",
         "service": "VARCHAR",
     },
-    "workers": {"worker_id": "VARCHAR", "worker": "VARCHAR", "agency": "BOOLEAN"},
+    "workers": {
+        "worker_id": "VARCHAR",
+        "worker": "VARCHAR",
+        "agency": "BOOLEAN",
+        "registered": "BOOLEAN",
+        "fte": "DOUBLE",
+    },
 }
 QA_TABLES: dict[str, dict[str, str]] = {  # table -> its columns (a records type's, by name)
     "qa_audits": {

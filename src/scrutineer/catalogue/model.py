@@ -89,6 +89,7 @@ class Kpi:
     columns: tuple[tuple[str, str], ...] = ()  # (name, SQL expression over `c`)
     where: str | None = None
     counted: str | None = None  # percent: the numerator's condition
+    weight: str | None = None  # percent: SQL of each unit's weight (an FTE), if not 1 each
     numerator: str | None = None  # average: aggregate SQL
     denominator: str | None = None  # average: aggregate SQL
     exceptions: Exceptions | None = None

@@ -129,6 +129,8 @@ def standalone_units_sql(kpi: Kpi, catalogue: Catalogue, first: Period, last: Pe
 
 def measures(kpi: Kpi) -> tuple[str, str]:
     """The numerator and denominator as aggregates over a group of units."""
+    if kpi.unit == "percent" and kpi.weight:  # each unit counts its weight (an FTE)
+        return f"sum({kpi.weight}) FILTER (WHERE counted)", f"sum({kpi.weight})"
     if kpi.unit == "percent":
         return "count(*) FILTER (WHERE counted)", "count(*)"
     if kpi.unit == "average":

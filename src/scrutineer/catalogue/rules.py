@@ -128,6 +128,8 @@ def unit_needs(catalogue: Catalogue) -> Iterator[Issue]:
             yield issue(kpi.location, kpi.id, "a percentage needs `counted` (its numerator)")
         if kpi.unit != "percent" and kpi.counted:
             yield issue(kpi.location, kpi.id, "only a percentage has `counted`")
+        if kpi.unit != "percent" and kpi.weight:
+            yield issue(kpi.location, kpi.id, "only a percentage has a `weight`")
         if (kpi.unit == "average") != bool(kpi.numerator and kpi.denominator):
             yield issue(
                 kpi.location,
@@ -156,6 +158,7 @@ def sql_parses(catalogue: Catalogue) -> Iterator[Issue]:
             *kpi.columns,
             ("where", kpi.where),
             ("counted", kpi.counted),
+            ("weight", kpi.weight),
             ("numerator", kpi.numerator),
             ("denominator", kpi.denominator),
             ("exceptions.due", kpi.exceptions.due if kpi.exceptions else None),
@@ -216,6 +219,8 @@ def _kpi_binds(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, kpi: Kpi) -
         columns = {str(r[0]) for r in con.execute(f"DESCRIBE {sql}").fetchall()}
         if kpi.numerator and kpi.denominator:
             con.execute(f"DESCRIBE SELECT {kpi.numerator}, {kpi.denominator} FROM ({sql})")
+        if kpi.weight:
+            con.execute(f"DESCRIBE SELECT sum({kpi.weight}) FROM ({sql})")
         if kpi.exceptions and kpi.exceptions.due:
             con.execute(f"DESCRIBE SELECT {kpi.exceptions.due} FROM ({sql})")
     except duckdb.Error as error:

@@ -174,7 +174,9 @@ class Engine:
         denominator: float | None,
         group: tuple[tuple[str, str | None], ...],
     ) -> Value:
-        numerator = float(numerator or 0)
+        # sums of decimals (full-time equivalence) differ in their last bits with the order
+        # rows are summed in: rounded, every run and every grouping gives the same figure
+        numerator = round(float(numerator or 0), 6)
         if kpi.unit == "count":
             return Value(kpi.id, period, numerator, numerator, None, "ok", group)
         if kpi.unit == "rate_per_10k":
@@ -188,7 +190,7 @@ class Engine:
                 "ok",
                 group,
             )
-        denominator = float(denominator or 0)
+        denominator = round(float(denominator or 0), 6)
         if not denominator:
             return Value(kpi.id, period, None, numerator, denominator, "no denominator", group)
         scale = 100.0 if kpi.unit == "percent" else 1.0

@@ -15,8 +15,10 @@ NEET = (("G5", 60), ("G4", 20), ("G6", 20))
 SUITABLE = (("D", 30), ("U", 25), ("Z", 10), ("B", 15), ("E", 10), ("C", 5), ("T", 5))
 UNSUITABLE = (("S", 25), ("W", 20), ("V", 20), ("X", 15), ("R", 20))
 IN_TOUCH = (("YES", 91), ("NO", 4), ("REFU", 3), ("NREQ", 2))
-# monthly chances of moving (NEET -> EET, EET -> NEET): about 52% NEET at 17-18, 40% at 19-21
-NEET_MOVES = {True: (0.08, 0.087), False: (0.09, 0.06)}
+# monthly chances of moving (NEET -> EET, EET -> NEET): about 55% of those whose activity is
+# known NEET at 17-18, 40% at 19-21; with the ~9% not in touch (activity not known, in DfE's
+# denominator) about 50% of 17-18 year-olds, as BRIEF.md §8 has it
+NEET_MOVES = {True: (0.08, 0.1), False: (0.09, 0.06)}
 SUPERVISION = Cadence(due=56, on_time=0.6, early_min=20, late_max=110, swing=0.15)
 
 
@@ -27,7 +29,7 @@ def care_leaver(sim: Sim, child: Child, left: date) -> None:
     sim.supervise(child, runs, SUPERVISION)
     contacts = list(sim.recurring(sim.params.practice.care_leaver_contact, left, until, 14))
     reviews = _pathway_reviews(sim, left, until)
-    neet = sim.chance(0.5)
+    neet = sim.chance(0.58)  # most leave at 18: their 18th birthday finds them as they left
     in_touch = sim.weighted(IN_TOUCH)
     suitable = sim.chance(0.88)
     status: dict[str, Value] = {}
