@@ -2,7 +2,8 @@
 -- Of the full-time equivalent of children's social workers at month end, the share who are agency workers (agency FTE divided by agency plus employed FTE), as DfE's workforce census measures it.
 -- unit percent, kind snapshot, polarity lower, area workforce, theme performance_culture, DfE benchmark Work_Force_Agecy_Rate
 -- source: DfE Children's social work workforce census; LAIT Work_Force_Agecy_Rate
--- counting: The social workers are the registered social workers holding at least one case at month end (the SSD records no employment dates, so those in post are known by the cases they hold; DfE's census counts every children's social worker in post at 30 September, case holding or not); a worker with no full-time equivalence recorded counts as full time.
+-- counting: The social workers are the registered social workers holding at least one case at month end; a worker with no full-time equivalence recorded counts as full time.
+-- differs from DfE's figure: DfE's census counts every children's social worker in post at 30 September, holding cases or not; the SSD records no employment dates, so Scrutineer knows those in post by the cases they hold, and leaves out managers and others who hold none.
 -- cohort social_workers: Registered social workers (a Social Work England registration number recorded) who are the allocated case worker of at least one child at the month end, one row each, with the children they hold, their full-time equivalence and whether they are agency workers. Personal advisors and case holders who are not registered social workers are left out.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the

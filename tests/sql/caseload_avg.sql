@@ -2,7 +2,8 @@
 -- Children allocated to a registered social worker (allocated case worker involvement open at month end) divided by the full-time equivalent of the registered social workers holding at least one case; personal advisers and other case holders who are not social workers are left out (DfE's workforce census measures this at 30 September).
 -- unit average, kind snapshot, polarity lower, area workforce, theme performance_culture, DfE benchmark Work_Force_AvgNumCase_SW
 -- source: DfE Children's social work workforce census; LAIT Work_Force_AvgNumCase_SW
--- counting: A registered social worker is one with a Social Work England registration number in ssd_professionals; a worker with no full-time equivalence recorded counts as full time (1.0). DfE's census counts cases at 30 September; Scrutineer counts them at every month end, so compare its September figure with DfE's.
+-- counting: A registered social worker is one with a Social Work England registration number in ssd_professionals; a worker with no full-time equivalence recorded counts as full time (1.0).
+-- differs from DfE's figure: DfE's workforce census counts cases at 30 September; Scrutineer counts them at every month end, so its September figure is the one to set beside DfE's.
 -- cohort social_workers: Registered social workers (a Social Work England registration number recorded) who are the allocated case worker of at least one child at the month end, one row each, with the children they hold, their full-time equivalence and whether they are agency workers. Personal advisors and case holders who are not registered social workers are left out.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the

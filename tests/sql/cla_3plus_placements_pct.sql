@@ -44,7 +44,7 @@ QUALIFY row_number() OVER (PARTITION BY n.unit_id ORDER BY a.a_start DESC NULLS 
 CREATE TEMP TABLE units AS
 WITH units AS (
   SELECT c.*,
-    (SELECT count(*) FROM ssd_cla_placement AS pl WHERE pl.clap_person_id = c.person_id AND pl.clap_cla_placement_start_date <= c.ref_date AND (pl.clap_cla_placement_end_date IS NULL OR pl.clap_cla_placement_end_date > c.ref_date - INTERVAL 12 MONTH) AND pl.clap_cla_placement_type NOT IN ('T0', 'T1', 'T2', 'T3', 'T4') AND NOT EXISTS (SELECT 1 FROM ssd_cla_episodes AS e WHERE e.clae_person_id = pl.clap_person_id AND e.clae_cla_episode_start_date = pl.clap_cla_placement_start_date AND e.clae_cla_episode_start_reason = 'B')) AS placements_12m
+    (SELECT count(*) FROM ssd_cla_placement AS pl WHERE pl.clap_person_id = c.person_id AND pl.clap_cla_placement_start_date <= c.ref_date AND (pl.clap_cla_placement_end_date IS NULL OR pl.clap_cla_placement_end_date > c.ref_date - INTERVAL 12 MONTH) AND pl.clap_cla_placement_type NOT IN ('T0', 'T1', 'T2', 'T3', 'T4') AND NOT with_same_carers(pl.clap_person_id, pl.clap_cla_placement_start_date, pl.clap_cla_placement_type)) AS placements_12m
   FROM cohort AS c
 )
 SELECT u.*, coalesce((placements_12m >= 3), false) AS counted

@@ -1,7 +1,9 @@
 -- cla_health_assessment_pct: Health assessments up to date (looked after 12+ months)
--- Of children in cla_open who have been looked after continuously for 12 months or more, the share with a health assessment in the 12 months up to month end (6 months if under 5).
+-- Of children in cla_open who have been looked after continuously for 12 months or more, the share whose health assessments are up to date: one in the 12 months up to month end, or, for a child under 5, two in those 12 months (one every 6 months).
 -- unit percent, kind snapshot, polarity higher, area looked_after, theme corporate_parenting, DfE benchmark LACHealth%
 -- source: DfE CLA statistics (outcomes); LAIT LACHealth%; Promoting the health and wellbeing of looked-after children 2015
+-- counting: A health assessment is an initial or review health assessment (IHA, RHA). The next is due 12 months after the latest (for a child under 5 at month end, 12 months after the one before the latest, so that two fall in any 12 months); a child with fewer than that was due 12 months after entering care. The child is up to date while the due date is not before month end (an assessment due on the last day is in time).
+-- differs from DfE's figure: DfE counts the children looked after for 12 months at 31 March who had their health assessments in the year; Scrutineer judges every month end, so its March figure is the one to set beside DfE's.
 -- cohort cla_open: Children looked after at the month end, one row each, with the current period of care (its id and the date it began) and the legal status and placement open then. Children looked after under a series of short-term breaks (legal status V3 or V4) are left out, as DfE counts children looked after.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
@@ -42,13 +44,18 @@ QUALIFY row_number() OVER (PARTITION BY n.unit_id ORDER BY a.a_start DESC NULLS 
 
 -- 2. the units: the denominator, `counted` if in the numerator
 CREATE TEMP TABLE units AS
-WITH units AS (
+WITH layer1 AS (
   SELECT c.*,
-    (SELECT max(h.clah_health_check_date) FROM ssd_cla_health AS h WHERE h.clah_person_id = c.person_id AND h.clah_health_check_type IN ('IHA', 'RHA') AND h.clah_health_check_date <= c.ref_date) AS last_health_assessment,
+    (SELECT list(h.clah_health_check_date ORDER BY h.clah_health_check_date DESC) FROM ssd_cla_health AS h WHERE h.clah_person_id = c.person_id AND h.clah_health_check_type IN ('IHA', 'RHA') AND h.clah_health_check_date <= c.ref_date) AS assessments,
     (SELECT age(pe.pers_dob, c.ref_date) FROM ssd_person AS pe WHERE pe.pers_person_id = c.person_id) AS age
   FROM cohort AS c
+), units AS (
+  SELECT c.*,
+    c.assessments[1] AS last_health_assessment,
+    CAST(coalesce(c.assessments[CASE WHEN c.age < 5 THEN 2 ELSE 1 END], c.entered_care) + INTERVAL 12 MONTH AS DATE) AS due
+  FROM layer1 AS c
 )
-SELECT u.*, coalesce((last_health_assessment > ref_date - CASE WHEN age < 5 THEN INTERVAL 6 MONTH ELSE INTERVAL 12 MONTH END), false) AS counted
+SELECT u.*, coalesce((due >= ref_date), false) AS counted
 FROM units AS u
 WHERE entered_care <= ref_date - INTERVAL 12 MONTH;
 

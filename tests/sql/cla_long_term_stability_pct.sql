@@ -1,7 +1,9 @@
 -- cla_long_term_stability_pct: Long-term placement stability
--- Of children in cla_open aged under 16 and looked after continuously for 2.5 years or more, the share in the same placement for 2 years or more.
+-- Of children in cla_open aged under 16 who have been looked after continuously for 2.5 years or more, the share who have lived with the same carer for 2 years or more, or are placed for adoption where the adoptive placement and the placement before it together last 2 years or more (DfE's measure).
 -- unit percent, kind snapshot, polarity higher, area looked_after, theme corporate_parenting, DfE benchmark LAC_LongStable%
 -- source: DfE CLA statistics, long-term stability; LAIT LAC_LongStable%
+-- counting: The child has lived with the same carer since the start of the latest placement of the current period of care that began a new spell: a placement does not when it follows on the day the one before it ended and is with the same carers (placed for adoption with the current foster carers, A3 or A5, or an episode begun with reason T or U), is an adoptive placement (A4, A6: the adoptive placement and the one before it together), or is a temporary placement (T0 to T4) or the return from one.
+-- differs from DfE's figure: Placements that continue the one before them (same carers, adoptive, temporary) are followed back as far as the chain goes: a child placed for adoption after two placements with the same foster carers counts from the first of them, where DfE's words take the adoptive placement and only the one before it.
 -- cohort cla_open: Children looked after at the month end, one row each, with the current period of care (its id and the date it began) and the legal status and placement open then. Children looked after under a series of short-term breaks (legal status V3 or V4) are left out, as DfE counts children looked after.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
@@ -44,11 +46,11 @@ QUALIFY row_number() OVER (PARTITION BY n.unit_id ORDER BY a.a_start DESC NULLS 
 CREATE TEMP TABLE units AS
 WITH units AS (
   SELECT c.*,
-    (SELECT pl.clap_cla_placement_start_date FROM ssd_cla_placement AS pl WHERE pl.clap_cla_placement_id = c.placement_id) AS placement_start,
+    (SELECT max(s.start) FROM (SELECT pl.clap_cla_placement_start_date AS start, pl.clap_cla_placement_type AS place, lag(pl.clap_cla_placement_type) OVER w AS before, lag(pl.clap_cla_placement_end_date) OVER w AS before_end FROM ssd_cla_placement AS pl WHERE pl.clap_cla_id = c.cla_id AND pl.clap_cla_placement_start_date <= c.ref_date WINDOW w AS (ORDER BY pl.clap_cla_placement_start_date, pl.clap_cla_placement_id)) AS s WHERE NOT coalesce(s.before_end = s.start AND (s.place IN ('A4', 'A6', 'T0', 'T1', 'T2', 'T3', 'T4') OR s.before IN ('T0', 'T1', 'T2', 'T3', 'T4') OR with_same_carers(c.person_id, s.start, s.place)), false)) AS stable_since,
     (SELECT age(pe.pers_dob, c.ref_date) FROM ssd_person AS pe WHERE pe.pers_person_id = c.person_id) AS age
   FROM cohort AS c
 )
-SELECT u.*, coalesce((placement_start <= ref_date - INTERVAL 2 YEAR), false) AS counted
+SELECT u.*, coalesce((stable_since <= ref_date - INTERVAL 2 YEAR), false) AS counted
 FROM units AS u
 WHERE age < 16 AND entered_care <= ref_date - INTERVAL 30 MONTH;
 

@@ -3,6 +3,7 @@
 -- unit percent, kind rolling12, polarity lower, area child_protection, theme effective_assessment, DfE benchmark CPPlans2yrs
 -- source: DfE Characteristics of children in need; LAIT CPPlans2yrs
 -- counting: The length is the number of days from the plan's start date to its end date, the time between the two dates as DfE's methodology for its table D7 (child protection plans ending in the year, by length of time) states it; "2 years or more" is 730 days or more, so a plan that spans a 29 February reaches it a day before its second anniversary.
+-- differs from DfE's figure: DfE's methodology does not say how many days make two years; 730 is Scrutineer's reading, and differs from a calendar anniversary only for a plan that spans 29 February.
 -- cohort cp_ended: Child protection plans ending in the window.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the

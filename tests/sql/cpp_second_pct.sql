@@ -3,6 +3,7 @@
 -- unit percent, kind rolling12, polarity lower, area child_protection, theme effective_assessment, DfE benchmark PrevRegCPR
 -- source: DfE Characteristics of children in need; LAIT PrevRegCPR
 -- counting: The previous-plan count is ext_previous_cp_plans (filled from the CIN census's NumberOfPreviousCPP when a census is imported); a plan with neither an earlier plan in the extract nor a count above 0 is a first plan.
+-- differs from DfE's figure: Without ext_previous_cp_plans, a plan whose child's earlier plan began before the extract's records, or in another authority, counts as a first plan: the figure is then lower than DfE's, which the census's count informs.
 -- cohort cp_started: Child protection plans starting in the window, with the child's latest earlier plan in the extract if any, and the count of earlier plans recorded with the plan (the CIN census's NumberOfPreviousCPP: plans before the records began, or in another authority).
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the

@@ -51,16 +51,20 @@ definitions are in `src/scrutineer/catalogue/` (`cohorts.yaml`, `kpis/*.yaml`);
   a child who comes back into care starts a new period of care (a new `clae_cla_id`); a
   change of placement or legal status inside a period is not a new period.
 - **Visits.** Only visits with the child seen count; two visits on one day count as one
-  day's visit. A child who has not been visited at all, however recently the plan began,
-  is not visited (the definitions say so).
+  day's visit. Visits before the current plan or placement began do not count.
 - **Missing values.** A missing outcome, flag or code is never the thing counted (an
   unrecorded participation code is not participation); where the definition says "of
   those recorded" the unrecorded are left out of the denominator. A missing date a
   timescale runs from (a conference with no enquiry) leaves the unit out of that
   timescale's denominator.
-- **Duties not yet due.** Where the definition allows, a unit whose deadline is after the
-  as-at date is not yet in the denominator (an assessment started three days before the
-  extract is not yet late in seeing the child).
+- **Due dates.** A duty that recurs (a visit, a review, a supervision, a health
+  assessment, a contact) falls due from the last time it was done since the current plan,
+  placement or status began, or from that start if it has not been done yet; a child is
+  overdue only when the due date is before the month end (due on the last day is in time).
+  A one-off duty with a deadline (seeing the child in an assessment, an initial health
+  assessment) is judged once its deadline has passed by the month end. Every exception list
+  shows the due date and the days overdue, in working days where the standard is written
+  in working days.
 - **Attribution.** Each unit belongs to the worker and team holding the child's case (the
   allocated case worker or personal advisor) on the unit's date: the month end for a
   snapshot, the event's date for a flow. A child who moves team mid-month counts in the new
@@ -106,10 +110,15 @@ def _kpi(kpi: Kpi) -> str:
     if kpi.benchmark:
         facts += f", DfE benchmark `{kpi.benchmark}`"
     lines.append(f"*{facts}.*\n")
-    if kpi.source:
-        lines.append(f"Source: {kpi.source}.\n")
-    if kpi.note:
-        lines.append(f"Counting: {kpi.note}\n")
+    lines += [
+        f"{label}: {text}\n"
+        for label, text in (
+            ("Source", f"{kpi.source}." if kpi.source else ""),
+            ("Counting", kpi.note),
+            ("Differs from DfE's figure", kpi.differs),
+        )
+        if text
+    ]
     lines.append(
         f"Defined in `src/scrutineer/catalogue/{kpi.location}`; worked by hand in "
         f"`tests/golden/{kpi.id}.yaml`; its compiled SQL in `tests/sql/{kpi.id}.sql` "
@@ -141,19 +150,27 @@ def _kpi(kpi: Kpi) -> str:
 
 
 def _divergences(catalogue: Catalogue) -> str:
-    """The indicators still computed otherwise than KPIS.csv (and DfE) now define them."""
-    pending = revisions()
-    titles = {k.id: k.title for k in catalogue}
+    """Where a figure still differs from the DfE figure it is compared with, and why; and
+    any indicator still computed otherwise than KPIS.csv now defines it."""
     lines = [
-        "## Still computed otherwise than KPIS.csv defines them\n",
-        f"{len(pending)} indicators keep their earlier computation until their revision is "
-        "made (`catalogue/revisions.yaml`; `scrutineer kpis --check` warns of each), so no "
-        "entry claims what it does not do. Each shows its revision below.\n",
+        "## Where a figure differs from DfE's\n",
+        "Every indicator with a DfE benchmark is counted as DfE counts it, from the "
+        "child-level records. What still differs, and why:\n",
     ]
-    lines += [
-        f"- `{kpi_id}` {titles[kpi_id]}: its {', '.join(fields)}"
-        for kpi_id, fields in pending.items()
-    ]
+    lines += [f"- `{k.id}` {k.title}: {k.differs}" for k in catalogue if k.differs]
+    pending = revisions()
+    if pending:
+        titles = {k.id: k.title for k in catalogue}
+        lines += [
+            "",
+            f"{len(pending)} indicators keep their earlier computation until their revision "
+            "is made (`catalogue/revisions.yaml`; `scrutineer kpis --check` warns of each), "
+            "so no entry claims what it does not do. Each shows its revision below.\n",
+        ]
+        lines += [
+            f"- `{kpi_id}` {titles[kpi_id]}: its {', '.join(fields)}"
+            for kpi_id, fields in pending.items()
+        ]
     return "\n".join(lines) + "\n"
 
 

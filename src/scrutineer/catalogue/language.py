@@ -11,6 +11,8 @@ and on the empty contract-shaped database the catalogue is checked against.
 - `flags_set(j)`: the keys of an SSD object of flags (as stored: keys upper-cased, flags Y
   or N) whose flag is Y, e.g. `['NFA_FLAG']` for a contact's outcome; empty for an object
   with none set, null for no object.
+- `with_same_carers(person, d, place)`: a placement of type `place` begun on `d` continues
+  the one that ended that day with the same carers (not a move, as DfE counts moves).
 - `birthday(dob, n)`: the day a child born on `dob` turns `n` (29 February: 1 March).
 - `allocations`: who holds each child's case and when (`person_id, a_start, a_end,
   worker_id, team_id, role`): the allocated case worker or personal advisor.
@@ -46,6 +48,14 @@ MACROS = (
     "CREATE OR REPLACE TEMP MACRO birthday(dob, n) AS (SELECT CASE WHEN strftime(dob, '%m%d') "
     "= '0229' AND strftime(b, '%m%d') = '0228' THEN b + 1 ELSE b END "
     "FROM (SELECT CAST(dob + to_years(CAST(n AS INTEGER)) AS DATE) AS b))",
+    # a placement begun on day d that continues the one ending that day with the same
+    # carers: placed for adoption with the current foster carers (A3, A5), or an episode
+    # begun with reason T or U (the SSDA903's "carer(s) the same"); not a move
+    "CREATE OR REPLACE TEMP MACRO with_same_carers(person, d, place) AS ((place IN ('A3', "
+    "'A5') OR EXISTS (SELECT 1 FROM ssd_cla_episodes AS e WHERE e.clae_person_id = person "
+    "AND e.clae_cla_episode_start_date = d AND e.clae_cla_episode_start_reason IN ('T', 'U'))) "
+    "AND EXISTS (SELECT 1 FROM ssd_cla_placement AS q WHERE q.clap_person_id = person "
+    "AND q.clap_cla_placement_end_date = d))",
     "CREATE OR REPLACE TEMP MACRO age(dob, d) AS "
     "(date_diff('year', dob, d) - CASE WHEN strftime(dob, '%m%d') > strftime(d, '%m%d') "
     "THEN 1 ELSE 0 END)",

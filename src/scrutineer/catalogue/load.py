@@ -31,6 +31,7 @@ KPI_FIELDS = {
     *SPEC_FIELDS,  # what KPIS.csv fixes
     "cohort",
     "note",
+    "differs",
     "columns",
     "where",
     "counted",
@@ -156,6 +157,7 @@ def _to_kpi(entry: Mapping[str, Any], file: str, issues: list[Issue]) -> Kpi | N
         cohort=str(entry.get("cohort", "")),
         source=" ".join(str(entry.get("source", "")).split()),
         note=" ".join(str(entry.get("note", "")).split()),
+        differs=" ".join(str(entry.get("differs", "")).split()),
         columns=tuple(
             (str(k), str(v).strip()) for k, v in (entry.get("columns") or {}).items() if k != LINE
         ),

@@ -86,6 +86,7 @@ class Kpi:
     # how the definition is counted where its words leave a choice (a day count, a code
     # list), and any difference from DfE's figure that remains, with why
     note: str = ""
+    differs: str = ""  # how the figure still differs from the DfE one it is compared with, why
     columns: tuple[tuple[str, str], ...] = ()  # (name, SQL expression over `c`)
     where: str | None = None
     counted: str | None = None  # percent: the numerator's condition

@@ -33,6 +33,8 @@ def explain(kpi: Kpi, catalogue: Catalogue, period: Period, where: bool = True) 
     ]
     if kpi.note:
         header.append(f"-- counting: {kpi.note}")
+    if kpi.differs:
+        header.append(f"-- differs from DfE's figure: {kpi.differs}")
     if where:  # left out of the reviewed snapshot: a line moved is not a change
         header.append(
             f"-- defined in src/scrutineer/catalogue/{kpi.location}; worked by hand in "

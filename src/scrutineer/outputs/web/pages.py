@@ -341,6 +341,7 @@ def _definition(kpi: Kpi) -> Page:
         "benchmark": kpi.benchmark,
         "source": kpi.source,
         "note": kpi.note,
+        "differs": kpi.differs,
         "has_exceptions": kpi.exceptions is not None,
     }
 
