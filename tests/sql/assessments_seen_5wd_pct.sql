@@ -2,6 +2,7 @@
 -- Of assessments started in the month, the share where a visit with the child seen is recorded within 5 working days of the start date.
 -- unit percent, kind flow, polarity higher, area assessment, theme purposeful_contact
 -- source: local practice standard (a setting)
+-- counting: Judged at the snapshot's as-at date: an assessment whose 5th working day has not passed by then and whose child is not yet seen is not yet in the denominator (a later snapshot brings it in). Working days count from the start day (day 0).
 -- cohort assessments_started: Child and family assessments started in the window, with the first time the child was seen (a CIN visit with the child seen) on or after the start.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
@@ -38,7 +39,7 @@ WITH units AS (
 )
 SELECT u.*, coalesce((first_seen IS NOT NULL AND first_seen <= due_by), false) AS counted
 FROM units AS u
-WHERE first_seen <= due_by OR due_by <= as_at();
+WHERE first_seen <= due_by OR due_by < as_at();
 
 -- 3. numerator and denominator for each month's window
 WITH windows AS (

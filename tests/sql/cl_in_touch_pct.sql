@@ -2,7 +2,7 @@
 -- Of care leavers at month end, the share the LA is in touch with.
 -- unit percent, kind snapshot, polarity higher, area care_leavers, theme corporate_parenting
 -- source: local practice standard (a setting)
--- cohort care_leavers: Care leavers (relevant and former relevant) aged 17 to 21 at the month end, from their status that month (ext_care_leaver_status), one row each.
+-- cohort care_leavers: Care leavers (relevant and former relevant) aged 17 to 21 at the month end, from their status that month (ext_care_leaver_status), one row each, with the day they left care (the end of their latest period of care in the extract, or, with none, the first month end they are recorded as a care leaver).
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
 --    child's case on ref_date (computed once, shared by every KPI over it)
@@ -15,6 +15,11 @@ WITH periods AS (
 ),
 cohort AS (
   SELECT p.period, p.p_end AS ref_date, s.clst_person_id AS person_id,
+         coalesce((SELECT max(e.clae_cla_episode_ceased_date) FROM ssd_cla_episodes AS e
+                    WHERE e.clae_person_id = s.clst_person_id
+                      AND e.clae_cla_episode_ceased_date <= p.p_end),
+                  (SELECT min(f.clst_month_end) FROM ext_care_leaver_status AS f
+                    WHERE f.clst_person_id = s.clst_person_id)) AS left_care,
          age(pe.pers_dob, p.p_end) AS age, s.clst_activity AS activity,
          s.clst_in_touch AS in_touch, s.clst_accom_suitable AS accom_suitable,
          s.clst_latest_contact AS latest_contact,

@@ -2,7 +2,8 @@
 -- Of care leavers at month end, the share whose pathway plan was reviewed in the 6 months up to month end.
 -- unit percent, kind snapshot, polarity higher, area care_leavers, theme corporate_parenting
 -- source: local practice standard (a setting)
--- cohort care_leavers: Care leavers (relevant and former relevant) aged 17 to 21 at the month end, from their status that month (ext_care_leaver_status), one row each.
+-- counting: A review is due 6 months after the latest (pathway plans begin while the young person is still looked after, so a review before leaving care counts), or 6 months after leaving care if none is recorded; overdue when that date is before month end (a review 6 months before month end is still in time).
+-- cohort care_leavers: Care leavers (relevant and former relevant) aged 17 to 21 at the month end, from their status that month (ext_care_leaver_status), one row each, with the day they left care (the end of their latest period of care in the extract, or, with none, the first month end they are recorded as a care leaver).
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
 --    child's case on ref_date (computed once, shared by every KPI over it)
@@ -15,6 +16,11 @@ WITH periods AS (
 ),
 cohort AS (
   SELECT p.period, p.p_end AS ref_date, s.clst_person_id AS person_id,
+         coalesce((SELECT max(e.clae_cla_episode_ceased_date) FROM ssd_cla_episodes AS e
+                    WHERE e.clae_person_id = s.clst_person_id
+                      AND e.clae_cla_episode_ceased_date <= p.p_end),
+                  (SELECT min(f.clst_month_end) FROM ext_care_leaver_status AS f
+                    WHERE f.clst_person_id = s.clst_person_id)) AS left_care,
          age(pe.pers_dob, p.p_end) AS age, s.clst_activity AS activity,
          s.clst_in_touch AS in_touch, s.clst_accom_suitable AS accom_suitable,
          s.clst_latest_contact AS latest_contact,
@@ -34,10 +40,11 @@ QUALIFY row_number() OVER (PARTITION BY n.unit_id ORDER BY a.a_start DESC NULLS 
 -- 2. the units: the denominator, `counted` if in the numerator
 CREATE TEMP TABLE units AS
 WITH units AS (
-  SELECT c.*
+  SELECT c.*,
+    CAST(coalesce(c.pathway_review, c.left_care) + INTERVAL 6 MONTH AS DATE) AS due
   FROM cohort AS c
 )
-SELECT u.*, coalesce((coalesce(pathway_review > ref_date - INTERVAL 6 MONTH, false)), false) AS counted
+SELECT u.*, coalesce((due >= ref_date), false) AS counted
 FROM units AS u;
 
 -- 3. numerator and denominator for each month's window

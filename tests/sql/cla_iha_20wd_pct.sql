@@ -2,6 +2,7 @@
 -- Of children who started to be looked after in the 12 months ending with the month and have been looked after 20 working days, the share with an initial health assessment within 20 working days of entering care.
 -- unit percent, kind rolling12, polarity higher, area looked_after, theme corporate_parenting
 -- source: Statutory guidance, Promoting the health and wellbeing of looked-after children (2015)
+-- counting: Judged at the snapshot's as-at date: a child whose 20th working day in care has not passed by then and who has no initial health assessment yet is not yet in the denominator, nor is a child who left care before it.
 -- cohort cla_started: Children whose period of care began in the window (a change of placement or legal status is not a new period), one row per child and month (a child who starts twice in a month is counted once, with the first), short breaks (V3, V4 at the start) left out.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
@@ -44,7 +45,7 @@ WITH units AS (
 )
 SELECT u.*, coalesce((first_iha IS NOT NULL AND first_iha <= due_by), false) AS counted
 FROM units AS u
-WHERE due_by <= as_at() AND (left_care IS NULL OR left_care >= due_by);
+WHERE (first_iha <= due_by OR due_by < as_at()) AND (left_care IS NULL OR left_care >= due_by);
 
 -- 3. numerator and denominator for each month's window
 WITH windows AS (

@@ -2,6 +2,7 @@
 -- Of children in cpp_open whose plan has lasted 3 months or more, the share whose every review so far was held on time (first within 3 months of the ICPC, then at most 6 months apart).
 -- unit percent, kind snapshot, polarity higher, area child_protection, theme effective_assessment, DfE benchmark CPP_Reviewed_InReqTimeScl
 -- source: Working Together to Safeguard Children 2023; LAIT CPP_Reviewed_InReqTimeScl (published as a count)
+-- counting: The first review is due 3 months after the plan began, each later one 6 months after the one before (a review on its due date is on time). A child is not counted when a review so far was held after its due date (the list shows the first due date missed) or the next review's due date is before month end.
 -- cohort cp_open: Children on a child protection plan at the month end, one row each, with their current plan (the latest to start).
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
@@ -32,13 +33,26 @@ QUALIFY row_number() OVER (PARTITION BY n.unit_id ORDER BY a.a_start DESC NULLS 
 
 -- 2. the units: the denominator, `counted` if in the numerator
 CREATE TEMP TABLE units AS
-WITH units AS (
+WITH layer1 AS (
   SELECT c.*,
-    (SELECT max(r.cppr_cp_review_date) FROM ssd_cp_reviews AS r WHERE r.cppr_cp_plan_id = c.plan_id AND r.cppr_cp_review_date <= c.ref_date) AS last_review,
-    (SELECT count(*) FROM (SELECT r.cppr_cp_review_date AS held, lag(r.cppr_cp_review_date) OVER (ORDER BY r.cppr_cp_review_date) AS previous FROM ssd_cp_reviews AS r WHERE r.cppr_cp_plan_id = c.plan_id AND r.cppr_cp_review_date <= c.ref_date) AS h WHERE h.held > coalesce(h.previous + INTERVAL 6 MONTH, c.plan_start + INTERVAL 3 MONTH)) AS late_reviews
+    (SELECT list({'held': h.held, 'due': CAST(coalesce(h.previous + INTERVAL 6 MONTH, c.plan_start + INTERVAL 3 MONTH) AS DATE)} ORDER BY h.held) FROM (SELECT r.cppr_cp_review_date AS held, lag(r.cppr_cp_review_date) OVER (ORDER BY r.cppr_cp_review_date) AS previous FROM ssd_cp_reviews AS r WHERE r.cppr_cp_plan_id = c.plan_id AND r.cppr_cp_review_date <= c.ref_date) AS h) AS reviews
   FROM cohort AS c
+), layer2 AS (
+  SELECT c.*,
+    list_max(list_transform(c.reviews, lambda r: r.held)) AS last_review,
+    len(list_filter(c.reviews, lambda r: r.held > r.due)) AS late_reviews,
+    list_min(list_transform(list_filter(c.reviews, lambda r: r.held > r.due), lambda r: r.due)) AS first_due_missed
+  FROM layer1 AS c
+), layer3 AS (
+  SELECT c.*,
+    CAST(coalesce(c.last_review + INTERVAL 6 MONTH, c.plan_start + INTERVAL 3 MONTH) AS DATE) AS next_due
+  FROM layer2 AS c
+), units AS (
+  SELECT c.*,
+    coalesce(c.first_due_missed, c.next_due) AS due
+  FROM layer3 AS c
 )
-SELECT u.*, coalesce((late_reviews = 0 AND coalesce(last_review + INTERVAL 6 MONTH, plan_start + INTERVAL 3 MONTH) >= ref_date), false) AS counted
+SELECT u.*, coalesce((late_reviews = 0 AND next_due >= ref_date), false) AS counted
 FROM units AS u
 WHERE plan_start <= ref_date - INTERVAL 3 MONTH;
 

@@ -2,6 +2,7 @@
 -- Of children in cla_open, the share with a case supervision recorded in the 4 weeks up to month end.
 -- unit percent, kind snapshot, polarity higher, area workforce, theme management_support
 -- source: local practice standard (a setting)
+-- counting: A supervision is due 28 days after the latest since the current period of care began, or 28 days after it began if there is none yet; the child is overdue when that date is before month end. So a child whose period of care began less than 4 weeks ago is not yet due, and a supervision 28 days before month end is still in time (the due date is the last day).
 -- cohort cla_open: Children looked after at the month end, one row each, with the current period of care (its id and the date it began) and the legal status and placement open then. Children looked after under a series of short-term breaks (legal status V3 or V4) are left out, as DfE counts children looked after.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
@@ -42,12 +43,16 @@ QUALIFY row_number() OVER (PARTITION BY n.unit_id ORDER BY a.a_start DESC NULLS 
 
 -- 2. the units: the denominator, `counted` if in the numerator
 CREATE TEMP TABLE units AS
-WITH units AS (
+WITH layer1 AS (
   SELECT c.*,
-    (SELECT max(s.csup_supervision_date) FROM ext_case_supervisions AS s WHERE s.csup_person_id = c.person_id AND s.csup_supervision_date <= c.ref_date) AS last_supervision
+    (SELECT max(s.csup_supervision_date) FROM ext_case_supervisions AS s WHERE s.csup_person_id = c.person_id AND s.csup_supervision_date >= c.entered_care AND s.csup_supervision_date <= c.ref_date) AS last_supervision
   FROM cohort AS c
+), units AS (
+  SELECT c.*,
+    CAST(coalesce(c.last_supervision, c.entered_care) + INTERVAL 28 DAY AS DATE) AS due
+  FROM layer1 AS c
 )
-SELECT u.*, coalesce((coalesce(last_supervision > ref_date - INTERVAL 28 DAY, false)), false) AS counted
+SELECT u.*, coalesce((due >= ref_date), false) AS counted
 FROM units AS u;
 
 -- 3. numerator and denominator for each month's window

@@ -183,4 +183,5 @@ def _exceptions(raw: Mapping[str, Any] | None) -> Exceptions | None:
         show=tuple(str(s) for s in raw.get("show", ())),
         due=_sql(raw.get("due")),
         days=cast(Any, str(raw.get("days", "calendar"))),
+        until=_sql(raw.get("until")),
     )

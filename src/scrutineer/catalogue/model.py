@@ -68,6 +68,10 @@ class Exceptions:
     due: str | None = None  # SQL: the date the duty fell due; days overdue count from it
     days: Literal["calendar", "working"] = "calendar"  # how days overdue are counted, as the
     # standard is written (10 working days, 28 days)
+    # SQL: the day days overdue are counted to, if not the unit's ref_date (the month end, or
+    # the day the late conference was held): for a flow of starts, the day the duty was done
+    # or, not yet done, the as-at date
+    until: str | None = None
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,7 @@ def sql_parses(catalogue: Catalogue) -> Iterator[Issue]:
             ("numerator", kpi.numerator),
             ("denominator", kpi.denominator),
             ("exceptions.due", kpi.exceptions.due if kpi.exceptions else None),
+            ("exceptions.until", kpi.exceptions.until if kpi.exceptions else None),
         ]
         for name, text in pieces:
             if text:
@@ -223,6 +224,8 @@ def _kpi_binds(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, kpi: Kpi) -
             con.execute(f"DESCRIBE SELECT sum({kpi.weight}) FROM ({sql})")
         if kpi.exceptions and kpi.exceptions.due:
             con.execute(f"DESCRIBE SELECT {kpi.exceptions.due} FROM ({sql})")
+        if kpi.exceptions and kpi.exceptions.until:
+            con.execute(f"DESCRIBE SELECT {kpi.exceptions.until} FROM ({sql})")
     except duckdb.Error as error:
         yield issue(kpi.location, kpi.id, _first_line(error))
         return

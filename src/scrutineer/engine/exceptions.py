@@ -66,10 +66,11 @@ def exception_list(
     shown = "".join(f", u.{name} AS {name}" for name in rule.show)
     due = f"CAST({rule.due} AS DATE)" if rule.due else "CAST(NULL AS DATE)"
     condition = "NOT u.counted" if rule.when == "missed" else "u.counted"
+    until = f"CAST({rule.until} AS DATE)" if rule.until else "u.ref_date"
     overdue = (
-        "wdn(u.ref_date) - wdn(d._due)"
+        f"wdn({until}) - wdn(d._due)"
         if rule.days == "working"
-        else "date_diff('day', d._due, u.ref_date)"
+        else f"date_diff('day', d._due, {until})"
     )
     window = _window(kpi, engine, period)
     filters, params = _filters(service, team)
