@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -108,7 +109,7 @@ def test_without_a_target_a_share_is_rated_against_its_neighbours() -> None:
     assert found.direction is Travel.STABLE and found.category is Category.WATCH
     text = indicator_text(found)
     assert "4.0 points above the statistical neighbour average" in text
-    assert "the statistical neighbours averaged 20.0 (May 2025 list) and England 23.0" in text
+    assert "the statistical neighbours averaged 20.0% (May 2025 list) and England 23.0%" in text
 
 
 def test_a_volume_is_compared_with_its_neighbours_but_not_rated() -> None:
@@ -117,8 +118,81 @@ def test_a_volume_is_compared_with_its_neighbours_but_not_rated() -> None:
     found = assess_kpi(kpi, Period(2026, 3), series(kpi.id, [104.0] * 24), None, bench)
     assert (found.rated_against, found.rating) == (None, None)
     text = indicator_text(found)
-    assert "the statistical neighbours averaged 100.0 (May 2025 list) and England 70.0" in text
+    assert (
+        "the statistical neighbours averaged 100.0 per 10,000 children (May 2025 list) and "
+        "England 70.0 per 10,000 children. This month is 4.0 per 10,000 children above the "
+        "neighbours."
+    ) in text
     assert "above the statistical neighbour average" not in text
+    assert found.category is Category.CONTEXT and found.neighbour_gap == 4.0
+
+
+def test_a_demand_measure_is_rated_only_when_the_council_says_which_way_is_better() -> None:
+    kpi = load_catalogue().get("cla_rate")  # context in the catalogue: no DfE polarity
+    values = series(kpi.id, [110.0] * 23 + [112.0])
+    plain = assess_kpi(kpi, MARCH_2026, values, target(kpi.id, "monthly", 100), None)
+    assert (plain.rating, plain.category) == (None, Category.CONTEXT)
+    lower = replace(target(kpi.id, "monthly", 100), polarity="lower")
+    found = assess_kpi(kpi, MARCH_2026, values, lower, None)
+    # 12 over a target of 100 (band 5% = 5): red, and rising is worsening
+    assert (found.polarity, found.rating, found.direction) == ("lower", Rag.RED, Travel.WORSENING)
+    assert found.category is Category.DO_BETTER
+
+
+def test_a_target_the_council_gives_the_wrong_polarity_is_refused() -> None:
+    text = HEADER.replace("note", "note,polarity,tolerance") + (
+        "cla_rate,monthly,100,2025,Board,2025-04-10,,lower,\n"
+        "cp_visits_10wd_pct,monthly,80,2025,Board,2025-04-10,,lower,\n"
+        "cla_visits_6wk_pct,monthly,100,2025,Board,2025-04-10,,,-1\n"
+        "cin_visits_4wk_pct,monthly,nan,2025,Board,2025-04-10,,sideways,\n"
+    )
+    with pytest.raises(TargetsRejected) as caught:
+        read_targets(text, load_catalogue())
+    where = sorted((i.row, i.column) for i in caught.value.issues)
+    assert where == [(3, "polarity"), (4, "tolerance"), (5, "polarity"), (5, "value")]
+
+
+def test_a_100_percent_target_can_be_met_and_the_neighbour_gap_is_beside_it() -> None:
+    kpi = load_catalogue().get("cp_reviews_timely_pct")  # higher is better
+    bench = southampton("CPP_Reviewed_InReqTimeScl", (90.0, 91.0, 92.0), neighbours=94.0)
+    values = series(kpi.id, [98.5] * 24)
+    found = assess_kpi(kpi, MARCH_2026, values, target(kpi.id, "monthly", 100), bench)
+    assert (found.tolerance, found.rating, found.category) == (2.0, Rag.GREEN, Category.GOING_WELL)
+    assert found.neighbour_gap == 4.5
+    text = indicator_text(found)
+    assert (
+        "1.5 points below the target of 100.0% (green; a target at its limit is met within" in text
+    )
+    assert "This month is 4.5 points above the neighbours." in text
+
+
+def test_a_monthly_flow_is_set_beside_dfe_s_year_through_its_12_months() -> None:
+    kpi = load_catalogue().get("icpc_15wd_pct")  # a monthly flow with an annual benchmark
+    bench = southampton("CP_conf_15days", (80.0, 79.0, 78.0), neighbours=75.0)
+    months = periods(MARCH_2026.shift(-23), MARCH_2026)
+    # 12 months ago and before: 9 of 10 in time each month; the last 12: 6 of 10, then 8 of 40
+    values = [Value(kpi.id, str(m), 90.0, 9.0, 10.0) for m in months[:12]]
+    values += [Value(kpi.id, str(m), 60.0, 6.0, 10.0) for m in months[12:23]]
+    values.append(Value(kpi.id, "2026-03", 20.0, 8.0, 40.0))
+    found = assess_kpi(kpi, MARCH_2026, values, None, bench)
+    # (11 x 6 + 8) / (11 x 10 + 40) = 74 / 150 = 49.33%, not March's 20%
+    assert found.compared == pytest.approx(49.333333)
+    assert found.compared_as == "the 12 months to March 2026"
+    assert (found.rated_against, found.rating) == ("statistical neighbour mean", Rag.RED)
+    text = indicator_text(found)
+    assert "Over the 12 months to March 2026, at 49.3%, it is 25.7 points below" in text
+
+
+def test_a_count_is_not_set_beside_england_s_total() -> None:
+    kpi = load_catalogue().get("referrals")  # a monthly count; DfE publishes the year's
+    bench = southampton("CPP_Total_NumRef", (2_100.0, 40_000.0, 600_000.0), neighbours=2_000.0)
+    found = assess_kpi(kpi, MARCH_2026, series(kpi.id, [180.0] * 24), None, bench)
+    assert (found.england, found.region, found.neighbour_gap) == (None, None, None)
+    assert found.compared == 2_160.0  # the 12 months to March, beside DfE's year
+    text = indicator_text(found)
+    assert "averaged 2,000 per authority (May 2025 list)." in text
+    assert "England" not in text
+    assert "Over the 12 months to March 2026 there were 2,160." in text
 
 
 def test_run_rate_for_an_annual_count() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -57,7 +58,7 @@ RECORDS = {
     "recommendations",
     "recommendation_updates",
 }
-HEAD = "0005"
+HEAD = "0006"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -97,6 +98,29 @@ def test_an_existing_database_keeps_its_records_when_upgraded(url: str) -> None:
     assert store.all() == kept
     store.replace(kept[:1])  # an import replaces the targets whole
     assert store.all() == kept[:1] and not store.empty()
+    engine.dispose()
+
+
+def test_targets_set_before_polarity_existed_are_kept_and_new_ones_keep_theirs(
+    url: str,
+) -> None:
+    command.upgrade(alembic_config(url), "0005")  # a store from before migration 0006
+    engine: Engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO targets (kpi, kind, value, financial_year, set_by, set_on, note) "
+                "VALUES ('cla_rate', 'monthly', 95, 2025, 'Board', '2025-04-10', '')"
+            )
+        )
+    upgrade(url)
+    store = TargetStore(engine, load_catalogue())
+    old = Target("cla_rate", "monthly", 95.0, 2025, "Board", date(2025, 4, 10))
+    assert store.all() == [old]  # polarity "" and no tolerance: judged as before
+    rated = Target("cla_rate", "monthly", 95.0, 2025, "Board", date(2025, 4, 10), "", "lower")
+    limit = Target("cp_reviews_timely_pct", "monthly", 100.0, 2025, "Board", date(2025, 4, 10))
+    store.replace([rated, replace(limit, tolerance=1.0)])
+    assert store.all() == [rated, replace(limit, tolerance=1.0)]
     engine.dispose()
 
 
@@ -171,7 +195,13 @@ def test_an_older_schema_is_upgraded_with_its_records_kept(url: str) -> None:
     assert "snapshots" not in tables(engine)
     store = TargetStore(engine, load_catalogue())
     kept = [Target("cp_visits_10wd_pct", "monthly", 80.0, 2025, "Board", date(2025, 4, 10))]
-    store.replace(kept)
+    with engine.begin() as connection:  # written as that release wrote it
+        connection.execute(
+            text(
+                "INSERT INTO targets (kpi, kind, value, financial_year, set_by, set_on, note) "
+                "VALUES ('cp_visits_10wd_pct', 'monthly', 80, 2025, 'Board', '2025-04-10', '')"
+            )
+        )
     add_user(engine, "early", "An Early User", "viewer", password="early-password")
     upgrade(url)
     assert {"snapshots", "web_sessions"} <= tables(engine) and store.all() == kept

@@ -14,6 +14,7 @@ from scrutineer.assess.rules import (
     run_rate,
     spc,
     spc_signal,
+    tolerance,
     travel,
 )
 
@@ -41,6 +42,29 @@ def test_rag_bands_respect_polarity_and_unit(
     value: float | None, target: float | None, polarity: str, unit: str, expected: Rag | None
 ) -> None:
     assert rag(value, target, polarity, unit) == expected
+
+
+@pytest.mark.parametrize(
+    "value, target, polarity, stated, expected",
+    [
+        # a 100% target is met within LIMIT_TOLERANCE (2 points) unless it states its own
+        (98.0, 100.0, "higher", None, Rag.GREEN),
+        (97.9, 100.0, "higher", None, Rag.AMBER),
+        (93.0, 100.0, "higher", None, Rag.AMBER),  # 2 + 5 points short: still amber
+        (92.9, 100.0, "higher", None, Rag.RED),
+        (99.0, 100.0, "higher", 0.5, Rag.AMBER),  # a stated tolerance of half a point
+        (99.5, 100.0, "higher", 0.5, Rag.GREEN),
+        (2.0, 0.0, "lower", None, Rag.GREEN),  # 0% to keep under: within 2 points
+        (2.1, 0.0, "lower", None, Rag.AMBER),
+        (79.0, 80.0, "higher", None, Rag.AMBER),  # a target short of the limit: none
+        (79.0, 80.0, "higher", 1.0, Rag.GREEN),
+    ],
+)
+def test_a_target_at_the_limit_can_be_met(
+    value: float, target: float, polarity: str, stated: float | None, expected: Rag
+) -> None:
+    allowed = tolerance(target, "percent", polarity, stated)
+    assert rag(value, target, polarity, "percent", allowed) == expected
 
 
 def test_band_sizes() -> None:
@@ -152,10 +176,12 @@ def test_run_rate(target: float, ytd: float, months: int, expected: float | None
         ("higher", Rag.GREEN, Travel.STABLE, "concern", Category.WATCH),
         ("higher", Rag.GREEN, Travel.STABLE, None, Category.GOING_WELL),
         ("higher", Rag.GREEN, None, None, Category.GOING_WELL),
-        ("lower", None, Travel.IMPROVING, None, Category.GOING_WELL),
+        # not rated: never going well, however it moves; one to watch if it worsens
+        ("lower", None, Travel.IMPROVING, None, Category.UNRATED),
         ("lower", None, Travel.IMPROVING, "concern", Category.WATCH),
-        ("lower", None, Travel.STABLE, None, Category.WATCH),
-        ("lower", None, None, "improvement", Category.GOING_WELL),
+        ("lower", None, Travel.WORSENING, None, Category.WATCH),
+        ("lower", None, Travel.STABLE, None, Category.UNRATED),
+        ("lower", None, None, "improvement", Category.UNRATED),
     ],
 )
 def test_category(

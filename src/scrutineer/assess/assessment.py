@@ -21,6 +21,7 @@ from scrutineer.assess.rules import (
     run_rate,
     spc,
     spc_signal,
+    tolerance,
     travel,
 )
 from scrutineer.assess.targets import Target
@@ -30,7 +31,9 @@ from scrutineer.engine.batch import compute_everything
 from scrutineer.engine.compute import Engine, Value
 
 SERIES_MONTHS = 24  # the SPC chart's window
-COMPARABLE_UNITS = ("percent", "rate_per_10k")  # a published annual level can rate these
+# a published level of another authority can be set beside these (a count cannot: a bigger
+# authority has more of everything)
+COMPARABLE_UNITS = ("percent", "rate_per_10k", "average")
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,27 @@ class Assessment:
     signal: str | None
     run_rate: float | None
     category: Category
+    polarity: str = ""  # the one judged by: the catalogue's, or the target's for a context one
+    tolerance: float = 0.0  # how far short of the target still meets it
+    compared: float | None = None  # the figure set beside DfE's annual ones (see compared_as)
+    compared_as: str = ""  # "March 2026", or "the 12 months to March 2026" for a monthly flow
+    neighbour_gap: float | None = None  # compared minus the neighbours' mean, if comparable
+
+    @property
+    def rated_value(self) -> float | None:
+        """The figure the RAG judged: the month's against a target, else `compared`."""
+        return self.latest.value if self.rated_against == "target" else self.compared
+
+    @property
+    def england(self) -> float | None:
+        """England's published figure, where it can be set beside the authority's."""
+        bench = self.benchmark
+        return bench.england if bench and self.kpi.unit in COMPARABLE_UNITS else None
+
+    @property
+    def region(self) -> float | None:
+        bench = self.benchmark
+        return bench.region_value if bench and self.kpi.unit in COMPARABLE_UNITS else None
 
     def as_dict(self) -> dict[str, object]:
         bench = self.benchmark
@@ -68,7 +92,11 @@ class Assessment:
             "run_rate": self.run_rate,
             "category": self.category,
             "neighbour_mean": bench.neighbour_mean if bench else None,
-            "england": bench.england if bench else None,
+            "neighbour_gap": self.neighbour_gap,
+            "compared": self.compared,
+            "compared_as": self.compared_as,
+            "england": self.england,
+            "region": self.region,
         }
 
 
@@ -124,17 +152,31 @@ def assess_kpi(
     benchmark: Benchmark | None,
 ) -> Assessment:
     latest = series[-1]
+    polarity = target.polarity if target and target.polarity else kpi.polarity
     month_of_year = (period.month - 4) % 12 + 1
     goal, note = _goal(kpi, target, benchmark, month_of_year)
+    compared, compared_as = _comparable(kpi, series, period)
     against = "target" if goal is not None else None
     if goal is None and benchmark and kpi.unit in COMPARABLE_UNITS:
         goal, against = benchmark.neighbour_mean, "statistical neighbour mean"
+    allowed = (
+        tolerance(goal, kpi.unit, polarity, target.tolerance if target else None)
+        if goal is not None and against == "target"
+        else 0.0
+    )
     numbers = [v.value for v in series]
     known = [v for v in numbers if v is not None]
     chart = spc(known) if len(known) == len(numbers) else None
-    signal = spc_signal(chart, len(known) - 1, known, kpi.polarity) if chart else None
-    rating = rag(latest.value, goal, kpi.polarity, kpi.unit)
-    direction = travel(numbers, kpi.polarity, kpi.unit)
+    signal = spc_signal(chart, len(known) - 1, known, polarity) if chart else None
+    judged = latest.value if against == "target" else compared
+    rating = rag(judged, goal, polarity, kpi.unit, allowed)
+    direction = travel(numbers, polarity, kpi.unit)
+    mean = benchmark.neighbour_mean if benchmark else None
+    gap = (
+        round(compared - mean, 6)
+        if compared is not None and mean is not None and kpi.unit in COMPARABLE_UNITS
+        else None
+    )
     return Assessment(
         kpi,
         period,
@@ -152,8 +194,34 @@ def assess_kpi(
         # an indicator with no data yet (the records store) is not judged: context only
         Category.CONTEXT
         if latest.status == "no data"
-        else category(kpi.polarity, rating, direction, signal),
+        else category(polarity, rating, direction, signal),
+        polarity,
+        allowed,
+        compared,
+        compared_as,
+        gap,
     )
+
+
+def _comparable(kpi: Kpi, series: list[Value], period: Period) -> tuple[float | None, str]:
+    """The figure to set beside DfE's annual ones: a month-end or rolling figure as it is;
+    a monthly flow through its 12 months to `period` (events add up month by month), or
+    none with fewer than 12 months of figures."""
+    month = f"{period.start:%B %Y}"
+    if kpi.kind != "flow":
+        return series[-1].value, month
+    year = [v for v in series[-12:] if v.value is not None]
+    if len(year) < 12:
+        return None, f"the 12 months to {month}"
+    numerator = sum(v.numerator or 0 for v in year)
+    denominator = sum(v.denominator or 0 for v in year)
+    if kpi.unit == "count":
+        value: float | None = numerator
+    elif denominator:
+        value = round((100.0 if kpi.unit == "percent" else 1.0) * numerator / denominator, 6)
+    else:
+        value = None
+    return value, f"the 12 months to {month}"
 
 
 def _goal(

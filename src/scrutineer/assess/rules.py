@@ -5,9 +5,12 @@ a test at each boundary. Nothing here reads data: the engine's values come in, w
 flags go out.
 
 - **RAG** against a target (or a benchmark where there is none): green when the value
-  meets the target in the good direction; amber within the tolerance band (5 percentage
-  points for a percentage, 5% of the target for any other unit); red beyond it. A context
-  indicator is not rated.
+  meets the target in the good direction, or falls short of it by no more than the
+  target's tolerance (none, unless the target states one; a percentage target at its limit,
+  100% or 0%, is met within LIMIT_TOLERANCE points so green can be reached); amber within
+  the band beyond that (5 percentage points for a percentage, 5% of the target for any
+  other unit); red beyond it. A context indicator is not rated unless its target gives a
+  polarity.
 - **Direction of travel**: the latest value against the mean of the three months before;
   a change smaller than the band's fifth (1 point, or 1% of that mean) is "stable".
 - **SPC** (an XmR chart, as in NHS England's Making Data Count): centre line the mean of
@@ -17,7 +20,8 @@ flags go out.
   to a limit, on the same side. A special cause is "improvement" or "concern" by polarity.
 - **Run-rate**: the monthly figure needed for the rest of the financial year to meet an
   annual target, given the year so far.
-- **Category**: going well, one to watch, need to do better, or context only (below).
+- **Category**: going well, one to watch, need to do better, not rated, or context only
+  (below).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from enum import StrEnum
 from statistics import fmean
 
 PERCENT_BAND = 5.0  # percentage points
+LIMIT_TOLERANCE = 2.0  # points a 100% (or 0%) target is met within, unless it states its own
 RELATIVE_BAND = 0.05  # of the target, for counts, rates and averages
 STABLE_SHARE = 0.2  # a change under a fifth of the band is no change
 SPC_SIGMA = 2.66  # 3 sigma from the mean moving range (3 / d2, d2 = 1.128)
@@ -54,6 +59,7 @@ class Category(StrEnum):
     GOING_WELL = "going well"
     WATCH = "one to watch"
     DO_BETTER = "need to do better"
+    UNRATED = "not rated"  # no target and no comparable benchmark: never "going well"
     CONTEXT = "context only"
 
 
@@ -62,13 +68,24 @@ def band(target: float, unit: str) -> float:
     return PERCENT_BAND if unit == "percent" else abs(target) * RELATIVE_BAND
 
 
-def rag(value: float | None, target: float | None, polarity: str, unit: str) -> Rag | None:
+def rag(
+    value: float | None, target: float | None, polarity: str, unit: str, tolerance: float = 0.0
+) -> Rag | None:
     if value is None or target is None or polarity == "context":
         return None
     shortfall = target - value if polarity == "higher" else value - target
-    if shortfall <= 0:
+    if shortfall <= tolerance:
         return Rag.GREEN
-    return Rag.AMBER if shortfall <= band(target, unit) else Rag.RED
+    return Rag.AMBER if shortfall <= tolerance + band(target, unit) else Rag.RED
+
+
+def tolerance(target: float, unit: str, polarity: str, stated: float | None) -> float:
+    """How far short of a target still meets it: what the target states, else, for a
+    percentage target at its limit (100% to reach, 0% to keep under), LIMIT_TOLERANCE."""
+    if stated is not None:
+        return stated
+    at_limit = (polarity == "higher" and target >= 100) or (polarity == "lower" and target <= 0)
+    return LIMIT_TOLERANCE if unit == "percent" and at_limit else 0.0
 
 
 def travel(series: Sequence[float | None], polarity: str, unit: str) -> Travel | None:
@@ -190,8 +207,8 @@ def category(
     - red, or amber and worsening or an SPC concern: need to do better;
     - amber otherwise, or green but worsening or an SPC concern: one to watch;
     - green otherwise: going well;
-    - not rated (no target or benchmark): going well if improving with no concern, else
-      one to watch.
+    - not rated (no target or comparable benchmark): one to watch if worsening or an SPC
+      concern, else not rated; never going well, with nothing to say it is.
     """
     if polarity == "context":
         return Category.CONTEXT
@@ -202,5 +219,4 @@ def category(
         return Category.WATCH
     if rating is Rag.GREEN:
         return Category.GOING_WELL
-    improving = direction is Travel.IMPROVING or signal == "improvement"
-    return Category.GOING_WELL if improving and not worse else Category.WATCH
+    return Category.WATCH if worse else Category.UNRATED

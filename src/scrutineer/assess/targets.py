@@ -7,6 +7,13 @@ Kept in the records store; imported and exported as CSV in this format:
     contacts,annual,22000,2025,Improvement Board,2025-04-10,"1,833 a month"
     cin_rate,neighbour_mean,,2025,Improvement Board,2025-04-10,
 
+Two columns may follow (older files without them are read as before): `polarity`, `higher`
+or `lower`, which rates an indicator the catalogue leaves as context (a demand measure with
+no DfE polarity: the council says which way is better); and `tolerance`, how far short of
+the target (in points for a percentage, else in the indicator's unit) still meets it: a
+percentage target at its limit (100%, or 0% to keep under) is met within 2 points unless it
+states its own.
+
 Kinds: `monthly` (every month's figure), `annual` (the year's total for a count, profiled
 evenly by month; the year's level for anything else), `ytd` (the year to date, profiled
 evenly by month), `neighbour_mean` and `neighbour_median` (resolved from DfE's benchmarks
@@ -17,19 +24,33 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from scrutineer.catalogue.model import Catalogue
+from scrutineer.catalogue.model import Catalogue, Kpi
 from scrutineer.errors import ScrutineerError
 from scrutineer.findings import Issue, Level
 from scrutineer.records import models
 
 KINDS = ("monthly", "annual", "ytd", "neighbour_mean", "neighbour_median")
-COLUMNS = ("kpi", "kind", "value", "financial_year", "set_by", "set_on", "note")
+COLUMNS = (
+    "kpi",
+    "kind",
+    "value",
+    "financial_year",
+    "set_by",
+    "set_on",
+    "note",
+    "polarity",
+    "tolerance",
+)
+OPTIONAL = ("polarity", "tolerance")  # files from before they existed are still read
+POLARITIES = ("higher", "lower")
 
 
 @dataclass(frozen=True)
@@ -41,6 +62,8 @@ class Target:
     set_by: str
     set_on: date
     note: str = ""
+    polarity: str = ""  # "higher" or "lower": rates a context indicator; "" keeps the catalogue's
+    tolerance: float | None = None  # how far short still meets the target (None: the rule's)
 
     def for_month(self, month_of_year: int, unit: str) -> float | None:
         """The figure to meet in the `month_of_year`-th month (April = 1) of the year."""
@@ -68,7 +91,7 @@ def read_targets(text: str, catalogue: Catalogue, file: str = "targets.csv") -> 
     """Every row checked; any error refuses the whole file (TargetsRejected lists them)."""
     rows = list(csv.DictReader(io.StringIO(text)))
     issues: list[Issue] = []
-    missing = [c for c in COLUMNS if rows and c not in rows[0]]
+    missing = [c for c in COLUMNS if rows and c not in rows[0] and c not in OPTIONAL]
     if missing:
         raise TargetsRejected(
             [
@@ -100,14 +123,16 @@ def _target(
             Issue(Level.ERROR, "bad-target", message, hint, file, line, column, row.get(column))
         )
 
-    ids = {k.id for k in catalogue}
-    if row["kpi"] not in ids:
+    kpis = {k.id: k for k in catalogue}
+    kpi = kpis.get(row["kpi"])
+    if kpi is None:
         problem("kpi", "not an indicator", "Use an id from `scrutineer kpis`")
     if row["kind"] not in KINDS:
         problem("kind", "not a kind of target", f"Use one of {', '.join(KINDS)}")
     value = _number(row["value"])
     if row["kind"] in ("monthly", "annual", "ytd") and value is None:
         problem("value", "not a number", "Give the target as a number, e.g. 80 or 22000")
+    polarity, tolerance = _polarity_and_tolerance(row, kpi, problem)
     year = row["financial_year"].strip()
     if not (year.isdigit() and len(year) == 4):
         problem("financial_year", "not a year", "Give the year it starts in, e.g. 2025")
@@ -126,14 +151,38 @@ def _target(
         row["set_by"].strip(),
         set_on,
         row.get("note", "").strip(),
+        polarity,
+        tolerance,
     )
 
 
+def _polarity_and_tolerance(
+    row: dict[str, str], kpi: Kpi | None, problem: Callable[[str, str, str], None]
+) -> tuple[str, float | None]:
+    """The optional columns: which way is better, and how far short still meets it."""
+    polarity = (row.get("polarity") or "").strip().lower()
+    if polarity and polarity not in POLARITIES:
+        problem("polarity", "not a polarity", "Write higher or lower (which way is better)")
+    elif polarity and kpi is not None and kpi.polarity not in ("context", polarity):
+        problem(
+            "polarity",
+            f"the catalogue says {kpi.polarity} is better",
+            "Leave polarity empty: it is for indicators the catalogue leaves as context",
+        )
+    written = (row.get("tolerance") or "").strip()
+    tolerance = _number(written) if written else None
+    if written and (tolerance is None or tolerance < 0):
+        problem("tolerance", "not a number of 0 or more", "Give it in points, e.g. 2")
+    return polarity, tolerance
+
+
 def _number(text: str) -> float | None:
+    """A finite number, or None: "nan", "inf" and 1e400 are not targets."""
     try:
-        return float(text.replace(",", "").strip())
+        number = float(text.replace(",", "").strip())
     except ValueError:
         return None
+    return number if math.isfinite(number) else None
 
 
 def write_targets(targets: list[Target]) -> str:
@@ -143,6 +192,7 @@ def write_targets(targets: list[Target]) -> str:
     for target in targets:
         row = asdict(target)
         row["value"] = "" if target.value is None else f"{target.value:g}"
+        row["tolerance"] = "" if target.tolerance is None else f"{target.tolerance:g}"
         row["set_on"] = target.set_on.isoformat()
         writer.writerow(row)
     return out.getvalue()
@@ -159,7 +209,17 @@ class TargetStore:
         with Session(self.records) as session:
             rows = session.scalars(select(models.Target).order_by(models.Target.id)).all()
             return [
-                Target(r.kpi, r.kind, r.value, r.financial_year, r.set_by, r.set_on, r.note)
+                Target(
+                    r.kpi,
+                    r.kind,
+                    r.value,
+                    r.financial_year,
+                    r.set_by,
+                    r.set_on,
+                    r.note,
+                    r.polarity or "",
+                    r.tolerance,
+                )
                 for r in rows
             ]
 

@@ -56,17 +56,29 @@ def _unmapped(a: Assessment) -> str | None:
 
 
 def _against(a: Assessment) -> str | None:
-    if a.rating is None or a.target is None or a.latest.value is None:
+    value = a.rated_value
+    if a.rating is None or a.target is None or value is None:
         return None
     goal = amount(a.target, a.kpi.unit)
     what = "the target" if a.rated_against == "target" else "the statistical neighbour average"
-    gap = a.latest.value - a.target
+    subject = "That" if a.rated_against == "target" else _over(a)
+    met = f"; a target at its limit is met within {_size(a, a.tolerance)}" if a.tolerance else ""
+    gap = value - a.target
     if gap == 0:
-        return f"That is exactly {what} of {goal} ({a.rating.value})."
-    size = abs(gap)
-    shown = f"{size:.1f} points" if a.kpi.unit == "percent" else amount(size, a.kpi.unit)
+        return f"{subject} is exactly {what} of {goal} ({a.rating.value}{met})."
     side = "above" if gap > 0 else "below"
-    return f"That is {shown} {side} {what} of {goal} ({a.rating.value})."
+    return f"{subject} is {_size(a, abs(gap))} {side} {what} of {goal} ({a.rating.value}{met})."
+
+
+def _size(a: Assessment, difference: float) -> str:
+    return f"{difference:.1f} points" if a.kpi.unit == "percent" else amount(difference, a.kpi.unit)
+
+
+def _over(a: Assessment) -> str:
+    """What the figure set beside DfE's is: the month's, or a flow's 12 months."""
+    if a.kpi.kind != "flow":
+        return "That"
+    return f"Over {a.compared_as}, at {amount(a.compared, a.kpi.unit)}, it"
 
 
 def _trend(a: Assessment) -> str | None:
@@ -95,15 +107,28 @@ def _spc(a: Assessment) -> str | None:
 
 
 def _neighbours(a: Assessment) -> str | None:
+    """DfE's published year beside the figure, like for like: a percentage keeps its sign,
+    a count is only set beside the neighbours' average per authority (never England's or the
+    region's total), and the gap is said where the figures compare."""
     b = a.benchmark
     if b is None or b.neighbour_mean is None:
         return None
     year = f"{b.year - 1}/{b.year % 100:02d}"
-    england = f" and England {b.england:,.1f}" if b.england is not None else ""
-    return (
-        f"In {year} the statistical neighbours averaged {b.neighbour_mean:,.1f} "
+    unit = a.kpi.unit
+    per = " per authority" if unit == "count" else ""
+    england = f" and England {amount(a.england, unit)}" if a.england is not None else ""
+    text = (
+        f"In {year} the statistical neighbours averaged {amount(b.neighbour_mean, unit)}{per} "
         f"({b.neighbour_list} list){england}."
     )
+    if a.neighbour_gap is not None and a.rated_against != "statistical neighbour mean":
+        side = "above" if a.neighbour_gap > 0 else "below"
+        gap = abs(a.neighbour_gap)
+        where = "level with" if gap == 0 else f"{_size(a, gap)} {side}"
+        text += f" {_over(a).replace('That', 'This month')} is {where} the neighbours."
+    elif unit == "count" and a.kpi.kind == "flow" and a.compared is not None:
+        text += f" Over {a.compared_as} there were {amount(a.compared, unit)}."
+    return text
 
 
 def _pace(a: Assessment) -> str | None:
@@ -124,7 +149,7 @@ def theme_text(theme: str, assessments: list[Assessment], label: str | None = No
         return f"{name}: context indicators only this month."
     counts = {
         c: [a for a in rated if a.category is c]
-        for c in (Category.GOING_WELL, Category.WATCH, Category.DO_BETTER)
+        for c in (Category.GOING_WELL, Category.WATCH, Category.DO_BETTER, Category.UNRATED)
     }
     parts = [f"{len(v)} {c.value}" for c, v in counts.items() if v]
     text = f"{name}: of {len(rated)} indicators, " + ", ".join(parts) + "."

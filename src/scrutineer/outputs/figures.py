@@ -3,7 +3,7 @@ an assessed indicator."""
 
 from __future__ import annotations
 
-from scrutineer.assess.assessment import Assessment
+from scrutineer.assess.assessment import COMPARABLE_UNITS, Assessment
 from scrutineer.assess.rules import spc_signal
 from scrutineer.calendar import Period
 from scrutineer.engine.compute import Value
@@ -32,7 +32,8 @@ def assessment_chart(a: Assessment) -> str:
     signals: tuple[str | None, ...] = ()
     if a.chart and len(numbers) == len(known):
         signals = tuple(
-            spc_signal(a.chart, i, numbers, a.kpi.polarity) for i in range(len(numbers))
+            spc_signal(a.chart, i, numbers, a.polarity or a.kpi.polarity)
+            for i in range(len(numbers))
         )
     series = Series(
         labels=tuple(Period.parse(v.period).start.strftime("%b %y") for v in a.series),
@@ -42,6 +43,9 @@ def assessment_chart(a: Assessment) -> str:
         lower=a.chart.lower if a.chart else None,
         upper=a.chart.upper if a.chart else None,
         signals=signals,
-        benchmark=a.benchmark.neighbour_mean if a.benchmark else None,
+        # a count beside other authorities' is not like for like: no line
+        benchmark=a.benchmark.neighbour_mean
+        if a.benchmark and a.kpi.unit in COMPARABLE_UNITS
+        else None,
     )
     return line_chart(series, a.kpi.title, a.kpi.unit)

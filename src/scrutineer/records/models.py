@@ -55,6 +55,8 @@ class Target(Base):
     set_by: Mapped[str] = mapped_column(String(200))
     set_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+    polarity: Mapped[str] = mapped_column(String(10), default="")  # migration 0006
+    tolerance: Mapped[float | None] = mapped_column(Float)
 
 
 class Narrative(Base):

@@ -229,9 +229,10 @@ def _row(a: Assessment, months: list[Period], edition: str, hidden: set[tuple[st
         a.signal or "",
         a.category.value,
         amount(bench.neighbour_mean, a.kpi.unit)
+        + (" per authority" if a.kpi.unit == "count" else "")
         if bench and bench.neighbour_mean is not None
         else "",
-        amount(bench.england, a.kpi.unit) if bench and bench.england is not None else "",
+        amount(a.england, a.kpi.unit) if a.england is not None else "",
         assessment_chart(a),
         indicator_text(a) if edition == "internal" else _public_text(a, hidden),
     )

@@ -158,7 +158,8 @@ def _indicator_figures(
         "spc": a.signal,
         "category": a.category.value,
         "neighbours": _benchmark(a, "neighbour_mean"),
-        "england": _benchmark(a, "england"),
+        "neighbour_gap": _gap(a),
+        "england": amount(a.england, kpi.unit) if a.england is not None else None,
         "text": _text(a, hidden, counts=not viewer.aggregates_only),
         "chart": assessment_chart(shown),
         "series": [_figure(v, kpi, (v.kpi, v.period) in hidden) for v in a.series],
@@ -325,7 +326,20 @@ def _text(a: Assessment, hidden: set[tuple[str, str]], counts: bool) -> str:
 
 def _benchmark(a: Assessment, which: str) -> str | None:
     level = getattr(a.benchmark, which, None) if a.benchmark else None
-    return amount(level, a.kpi.unit) if level is not None else None
+    if level is None:
+        return None
+    return amount(level, a.kpi.unit) + (" per authority" if a.kpi.unit == "count" else "")
+
+
+def _gap(a: Assessment) -> str | None:
+    """The figure set beside DfE's against the neighbours' mean, signed: '+4.5 points'."""
+    if a.neighbour_gap is None:
+        return None
+    sign = "+" if a.neighbour_gap > 0 else "−" if a.neighbour_gap < 0 else ""
+    size = abs(a.neighbour_gap)
+    shown = f"{size:.1f} points" if a.kpi.unit == "percent" else amount(size, a.kpi.unit)
+    over = f" over {a.compared_as}" if a.kpi.kind == "flow" else ""
+    return f"{sign}{shown}{over}"
 
 
 def _definition(kpi: Kpi) -> Page:
