@@ -5,10 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from conftest import Cli
-from scrutineer.assess.benchmarks import Benchmarks, UnknownAuthority, statistical_neighbours
+from scrutineer.assess.benchmarks import (
+    EES_SHIPPED,
+    SHIPPED,
+    Benchmarks,
+    UnknownAuthority,
+    import_ees,
+    statistical_neighbours,
+)
 
 SHARED = Path(__file__).parents[2] / "shared" / "data" / "dfe"
 
@@ -113,3 +121,32 @@ def test_the_command_and_a_newer_release(tmp_path: Path) -> None:
 def test_percentages_published_as_counts_are_told_apart(published: Benchmarks) -> None:
     assert published.looks_like_percent("Continue_Assess_Comp")
     assert not published.looks_like_percent("CPP_Reviewed_InReqTimeScl")  # LAIT holds counts
+
+
+def test_care_leavers_neet_at_17_18_from_the_ees_file(published: Benchmarks) -> None:
+    # ees_la_care_leavers_activity.csv, 2025, 17 to 18 years, "Total not in education,
+    # employment or training": Southampton 25 of 92 (12 not known, in the total) = 27% as
+    # published; South East 29%; England 30%. DfE publishes it there, not in LAIT.
+    found = published.benchmark("EES_CL_NEET_17_18", 2025, "852")
+    assert (found.value, found.region_value, found.england) == (27.0, 29.0, 30.0)
+    assert found.neighbour_list == "May 2025" and len(found.neighbour_values) == 10
+
+
+def test_the_shipped_ees_cut_is_what_the_script_makes(tmp_path: Path) -> None:
+    data = Path(__file__).parents[1] / "src" / "scrutineer" / "assess" / "data"
+    rows = import_ees(SHARED, data / SHIPPED, tmp_path / "ees.parquet")
+    shipped, made = (
+        duckdb.sql(f"SELECT * FROM read_parquet('{p}') ORDER BY ALL").fetchall()
+        for p in (data / EES_SHIPPED, tmp_path / "ees.parquet")
+    )
+    assert rows == len(made) and shipped == made, "run scripts/make-ees-benchmarks"
+
+
+def test_an_authority_s_region_is_found_however_lait_spells_it(published: Benchmarks) -> None:
+    # LAIT names Calderdale's region "Yorkshire and The Humber" and Camden's "Inner
+    # London"; its region rows say "Yorkshire and the Humber" (982) and "London (Inner)"
+    # (987). Both authorities get their region's figure.
+    calderdale = published.benchmark("LAC", 2024, "381")
+    camden = published.benchmark("LAC", 2024, "202")
+    assert calderdale.region_value == published.value("LAC", 2024, "982") is not None
+    assert camden.region_value == published.value("LAC", 2024, "987") is not None

@@ -14,6 +14,7 @@ import typer
 
 from scrutineer.assess.assessment import assess
 from scrutineer.assess.benchmarks import (
+    EES_MEASURES,
     NEIGHBOUR_LISTS,
     Benchmarks,
     import_lait,
@@ -374,7 +375,7 @@ def import_benchmarks(
     """Import a newer release of DfE's LAIT indicator bank for `scrutineer benchmarks`."""
     target = imported_path(load_settings().data_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
-    codes = {k.benchmark for k in load_catalogue() if k.benchmark}
+    codes = {k.benchmark for k in load_catalogue() if k.benchmark} - set(EES_MEASURES)
     rows = import_lait(lait, codes, target)
     typer.echo(f"Imported {rows:,} published figures for {len(codes)} indicators into {target}.")
 

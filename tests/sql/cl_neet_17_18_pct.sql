@@ -1,6 +1,6 @@
 -- cl_neet_17_18_pct: Care leavers aged 17-18 not in education, employment or training
 -- Of care leavers whose 17th or 18th birthday fell in the 12 months ending with the month, the share not in education, employment or training at that birthday (activity as recorded from 3 months before to 1 month after it, as the SSDA903 OC3 item); 'information not known' stays in the denominator.
--- unit percent, kind rolling12, polarity lower, area care_leavers, theme corporate_parenting
+-- unit percent, kind rolling12, polarity lower, area care_leavers, theme corporate_parenting, DfE benchmark EES_CL_NEET_17_18
 -- source: DfE CLA statistics, care leavers' activity at 17 and 18 (EES file ees_la_care_leavers_activity.csv)
 -- counting: NEET is activity G4, G5 or G6. The activity is the one recorded at the month end nearest the birthday, from 3 months before to 1 month after it; with none then, or recorded as "0", it is not known: in the denominator, not NEET. A 29 February birthday falls on 1 March in other years.
 -- cohort care_leaver_birthdays: Care leavers' 17th to 21st birthdays in the window, one row per birthday, with the activity and accommodation recorded at the month end nearest the birthday from 3 months before it to 1 month after (ext_care_leaver_status), as the SSDA903's OC3 item records them; none recorded then is "not known". A young person counts from their first month as a relevant or former relevant care leaver: a birthday before they left care is not a care leaver's birthday.

@@ -26,6 +26,18 @@ from scrutineer.errors import ScrutineerError
 
 NEIGHBOUR_LISTS = {"2021": "April 2021", "2025": "May 2025"}
 SHIPPED = "lait_benchmarks.parquet"
+# Measures DfE publishes on Explore Education Statistics but not in LAIT, cut to the same
+# long form (scripts/make-ees-benchmarks) under Scrutineer's own codes, each named by the
+# catalogue entries whose KPIS.csv source is that file. Always read with the LAIT figures.
+EES_SHIPPED = "ees_benchmarks.parquet"
+EES_MEASURES = {  # code -> (EES file, care_leaver_age, breakdown whose percentage it is)
+    "EES_CL_NEET_17_18": (
+        "ees_la_care_leavers_activity.csv",
+        "17 to 18 years",
+        "Total not in education, employment or training",
+    ),
+}
+EES_REGIONS = {"inner london": "London (Inner)", "outer london": "London (Outer)"}
 
 
 class UnknownAuthority(ScrutineerError):
@@ -89,11 +101,13 @@ class Benchmarks:
     """The published figures, read once into memory (48,790 rows for the catalogue's codes)."""
 
     def __init__(self, parquet: Path | None = None) -> None:
-        path = parquet or Path(str(resources.files(__package__).joinpath("data", SHIPPED)))
+        path = parquet or _shipped(SHIPPED)
         con = duckdb.connect()
         rows = con.execute(
+            "SELECT code, year, number, name, region, level, value FROM read_parquet(?) "
+            "UNION ALL BY NAME "
             "SELECT code, year, number, name, region, level, value FROM read_parquet(?)",
-            [str(path)],
+            [str(path), str(_shipped(EES_SHIPPED))],
         ).fetchall()
         con.close()
         self._values: dict[tuple[str, int, str], float | None] = {}
@@ -101,9 +115,9 @@ class Benchmarks:
         self._regions: dict[str, str] = {}  # region name -> its number
         for code, year, number, name, region, level, value in rows:
             self._values[(code, int(year), str(number))] = value
-            self._names[str(number)] = (str(name), str(region))
+            self._names.setdefault(str(number), (str(name), str(region)))  # LAIT's first
             if level == "region":
-                self._regions[str(name)] = str(number)
+                self._regions[_region_key(str(name))] = str(number)
 
     def authority(self, code: str) -> Authority:
         number = _la_number(code.strip())
@@ -145,11 +159,78 @@ class Benchmarks:
         )
 
     def _region_value(self, code: str, year: int, region: str) -> float | None:
-        number = self._regions.get(region)
+        number = self._regions.get(_region_key(region))
         return self.value(code, year, number) if number else None
 
 
 ENGLAND = "970"
+
+
+def _region_key(name: str) -> str:
+    """A region as LAIT names it in either place: its region rows say "Yorkshire and the
+    Humber" and "London (Inner)", an authority's Region "Yorkshire and The Humber" and
+    "Inner London"."""
+    key = name.strip().lower()
+    return {"london (inner)": "inner london", "london (outer)": "outer london"}.get(key, key)
+
+
+def _shipped(name: str) -> Path:
+    return Path(str(resources.files(__package__).joinpath("data", name)))
+
+
+def import_ees(folder: Path, lait: Path, target: Path) -> int:
+    """Cut the EES files of EES_MEASURES (in `folder`) to the LAIT long form: DfE's own
+    published percentage, by authority (old LA number), region (LAIT's numbers, matched by
+    name from the `lait` file) and England (970); suppressed values (`c`, `x`, `z`) are no
+    value. Returns the rows written."""
+    con = duckdb.connect()
+    try:
+        # names as LAIT writes them, so the two sources agree on every authority's region
+        con.execute(
+            "CREATE TEMP TABLE regions AS SELECT DISTINCT lower(name) AS key, name, number "
+            "FROM read_parquet(?) WHERE level = 'region'",
+            [str(lait)],
+        )
+        con.execute(
+            "CREATE TEMP TABLE las AS SELECT number, any_value(region) AS region "
+            "FROM read_parquet(?) WHERE level = 'la' GROUP BY number",
+            [str(lait)],
+        )
+        parts = []
+        for code, (file, age, breakdown) in EES_MEASURES.items():
+            parts.append(
+                f"SELECT '{code}' AS code, CAST(time_period AS INTEGER) AS year, "
+                "CASE geographic_level WHEN 'National' THEN '970' "
+                "  WHEN 'Regional' THEN r.number "
+                "  ELSE CAST(CAST(old_la_code AS INTEGER) AS VARCHAR) END AS number, "
+                "CASE geographic_level WHEN 'National' THEN 'England' "
+                "  WHEN 'Regional' THEN r.name ELSE la_name END AS name, "
+                "CASE geographic_level WHEN 'Local authority' "
+                "  THEN coalesce(l.region, e.region_name) ELSE 'NA' END AS region, "
+                "CASE geographic_level WHEN 'National' THEN 'england' "
+                "  WHEN 'Regional' THEN 'region' ELSE 'la' END AS level, "
+                "TRY_CAST(care_leaver_percent AS DOUBLE) AS value, "
+                "care_leaver_percent AS published "
+                f"FROM read_csv('{folder / file}', all_varchar = true) AS e "
+                "LEFT JOIN las AS l "
+                "ON l.number = CAST(TRY_CAST(old_la_code AS INTEGER) AS VARCHAR) "
+                "LEFT JOIN regions AS r ON r.key = lower(coalesce("
+                + "".join(
+                    f"CASE lower(e.region_name) WHEN '{k}' THEN '{v}' END, "
+                    for k, v in EES_REGIONS.items()
+                )
+                + "e.region_name)) "
+                f"WHERE care_leaver_age = '{age}' AND breakdown = '{breakdown}' "
+                "AND time_identifier = 'Reporting year'"
+            )
+        con.execute(
+            f"COPY (SELECT * FROM ({' UNION ALL '.join(parts)}) WHERE number IS NOT NULL "
+            f"ORDER BY 1, 2, 3) TO '{target}' (FORMAT parquet)"
+        )
+        found = con.execute("SELECT count(*) FROM read_parquet(?)", [str(target)]).fetchone()
+    finally:
+        con.close()
+    return int(found[0]) if found else 0
 
 
 def import_lait(source: Path, codes: set[str], target: Path) -> int:
