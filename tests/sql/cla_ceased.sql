@@ -2,6 +2,7 @@
 -- Distinct children whose period of care ended in the month, short breaks (V3, V4) excluded.
 -- unit count, kind flow, polarity context, area looked_after, theme corporate_parenting, DfE benchmark LACceased
 -- source: DfE CLA statistics; LAIT LACceased
+-- differs from DfE's figure: Set beside DfE's year through its 12 months, the months' counts add up, so a child who ceased to be looked after twice in those 12 months counts twice; DfE counts children who ceased in the year, once each.
 -- cohort cla_ceased: Children whose period of care ended in the window: the last episode of the period ceased then and none is still open, one row per child and month, short breaks (V3, V4 on the last day in care) left out.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the

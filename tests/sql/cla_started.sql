@@ -2,6 +2,7 @@
 -- Distinct children whose period of care started in the month (a new period, not a change of placement or legal status), short breaks (V3, V4) excluded; a child who starts twice in the month is counted once.
 -- unit count, kind flow, polarity context, area looked_after, theme corporate_parenting, DfE benchmark LACnum_Start
 -- source: DfE CLA statistics; LAIT LACnum_Start
+-- differs from DfE's figure: Set beside DfE's year through its 12 months, the months' counts add up, so a child who started to be looked after twice in those 12 months counts twice; DfE counts children who started in the year, once each.
 -- cohort cla_started: Children whose period of care began in the window (a change of placement or legal status is not a new period), one row per child and month (a child who starts twice in a month is counted once, with the first), short breaks (V3, V4 at the start) left out.
 
 -- 1. the cohort, one row per unit per month, attributed to the worker holding the
