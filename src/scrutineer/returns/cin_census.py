@@ -34,6 +34,9 @@ class Source:
     release: str = "Scrutineer"
 
 
+LAST_GENDER_CURRENT = 2024  # the last census (2023/24) with GenderCurrent in place of Sex
+GENDER_CURRENT = {"M": "1", "F": "2", "U": "0"}
+
 def export_cin(con: duckdb.DuckDBPyConnection, collection: Collection, source: Source) -> bytes:
     """The census as XML bytes (UTF-8, with its declaration)."""
     year = _Year(con, collection)
@@ -177,6 +180,13 @@ class _Year:
     def children(self) -> list[str]:
         return list(self.by_child)
 
+    def sex(self, code: str) -> tuple[str, str]:
+        """Sex as the year's schema has it: GenderCurrent (1 male, 2 female, 0 not recorded)
+        up to 2023/24, Sex (M, F, U) from 2024/25."""
+        if self.collection.year <= LAST_GENDER_CURRENT:
+            return "GenderCurrent", GENDER_CURRENT.get(code, "0")
+        return "Sex", code
+
     def known(self, day: date | None) -> date | None:
         """A date the return can know: on or before the reference date."""
         return day if day is not None and day <= self.collection.end else None
@@ -195,7 +205,7 @@ class _Year:
                 "ExpectedPersonBirthDate",
                 None if person["pers_dob"] else person["pers_expected_dob"],
             ),
-            ("Sex", person["pers_sex"] or "U"),
+            self.sex(person["pers_sex"] or "U"),
             ("PersonDeathDate", self.known(person["pers_death_date"])),
         )
         characteristics = ET.SubElement(child, "ChildCharacteristics")
@@ -221,7 +231,6 @@ class _Year:
             ("CINclosureDate", closed),
             ("ReasonForClosure", referral["cine_close_reason"] if closed else None),
             ("DateOfInitialCPC", earlier[0]["icpc_icpc_date"] if earlier else None),
-            ("ReferralNFA", "1" if referral["cine_referral_nfa"] == "Y" else "0"),
         )
         for assessment in self.assessments.get(ref, []):
             block = ET.SubElement(element, "Assessments")
@@ -245,6 +254,8 @@ class _Year:
             )
         for enquiry in self.enquiries.get(ref, []):
             element.append(self.section47(enquiry))
+        # the schema's order: after the enquiries, before the plans
+        _leaves(element, ("ReferralNFA", "1" if referral["cine_referral_nfa"] == "Y" else "0"))
         for plan in self.cp_plans.get(ref, []):
             element.append(self.protection_plan(plan))
         return element
@@ -274,10 +285,11 @@ class _Year:
             ("LatestCategoryOfAbuse", plan["cppl_cp_plan_latest_category"]),
             ("NumberOfPreviousCPP", plan["previous"]),
         )
-        for review in self.reviews.get(plan["cppl_cp_plan_id"], []):
-            _leaves(
-                ET.SubElement(block, "Reviews"), ("CPPreviewDate", review["cppr_cp_review_date"])
-            )
+        reviews = self.reviews.get(plan["cppl_cp_plan_id"], [])
+        if reviews:  # one Reviews element holding every review date, as the schema has it
+            held = ET.SubElement(block, "Reviews")
+            for review in reviews:
+                _leaves(held, ("CPPreviewDate", review["cppr_cp_review_date"]))
         return block
 
 
