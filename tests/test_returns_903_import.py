@@ -21,10 +21,14 @@ import duckdb
 import pytest
 from tests.test_returns import table
 
+from scrutineer.calendar import Period
+from scrutineer.catalogue.load import load_catalogue
+from scrutineer.engine.compute import Engine
+from scrutineer.engine.population import Populations
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.returns import ssda903_read
-from scrutineer.returns.cin_import import ReturnRejected
 from scrutineer.returns.collection import Collection
+from scrutineer.returns.findings import Findings, ReturnRejected
 from scrutineer.returns.load import import_return
 from scrutineer.returns.ssda903 import HEADERS, export_903
 from scrutineer.returns.ssda903_read import read_903
@@ -56,6 +60,14 @@ def test_the_minimal_samples_import_cleanly(tmp_path: Path, year: int) -> None:
     assert loaded.manifest.as_at == date(year, 3, 31)  # the year in the folder's name
     assert not [i for i in loaded.issues if i.is_error]
     assert counts(store) == COUNTS
+    # looked after at 31 March, by hand from episodes.csv: 1001 (in since June) and 1002
+    # (moved placement in September, the same period of care: X1 then P). Two children.
+    catalogue = load_catalogue()
+    with duckdb.connect(str(store.db_path(loaded.manifest.id)), read_only=True) as con:
+        engine = Engine(con, catalogue, Populations("E09000027", 44_000))
+        march = Period(year, 3)
+        (value,) = engine.kpi_values(catalogue.get("cla_open"), march, march)
+    assert value.value == 2
 
 
 def test_the_sample_comes_back_out_as_it_went_in(tmp_path: Path) -> None:
@@ -97,7 +109,7 @@ def forgiving_copy(tmp_path: Path) -> Path:
 
 def test_what_real_files_do_is_forgiven(tmp_path: Path) -> None:
     folder = forgiving_copy(tmp_path)
-    tables = read_903(folder)
+    tables = read_903(folder, Findings())
     assert [r["CHILD"] for r in tables["episodes"]] == ["1001", "Zoë1002", "Zoë1002"]
     assert tables["episodes"][0]["DECOM"] == "2024-06-10"
     assert tables["episodes"][0]["PLACE_PROVIDER"] == "PR1"
@@ -154,25 +166,19 @@ def broken(tmp_path: Path, name: str, text: str) -> Path:
 EPISODES = ",".join(HEADERS["episodes"]) + "\n"
 BROKEN = {
     "no such table": (
-        "episodes.csv",
-        EPISODES.replace(",URN", "") + "1001,10/06/2024,S,C2,N1,U6,PR1,,,,TW9 1AA,TW1 1AA\n",
-        "episodes.csv: its columns are not those of an SSDA903 table. Nearest is episodes"
-        r".*missing \['URN'\]",
+        "notes.csv",
+        "CHILD,NOTE,WRITTEN_BY\n1001,a note,someone\n",
+        "notes.csv, row 1: its columns are not those of an SSDA903 table",
     ),
     "a date that is not one": (
         "episodes.csv",
         EPISODES + "1001,31/02/2024,S,C2,N1,U6,PR1,,,,TW9 1AA,TW1 1AA,XXXXXXX\n",
-        "episodes.csv, row 2, column DECOM: '31/02/2024' is not a date",
+        "episodes.csv, row 2, column DECOM: not a date",
     ),
     "a row with no child": (
         "episodes.csv",
         EPISODES + ",10/06/2024,S,C2,N1,U6,PR1,,,,TW9 1AA,TW1 1AA,XXXXXXX\n",
         "episodes.csv, row 2, column CHILD: no child id",
-    ),
-    "a child with no header": (
-        "episodes.csv",
-        EPISODES + "9999,10/06/2024,S,C2,N1,U6,PR1,,,,TW9 1AA,TW1 1AA,XXXXXXX\n",
-        "child 9999 is not in the header table",
     ),
     "the same table twice": (
         "more_episodes.csv",
@@ -198,6 +204,57 @@ def test_a_broken_return_is_refused_and_nothing_changes(tmp_path: Path, case: st
     assert [m.id for m in store.manifests()] == before
 
 
+def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
+    text = (
+        EPISODES
+        + "1001,31/02/2024,S,C2,N1,U6,PR1,,,,TW9 1AA,TW1 1AA,XXXXXXX\n"
+        + ",10/06/2024,S,C2,N1,U6,PR1,,,,TW9 1AA,TW1 1AA,XXXXXXX\n"
+        + "1002,01/02/2022,S,C2,N2,U6,PR1,15/13/2024,X1,CARPL,TW9 1AB,TW1 1AF,XXXXXXX\n"
+    )
+    with pytest.raises(ReturnRejected) as caught:
+        import_return(broken(tmp_path, "episodes.csv", text), SnapshotStore(tmp_path / "s"))
+    found = [(i.file, i.row, i.column, i.rule) for i in caught.value.issues]
+    assert found == [
+        ("episodes.csv", 2, "DECOM", "not-a-date"),
+        ("episodes.csv", 3, "CHILD", "no-child"),
+        ("episodes.csv", 4, "DEC", "not-a-date"),
+    ]
+    assert "903_2025: 3 error(s)" in str(caught.value)
+    assert "scrutineer load" not in str(caught.value) and "scrutineer-return" not in str(
+        caught.value
+    )
+
+
+def test_what_the_dfe_s_validator_only_flags_is_a_warning(tmp_path: Path) -> None:
+    """LIIA's extra columns, a column an older year lacks, a review for a child with no
+    episode and an episode for a child with no header: kept or left out, each said where."""
+    folder = broken(
+        tmp_path,
+        "episodes.csv",
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+        "PL_POST,LA,YEAR\n"
+        "1001,10/06/2024,S,C2,N1,U6,PR1,,,,TW9 1AA,TW1 1AA,E09000027,2025\n"
+        "1002,01/02/2022,S,C2,N2,U6,PR1,15/09/2024,X1,CARPL,TW9 1AB,TW1 1AF,E09000027,2025\n"
+        "9999,10/06/2024,S,C2,N1,U6,PR1,,,,TW9 1AA,TW1 1AA,E09000027,2025\n",
+    )
+    with (folder / "reviews.csv").open("a", encoding="utf-8") as file:
+        file.write("1003,01/01/2012,01/06/2024,PN1\n")
+    store = SnapshotStore(tmp_path / "snapshots")
+    loaded = import_return(folder, store)
+    found = [(i.file, i.row, i.column, i.rule) for i in loaded.issues]
+    assert found == [
+        ("episodes.csv", None, "LA", "extra-column"),
+        ("episodes.csv", None, "YEAR", "extra-column"),
+        ("episodes.csv", None, "URN", "missing-column"),
+        ("episodes.csv", 4, "CHILD", "episode-no-child"),
+        ("reviews.csv", 5, "CHILD", "review-no-episode"),
+    ]
+    assert not any(i.is_error for i in loaded.issues)
+    # the two children of the sample, their reviews, and nothing of child 9999 or 1003
+    assert counts(store)["ssd_cla_reviews"] == COUNTS["ssd_cla_reviews"]
+    assert counts(store)["ssd_person"] == COUNTS["ssd_person"]
+
+
 def test_unsafe_files_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = SnapshotStore(tmp_path / "snapshots")
     bomb = (
@@ -214,4 +271,65 @@ def test_unsafe_files_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     empty.mkdir()
     with pytest.raises(ReturnRejected, match="no CSV files"):
         import_return(empty, store)
+    assert store.manifests() == []
+
+
+# A 2017/18 return as a regional pipeline writes it: LIIA's LA and YEAR columns on every
+# table, sex as the years before 2023/24 coded it (1 male, 2 female), no social worker
+# table (it came in 2023/24), dates DD/MM/YYYY. Looked after at 31 March 2018, counted by
+# hand: A (in care since 2016), D (came in on 8 January 2018); not B (left on 12 February),
+# not C (a series of short breaks, V3: not looked after as DfE counts children). Two.
+OLD_RETURN = {
+    "header.csv": "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB,LA,YEAR\n"
+    "A,1,15/05/2008,WBRI,UN1,,,E09000027,2018\n"
+    "B,2,03/09/2006,MWBC,UN1,0,,E09000027,2018\n"
+    "C,1,20/01/2010,WBRI,UN1,,,E09000027,2018\n"
+    "D,2,11/11/2012,ABAN,UN1,,,E09000027,2018\n",
+    "episodes.csv": "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
+    "HOME_POST,PL_POST,URN,LA,YEAR\n"
+    "A,01/03/2016,S,C2,N1,U4,PR1,,,,TW9 1AA,TW1 1AA,XXXXXXX,E09000027,2018\n"
+    "B,05/05/2017,S,V2,N4,U6,PR1,12/02/2018,E13,,TW9 1AB,TW1 1AF,XXXXXXX,E09000027,2018\n"
+    "C,02/10/2017,S,V3,N2,U6,PR1,,,,TW9 1AC,TW1 1AG,XXXXXXX,E09000027,2018\n"
+    "D,08/01/2018,S,C2,N1,U4,PR2,,,,TW9 1AD,TW1 1AH,XXXXXXX,E09000027,2018\n",
+    "reviews.csv": "CHILD,DOB,REVIEW,REVIEW_CODE,LA,YEAR\n"
+    "A,15/05/2008,20/09/2017,PN1,E09000027,2018\n"
+    "E,01/01/2011,01/06/2017,PN1,E09000027,2018\n",
+}
+
+
+def test_a_2017_18_return_from_another_tool_gives_the_children_counted_by_hand(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "903_2017-18"
+    folder.mkdir()
+    for name, text in OLD_RETURN.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    store = SnapshotStore(tmp_path / "snapshots")
+    loaded = import_return(folder, store)
+    assert loaded.manifest.as_at == date(2018, 3, 31)  # "2017-18" in the folder's name
+    warned = {(i.file, i.column, i.rule) for i in loaded.issues}
+    assert ("reviews.csv", "CHILD", "review-no-episode") in warned  # child E
+    assert {("header.csv", "LA", "extra-column"), ("episodes.csv", "YEAR", "extra-column")} <= (
+        warned
+    )
+    assert not any(i.is_error for i in loaded.issues)
+    catalogue = load_catalogue()
+    with duckdb.connect(str(store.db_path(loaded.manifest.id)), read_only=True) as con:
+        engine = Engine(con, catalogue, Populations("E09000027", 44_000))
+        (value,) = engine.kpi_values(catalogue.get("cla_open"), Period(2018, 3), Period(2018, 3))
+        sexes = con.execute("SELECT pers_sex FROM ssd_person ORDER BY 1").fetchall()
+    assert value.value == 2
+    assert sexes == [("F",), ("F",), ("M",), ("M",)]  # 1 and 2 read as the codes of today
+
+
+def test_an_empty_file_and_a_census_as_csv_are_told_what_they_are(tmp_path: Path) -> None:
+    store = SnapshotStore(tmp_path / "snapshots")
+    (tmp_path / "return.xml").write_bytes(b"")
+    with pytest.raises(ReturnRejected, match="return.xml is empty. Give a CIN census's XML"):
+        import_return(tmp_path / "return.xml", store)
+    census = tmp_path / "cin_tables"
+    census.mkdir()
+    (census / "ChildIdentifiers.csv").write_text("LAchildID,UPN,PersonBirthDate\nA1,,\n", "utf-8")
+    with pytest.raises(ReturnRejected, match="is a CIN census table .* as its XML file"):
+        import_return(census, store)
     assert store.manifests() == []

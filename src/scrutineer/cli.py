@@ -60,8 +60,9 @@ from scrutineer.records.qa import (
 from scrutineer.records.registry import sync
 from scrutineer.records.store import open_records
 from scrutineer.records.users import ROLES, add_user, disable_user, list_users
-from scrutineer.returns.collection import Collection
+from scrutineer.returns.collection import READ_FROM, Collection
 from scrutineer.returns.export import export_returns
+from scrutineer.returns.findings import ReturnRejected
 from scrutineer.returns.load import import_return
 from scrutineer.settings import load_settings
 from scrutineer.synth import generate as synth
@@ -607,11 +608,33 @@ def returns_import(
         str | None,
         typer.Option(help="The SSDA903's collection year (default: from its names or dates)"),
     ] = None,
+    issues: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write every finding to this CSV (default: imports/NAME-findings.csv in the "
+            "data folder, when there is any)"
+        ),
+    ] = None,
 ) -> None:
     """Load a return as a snapshot, checked as an extract is: a CIN census as at its
-    reference date, an SSDA903 as at the 31 March its collection ends."""
-    result = import_return(path, _store(), Collection.parse(year).year if year else None)
+    reference date, an SSDA903 as at the 31 March its collection ends. Every warning and
+    error is listed, in the return's own tables and columns, and written to a CSV."""
+    where = issues or load_settings().data_dir / "imports" / f"{path.name}-findings.csv"
+    try:
+        chosen = Collection.parse(year, READ_FROM).year if year else None
+        result = import_return(path, _store(), chosen)
+    except ReturnRejected as rejected:
+        if rejected.issues:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            write_issues_csv(rejected.issues, where)
+            typer.echo(f"Every finding is in {where}.", err=True)
+        raise
     typer.echo(f"Loaded snapshot {result.manifest.id} (as at {result.manifest.as_at}) from {path}.")
+    if result.issues:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        write_issues_csv(result.issues, where)
+        typer.echo(f"{len(result.issues):,} warning(s), all in {where}:\n")
+        typer.echo(format_issues(result.issues))
 
 
 def _benchmarks() -> Benchmarks:

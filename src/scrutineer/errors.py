@@ -83,11 +83,12 @@ class AlreadyLoaded(ScrutineerError):
 
     exit_code = 0
 
-    def __init__(self, snapshot_id: str) -> None:
+    def __init__(self, snapshot_id: str, what: str = "These files", again: str = "") -> None:
         self.snapshot_id = snapshot_id
+        again = again or " Use `--force` to load them again as a new snapshot."
         super().__init__(
-            f"These files were already loaded as snapshot {snapshot_id}; no new snapshot was "
-            f"made. Use `--force` to load them again as a new snapshot."
+            f"{what} were already loaded as snapshot {snapshot_id}; no new snapshot was "
+            f"made.{again}"
         )
 
 

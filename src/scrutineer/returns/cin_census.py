@@ -37,6 +37,7 @@ class Source:
 LAST_GENDER_CURRENT = 2024  # the last census (2023/24) with GenderCurrent in place of Sex
 GENDER_CURRENT = {"M": "1", "F": "2", "U": "0"}
 
+
 def export_cin(con: duckdb.DuckDBPyConnection, collection: Collection, source: Source) -> bytes:
     """The census as XML bytes (UTF-8, with its declaration)."""
     year = _Year(con, collection)

@@ -21,15 +21,11 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import parse
 
-from scrutineer.errors import ScrutineerError
+from scrutineer.returns.findings import ReturnRejected
 
 MAX_BYTES = 200 * 1024 * 1024
 Tables = dict[str, list[dict[str, str]]]
 SEX_BEFORE_2024 = {"1": "M", "2": "F", "0": "U", "9": "U"}  # GenderCurrent, to 2023/24
-
-
-class ReturnRejected(ScrutineerError):
-    pass
 
 
 def read_cin(path: Path) -> tuple[Tables, date]:

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from scrutineer.calendar import financial_year
 from scrutineer.errors import ScrutineerError
 
-FIRST, LAST = 2023, 2027  # the years DfE's rule packs cover
+FIRST, LAST = 2023, 2027  # the years DfE's rule packs cover: the returns Scrutineer writes
+READ_FROM = 2017  # the first return that can be read in (2016/17), for a council's history
 
 
 class CollectionInvalid(ScrutineerError):
@@ -21,16 +22,17 @@ class Collection:
     year: int  # the end year
 
     @classmethod
-    def parse(cls, text: str) -> Collection:
-        """ "2025" or "2024/25" or "2024-25"."""
+    def parse(cls, text: str, earliest: int = FIRST) -> Collection:
+        """ "2025" or "2024/25" or "2024-25", from `earliest` (FIRST for a return written,
+        READ_FROM for one read in) to LAST."""
         cleaned = text.strip().replace("-", "/")
         if "/" in cleaned:
             start, _, end = cleaned.partition("/")
             if start.isdigit() and end.isdigit() and (int(start) + 1) % 100 == int(end) % 100:
                 cleaned = str(int(start) + 1)
-        if not cleaned.isdigit() or not FIRST <= int(cleaned) <= LAST:
+        if not cleaned.isdigit() or not earliest <= int(cleaned) <= LAST:
             raise CollectionInvalid(
-                f"Collection year {text!r}: give the year it ends, {FIRST} to {LAST} "
+                f"Collection year {text!r}: give the year it ends, {earliest} to {LAST} "
                 f"(2025 is 2024/25)."
             )
         return cls(int(cleaned))

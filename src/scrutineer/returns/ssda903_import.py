@@ -22,8 +22,9 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from scrutineer.returns.cin_import import ReturnRejected, Tables, upn_identifier
+from scrutineer.returns.cin_import import Tables, upn_identifier
 from scrutineer.returns.collection import Collection
+from scrutineer.returns.findings import Findings, ReturnRejected
 from scrutineer.returns.ssda903_read import Rows, read_903
 
 NOT_IMPORTED = ("oc2", "oc3", "dolo")
@@ -34,11 +35,16 @@ UPN_UNKNOWN = re.compile(r"^UN[1-5]$")
 YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?:[-_/ ]?(\d\d))?(?!\d)")
 
 
-def read_903_extract(path: Path, year: int | None = None) -> tuple[Tables, date]:
-    """The extract tables an SSDA903 return holds, and the day it is as at (31 March)."""
-    tables = read_903(path)
+def read_903_extract(
+    path: Path, year: int | None = None, findings: Findings | None = None
+) -> tuple[Tables, date]:
+    """The extract tables an SSDA903 return holds, and the day it is as at (31 March); what
+    was found on the way goes to `findings`, and any error refuses the return."""
+    found = findings if findings is not None else Findings()
+    tables = read_903(path, found)
+    found.refuse_if_errors(path.name)
     collection = Collection(year) if year else _collection(path, tables)
-    extract = _Extract(tables)
+    extract = _Extract(tables, found)
     return extract.tables(), collection.end
 
 
@@ -70,8 +76,9 @@ def _year(found: tuple[str, str]) -> int:
 
 
 class _Extract:
-    def __init__(self, tables: dict[str, Rows]) -> None:
+    def __init__(self, tables: dict[str, Rows], findings: Findings) -> None:
         self.source = tables
+        self.findings = findings
         self.out: Tables = defaultdict(list)
         self.periods: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # id, from, to
         self.people = {row["CHILD"]: row for row in tables["header"]}
@@ -82,9 +89,16 @@ class _Extract:
         episodes: dict[str, Rows] = defaultdict(list)
         for number, row in enumerate(self.source["episodes"], start=2):
             if row["CHILD"] not in self.people:
-                raise ReturnRejected(
-                    f"episodes, row {number}: child {row['CHILD']} is not in the header table."
+                self.findings.warn(
+                    "episode-no-child",
+                    "the child is not in the header table: the episode is left out",
+                    self.findings.file("episodes"),
+                    number,
+                    "CHILD",
+                    "Add the child to the header table",
+                    row["CHILD"],
                 )
+                continue
             episodes[row["CHILD"]].append(row)
         for child, rows in episodes.items():
             self._care(child, sorted(rows, key=lambda r: r["DECOM"]))
@@ -211,10 +225,17 @@ class _Extract:
     def _reviews(self) -> None:
         for number, row in enumerate(self.source.get("reviews", []), start=2):
             period = self._period_on(row["CHILD"], row["REVIEW"])
-            if not period:
-                raise ReturnRejected(
-                    f"reviews, row {number}: child {row['CHILD']} has no episode in the return."
+            if not period:  # the DfE's validator flags it; the review has no period to join
+                self.findings.warn(
+                    "review-no-episode",
+                    "the child has no episode in the return: the review is left out",
+                    self.findings.file("reviews"),
+                    number,
+                    "CHILD",
+                    "Add the child's episodes, or remove the review",
+                    row["CHILD"],
                 )
+                continue
             self.out["ssd_cla_reviews"].append(
                 {
                     "clar_cla_review_id": f"{period}/R{row['REVIEW']}/{number}",

@@ -5,9 +5,12 @@ DfE's own reader does), ids as written.
 Real files are forgiving in ways this reader forgives too: a table is known by its columns
 (in any order, any case, spaces for underscores), not by its file's name, which may carry
 the year; a byte order mark, UTF-16, or Windows-1252 from a spreadsheet; blank rows; and
-ids a spreadsheet turned into numbers ("1001.0"). It refuses what is unsafe or wrong, with
-where and how to fix it: an XML file with a document type (entity expansion, external
-entities), a file over 200 MB, an unknown or repeated table, a date that is not one.
+ids a spreadsheet turned into numbers ("1001.0"); columns a regional pipeline adds (LIIA's
+`LA` and `YEAR`: a warning, ignored) or an older year lacks (a warning, read as empty). It
+refuses what is unsafe or cannot be read, every finding at once (`Findings`), with where
+and how to fix it: an XML file with a document type (entity expansion, external entities),
+a file over 200 MB, a file that is no SSDA903 table or a second file for one, a date that
+is not one.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ import csv
 import io
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from scrutineer.returns.cin_import import MAX_BYTES, ReturnRejected, parse_safely
+from scrutineer.returns.cin_import import MAX_BYTES, parse_safely
+from scrutineer.returns.findings import Findings, ReturnRejected
 from scrutineer.returns.ssda903 import DOLO, HEADERS
 
 Rows = list[dict[str, str]]
@@ -32,6 +37,7 @@ DATES = {
 }  # fmt: skip
 AS_WRITTEN = {"CHILD"}  # ids keep their case; every other value is upper-cased
 NUMBER_ID = re.compile(r"^(\d+)\.0+$")  # 1001.0: an id a spreadsheet took for a number
+KNOWN_BY = 0.6  # the share of a table's columns a file must have to be taken for it
 DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 XML_GROUPS = {  # blocks under <HEADER> and the table each one's fields go to
     "AREVIEW": "reviews",
@@ -42,55 +48,97 @@ XML_GROUPS = {  # blocks under <HEADER> and the table each one's fields go to
 }
 
 
-def read_903(path: Path) -> dict[str, Rows]:
-    """Every table the return holds, by the names of `ssda903.HEADERS` (header, episodes, ...)."""
+def read_903(path: Path, findings: Findings) -> dict[str, Rows]:
+    """Every table the return holds, by the names of `ssda903.HEADERS` (header, episodes, ...),
+    with what was found on the way in `findings` (the caller refuses the return on errors)."""
     if path.is_dir():
-        return _folder(path)
+        return _folder(path, findings)
     if path.suffix.lower() == ".xml":
-        return _xml(path)
+        return _xml(path, findings)
     raise ReturnRejected(
         f"{path}: give an SSDA903 return as the folder of its CSV files or as its XML file."
     )
 
 
-def _folder(folder: Path) -> dict[str, Rows]:
+def _folder(folder: Path, findings: Findings) -> dict[str, Rows]:
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
     if not files:
-        raise ReturnRejected(f"{folder}: no CSV files. Put the return's tables in the folder.")
+        what = ", ".join(sorted(p.name for p in folder.iterdir())[:5]) or "nothing"
+        raise ReturnRejected(
+            f"{folder.name}: no CSV files (it holds {what}). An SSDA903 return is a folder of "
+            "CSV tables (header.csv, episodes.csv, ...) or one XML file; a CIN census is one "
+            "XML file."
+        )
+    _not_a_census(files)
     tables: dict[str, Rows] = {}
     found_in: dict[str, str] = {}
     for file in files:
-        name, rows = _csv(file)
+        name, rows = _csv(file, findings)
+        if name is None:
+            continue
         if name in found_in:
-            raise ReturnRejected(
-                f"{file.name} and {found_in[name]} are both the {name} table. Keep one."
+            findings.error(
+                "two-files",
+                f"{file.name} and {found_in[name]} are both the {name} table",
+                file.name,
+                hint="Keep one of them",
             )
+            continue
         found_in[name] = file.name
+        findings.files[name] = file.name
         tables[name] = rows
     for needed in ("header", "episodes"):
         if needed not in tables:
-            raise ReturnRejected(
-                f"{folder}: no {needed} table (a CSV whose first line is "
-                f"{','.join(TABLES[needed])})."
+            findings.error(
+                "no-table",
+                f"no {needed} table",
+                folder.name,
+                hint=f"Add a CSV whose first line is {','.join(TABLES[needed])}",
             )
     return tables
 
 
-def _csv(file: Path) -> tuple[str, Rows]:
-    reader = csv.reader(io.StringIO(_decode(file)))
+def _not_a_census(files: list[Path]) -> None:
+    """A folder of the CIN census as CSV tables (as the DfE's validator writes them, every
+    table keyed by LAchildID) is not an SSDA903: say so, not which columns are wrong."""
+    for file in files:
+        first = _decode(file).splitlines()[:1]
+        if first and "LACHILDID" in {_column(c) for c in first[0].split(",")}:
+            raise ReturnRejected(
+                f"{file.parent.name}: {file.name} is a CIN census table (it has LAchildID), "
+                "not an SSDA903 one. Give a CIN census as its XML file (the one uploaded to "
+                "the DfE), and an SSDA903 as its folder of CSV tables or its XML file."
+            )
+
+
+def _csv(file: Path, findings: Findings) -> tuple[str | None, Rows]:
+    text = _decode(file)
+    if not text.strip():
+        findings.error("empty-file", "the file is empty", file.name, hint="Remove it or fill it")
+        return None, []
+    reader = csv.reader(io.StringIO(text))
     header = [_column(c) for c in next(reader, [])]
-    name = _identify(file.name, header)
+    name = _identify(file.name, header, findings)
+    if name is None:
+        return None, []
     rows: Rows = []
     for line, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue  # a blank line, or a spreadsheet's empty rows
         if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
-            raise ReturnRejected(
-                f"{file.name}, row {line}: {len(values)} values for {len(header)} columns. "
-                "Check for a comma inside a value that is not in quotes."
+            findings.error(
+                "too-many-values",
+                f"{len(values)} values for {len(header)} columns",
+                file.name,
+                line,
+                hint="Check for a comma inside a value that is not in quotes",
             )
+            continue
         cells = dict(zip(header, [v.strip() for v in values] + [""] * len(header), strict=False))
-        rows.append(_clean(cells, f"{file.name}, row {line}"))
+        kept = {c: cells.get(c, "") for c in TABLES[name]}  # extra columns left out
+        row = _clean(kept, file.name, line, findings)
+        if row is not None:
+            rows.append(row)
     return name, rows
 
 
@@ -114,38 +162,69 @@ def _column(name: str) -> str:
     return re.sub(r"[\s_]+", "_", name.replace("\ufeff", "").strip().upper())
 
 
-def _identify(file: str, header: list[str]) -> str:
-    """The table whose columns are exactly these, in any order."""
+def _identify(file: str, header: list[str], findings: Findings) -> str | None:
+    """The table whose columns these are, in any order: the one with the largest share of its
+    columns here (at least KNOWN_BY, and no other as large). A column it does not have is a
+    warning and left out (LIIA adds LA and YEAR); one it has that the file lacks is read as
+    empty, with a warning (an older year's format, or a pipeline that dropped it)."""
     given = set(header)
-    for name, columns in TABLES.items():
-        if given == set(columns):
-            return name
-    nearest = max(TABLES, key=lambda n: len(given & set(TABLES[n])))
-    missing = [c for c in TABLES[nearest] if c not in given]
-    extra = sorted(given - set(TABLES[nearest]))
-    raise ReturnRejected(
-        f"{file}: its columns are not those of an SSDA903 table. Nearest is {nearest} "
-        f"({','.join(TABLES[nearest])}): missing {missing or 'none'}, not expected "
-        f"{extra or 'none'}. Correct the first line."
-    )
+    share = {n: len(given & set(c)) / len(c) for n, c in TABLES.items()}
+    best = max(share.values())
+    nearest = [n for n, s in share.items() if s == best]
+    if best < KNOWN_BY or len(nearest) > 1:
+        findings.error(
+            "not-a-table",
+            f"its columns are not those of an SSDA903 table (nearest: {' or '.join(nearest)})",
+            file,
+            1,
+            hint=f"The {nearest[0]} table's first line is {','.join(TABLES[nearest[0]])}",
+        )
+        return None
+    name = nearest[0]
+    for column in sorted(given - set(TABLES[name])):
+        findings.warn(
+            "extra-column",
+            f"not a column of the SSDA903's {name} table: ignored",
+            file,
+            None,
+            column,
+        )
+    for column in (c for c in TABLES[name] if c not in given):
+        findings.warn("missing-column", "not in the file: read as empty", file, None, column)
+    return name
 
 
-def _clean(cells: dict[str, str], where: str) -> dict[str, str]:
-    row = {}
+def _clean(
+    cells: dict[str, str], file: str, row: int | None, findings: Findings
+) -> dict[str, str] | None:
+    """The row as the DfE's reader has it; None (and an error) if it cannot be read."""
+    clean = {}
+    readable = True
     for column, value in cells.items():
         if column in DATES:
-            value = _date(value, f"{where}, column {column}")
+            parsed = _date(value)
+            if parsed is None:
+                findings.error(
+                    "not-a-date", "not a date", file, row, column, "Write it DD/MM/YYYY", value
+                )
+                readable = False
+            value = parsed or ""
         elif column not in AS_WRITTEN:
             value = value.upper()
         else:
             value = NUMBER_ID.sub(r"\1", value)
-        row[column] = value
-    if "CHILD" in row and not row["CHILD"]:
-        raise ReturnRejected(f"{where}, column CHILD: no child id. Fill it in or remove the row.")
-    return row
+        clean[column] = value
+    if "CHILD" in clean and not clean["CHILD"]:
+        findings.error(
+            "no-child", "no child id", file, row, "CHILD", "Fill it in or remove the row"
+        )
+        readable = False
+    return clean if readable else None
 
 
-def _date(value: str, where: str) -> str:
+def _date(value: str) -> str | None:
+    """YYYY-MM-DD from DD/MM/YYYY or ISO (a time after it dropped); "" if empty; None if
+    it is not a date."""
     if not value:
         return ""
     found = DAY_MONTH_YEAR.match(value)
@@ -155,37 +234,38 @@ def _date(value: str, where: str) -> str:
             return date(year, month, day).isoformat()
         return date.fromisoformat(value[:10]).isoformat()
     except ValueError:
-        raise ReturnRejected(f"{where}: {value!r} is not a date. Write it DD/MM/YYYY.") from None
+        return None
 
 
-def _xml(path: Path) -> dict[str, Rows]:
+def _xml(path: Path, findings: Findings) -> dict[str, Rows]:
     """The single-file 903: <CHILD> elements, each with a <HEADER> and its <EPISODE>s."""
     root = parse_safely(path)
     children = root.findall("CHILD")
     if not children:
-        raise ReturnRejected(f"{path.name}: no <CHILD> under <{root.tag}>: is it an SSDA903?")
+        raise ReturnRejected(
+            f"{path.name}: no <CHILD> under <{root.tag}>. An SSDA903 XML file holds a <CHILD> "
+            "for each child, with a <HEADER> and its <EPISODE>s; a CIN census's root is "
+            "<Message>."
+        )
     tables: dict[str, Rows] = defaultdict(list)
     for number, child in enumerate(children, start=1):
-        _xml_child(child, f"{path.name}, CHILD {number}", tables)
+        _xml_child(child, path.name, f"CHILD {number}", tables, findings)
     return dict(tables)
 
 
-def _xml_child(child: Element, where: str, tables: dict[str, Rows]) -> None:
+def _xml_child(
+    child: Element, file: str, where: str, tables: dict[str, Rows], findings: Findings
+) -> None:
     header = child.find("HEADER")
     if header is None:
-        raise ReturnRejected(f"{where}: no <HEADER>.")
+        findings.error("no-header", f"{where} has no <HEADER>", file, hint="Add it, or remove it")
+        return
     leaves = {_column(e.tag): (e.text or "").strip() for e in header if len(e) == 0}
     leaves["CHILD"] = leaves.pop("CHILDID", leaves.get("CHILD", ""))
-    person = _clean(leaves, where)
-    child_id, dob = person["CHILD"], person.get("DOB", "")
-
-    def add(table: str, fields: dict[str, str], at: str) -> None:
-        cells = {c: fields.get(c, "") for c in TABLES[table]}
-        cells["CHILD"] = child_id
-        if "DOB" in cells:
-            cells["DOB"] = dob
-        tables[table].append(_clean(cells, at))
-
+    person = _clean(leaves, file, None, findings)
+    if person is None:
+        return
+    add = _Adder(tables, findings, f"{file}, ", person["CHILD"], person.get("DOB", ""))
     add("header", person, where)
     if person.get("UASC") in ("1", "TRUE") or child.find(".//DUC") is not None:
         add("uasc", {**person, "DUC": child.findtext(".//DUC") or ""}, where)
@@ -200,6 +280,26 @@ def _xml_child(child: Element, where: str, tables: dict[str, Rows]) -> None:
         fields = {c: child.findtext(f".//{c}") or "" for c in TABLES[table]}
         if any(fields.values()):
             add(table, fields, where)
+
+
+@dataclass(frozen=True)
+class _Adder:
+    """Adds a row of one child's XML to a table, with the child's id and date of birth."""
+
+    tables: dict[str, Rows]
+    findings: Findings
+    file: str
+    child_id: str
+    dob: str
+
+    def __call__(self, table: str, fields: dict[str, str], at: str) -> None:
+        cells = {c: fields.get(c, "") for c in TABLES[table]}
+        cells["CHILD"] = self.child_id
+        if "DOB" in cells:
+            cells["DOB"] = self.dob
+        row = _clean(cells, f"{self.file}{at}", None, self.findings)
+        if row is not None:
+            self.tables[table].append(row)
 
 
 def _leaves(block: Element) -> dict[str, str]:
