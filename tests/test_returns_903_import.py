@@ -24,6 +24,7 @@ from tests.test_returns import table
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.engine.compute import Engine
+from scrutineer.engine.exceptions import exception_list
 from scrutineer.engine.population import Populations
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.returns import ssda903_read
@@ -32,6 +33,7 @@ from scrutineer.returns.findings import Findings, ReturnRejected
 from scrutineer.returns.load import import_return
 from scrutineer.returns.ssda903 import HEADERS, export_903
 from scrutineer.returns.ssda903_read import read_903
+from scrutineer.returns.supports import SUPPORTED
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "returns"
 COUNTS = {
@@ -333,3 +335,24 @@ def test_an_empty_file_and_a_census_as_csv_are_told_what_they_are(tmp_path: Path
     with pytest.raises(ReturnRejected, match="is a CIN census table .* as its XML file"):
         import_return(census, store)
     assert store.manifests() == []
+
+
+def test_a_return_only_snapshot_says_what_it_cannot_know(tmp_path: Path) -> None:
+    """Indicators an SSDA903 does not hold (child protection, visits) read "no data", never
+    0, and list no child; those it holds are computed. The snapshot names the return."""
+    store = SnapshotStore(tmp_path / "snapshots")
+    loaded = import_return(SAMPLES / "903_minimal_2025", store)
+    assert loaded.manifest.source_dir.endswith("903_minimal_2025 (an SSDA903 return)")
+    assert "scrutineer-return" not in loaded.manifest.source_dir
+    catalogue = load_catalogue()
+    march = Period(2025, 3)
+    with duckdb.connect(str(store.db_path(loaded.manifest.id)), read_only=True) as con:
+        engine = Engine(con, catalogue, Populations("E09000027", 44_000))
+        values = {v.kpi: v for v in engine.values(march, march)}
+        visits = exception_list(engine, catalogue.get("cla_visits_6wk_pct"), march)
+    assert (values["cla_open"].status, values["cla_open"].value) == ("ok", 2)
+    for unsupported in ("cpp_open", "cla_visits_6wk_pct", "contacts", "caseload_avg"):
+        assert (values[unsupported].status, values[unsupported].value) == ("no data", None)
+    assert visits == []
+    held = {k for k, v in values.items() if v.status != "no data"}
+    assert held == set(SUPPORTED["ssda903"])

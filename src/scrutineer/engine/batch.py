@@ -51,7 +51,7 @@ def compute_everything(
             part.exceptions = {
                 k.id: exception_list(engine, k, exceptions_for)
                 for k in kpis
-                if k.exceptions and (qa is not None or not k.from_records)
+                if k.exceptions and engine.has_data(k)
             }
         return part
 

@@ -84,7 +84,15 @@ class Engine:
         language.install_qa(con, qa)
         self.qa = qa  # None: indicators over QA records say "no data"
         self.qa_loaded = qa is not None
+        self.supported = _supported(con)  # a return's indicators; None: an extract's, all
         self.unmapped = Unmapped(con, load_contract(), read_unmapped(con))
+
+    def has_data(self, kpi: Kpi) -> bool:
+        """False for an indicator the snapshot cannot compute: one over QA records not
+        handed over, or one a return-only snapshot does not hold. It says "no data"."""
+        if kpi.from_records and not self.qa_loaded:
+            return False
+        return self.supported is None or kpi.id in self.supported
 
     def values(
         self, first: Period, last: Period, kpis: Iterable[Kpi] | None = None, by: By | None = None
@@ -113,7 +121,7 @@ class Engine:
     ) -> dict[str, list[Value]]:
         months = [str(p) for p in periods(first, last)]
         found: dict[str, list[Value]] = {level: [] for level in levels}
-        if kpi.from_records and not self.qa_loaded:
+        if not self.has_data(kpi):
             if "authority" in found:
                 found["authority"] = [Value(kpi.id, m, None, None, None, "no data") for m in months]
             return found
@@ -243,3 +251,16 @@ class Engine:
 def _marked(value: Value, affected: int) -> Value:
     """The value marked `unmapped` when records with unmapped values fall in its window."""
     return replace(value, status="unmapped", unmapped=affected) if affected else value
+
+
+def _supported(con: duckdb.DuckDBPyConnection) -> frozenset[str] | None:
+    """The indicators a return-only snapshot holds (its scrutineer_supported table), or None
+    for a snapshot of a whole extract."""
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'scrutineer_supported'"
+    ).fetchone()
+    if not found or not found[0]:
+        return None
+    return frozenset(
+        str(r[0]) for r in con.execute("SELECT kpi FROM scrutineer_supported").fetchall()
+    )

@@ -61,6 +61,8 @@ def exception_list(
     """The children who miss `kpi` in `period`, most overdue first."""
     if kpi.exceptions is None:
         raise NoExceptionList(kpi)
+    if not engine.has_data(kpi):  # no data: no child to list, not every child
+        return []
     rule = kpi.exceptions
     table = engine.units_for(kpi, period)
     shown = "".join(f", u.{name} AS {name}" for name in rule.show)

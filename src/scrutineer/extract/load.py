@@ -50,12 +50,23 @@ class Coding:
     unmapped: list[Unmapped]
 
 
+@dataclass(frozen=True)
+class Origin:
+    """What a snapshot was read from when its folder only stages it (a statutory return):
+    the name shown for it, and the indicators it holds enough for (every other one says
+    "no data" in every output, never 0)."""
+
+    shown: str
+    supported: tuple[str, ...]
+
+
 def load_extract(
     folder: Path,
     store: SnapshotStore,
     as_at: date | None = None,
     force: bool = False,
     codes: tuple[str, ...] = (),
+    origin: Origin | None = None,
 ) -> LoadResult:
     """Validate every file in `folder` and, if there is no error, make a new snapshot.
 
@@ -68,7 +79,8 @@ def load_extract(
         raise ExtractNotFound(folder)
     contract = load_contract()
     files, issues = find_files(folder, contract)
-    source = Source(str(folder.resolve()), folder, files, issues)
+    shown = origin.shown if origin else str(folder.resolve())
+    source = Source(shown, folder, files, issues, origin.supported if origin else ())
     with tempfile.TemporaryDirectory(prefix="scrutineer-load-") as workdir:
         return _load(contract, source, store, as_at, force, codes, Path(workdir))
 
@@ -99,6 +111,7 @@ class Source:
     folder: Path | None  # a folder's own code_map.csv is read; a database has none
     files: list[SourceFile]
     issues: list[Issue]
+    supported: tuple[str, ...] = ()  # a return's indicators (Origin); () for an extract
 
 
 def _load(
@@ -200,6 +213,11 @@ def _build(
         "CREATE TABLE snap.scrutineer_snapshot AS SELECT ? AS snapshot_id, ?::DATE AS as_at",
         [staging.snapshot_id(as_at), as_at],
     )
+    if source.supported:  # a return: the engine says "no data" for every other indicator
+        con.execute("CREATE TABLE snap.scrutineer_supported (kpi VARCHAR)")
+        con.executemany(
+            "INSERT INTO snap.scrutineer_supported VALUES (?)", [[k] for k in source.supported]
+        )
     con.execute("DETACH snap")
     return Manifest(
         id=staging.snapshot_id(as_at),

@@ -13,12 +13,15 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from scrutineer.errors import AlreadyLoaded, ExtractRejected
-from scrutineer.extract.load import LoadResult, load_extract
+from scrutineer.extract.load import LoadResult, Origin, load_extract
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.findings import Issue
 from scrutineer.returns.cin_import import Tables, parse_safely, read_cin
 from scrutineer.returns.findings import Findings, ReturnRejected
 from scrutineer.returns.ssda903_import import read_903_extract
+from scrutineer.returns.supports import SUPPORTED
+
+RETURN_NAMES = {"cin": "a CIN census", "ssda903": "an SSDA903 return"}
 
 
 def import_return(path: Path, store: SnapshotStore, year: int | None = None) -> LoadResult:
@@ -35,12 +38,15 @@ def import_return(path: Path, store: SnapshotStore, year: int | None = None) -> 
     findings = Findings()
     if path.is_dir() or not _is_census(path):
         tables, as_at = read_903_extract(path, year, findings)
+        kind = "ssda903"
     else:
         tables, as_at = read_cin(path)
+        kind = "cin"
+    origin = Origin(f"{path.resolve()} ({RETURN_NAMES[kind]})", SUPPORTED[kind])
     with tempfile.TemporaryDirectory(prefix="scrutineer-return-") as staging:
         _write(tables, Path(staging))
         try:
-            loaded = load_extract(Path(staging), store, as_at)
+            loaded = load_extract(Path(staging), store, as_at, origin=origin)
         except AlreadyLoaded as loaded_before:
             raise AlreadyLoaded(
                 loaded_before.snapshot_id, f"The records of {path.name}", " It is there to use."
