@@ -396,3 +396,29 @@ def test_an_oversized_file_is_refused_before_it_is_read(
     (tmp_path / "big.xml").write_text("<Message>" + " " * 200 + "</Message>", encoding="utf-8")
     with pytest.raises(ReturnRejected, match="over the 0 MB"):
         import_return(tmp_path / "big.xml", SnapshotStore(tmp_path / "snapshots"))
+
+
+def test_a_census_lists_every_child_without_an_id_at_once(tmp_path: Path) -> None:
+    child = (
+        "<Child><ChildIdentifiers>{}<Sex>M</Sex></ChildIdentifiers>"
+        "<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>"
+        "<CINdetails><CINreferralDate>2025-05-01</CINreferralDate><ReferralSource>1A"
+        "</ReferralSource><ReferralNFA>0</ReferralNFA></CINdetails></Child>"
+    )
+    census = (
+        "<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2026</Year>"
+        "<ReferenceDate>2026-03-31</ReferenceDate></CollectionDetails></Header><Children>"
+        + child.format("<LAchildID>A1</LAchildID>")
+        + child.format("")
+        + child.format("<LAchildID> </LAchildID>")
+        + "</Children></Message>"
+    )
+    (tmp_path / "cin_2026.xml").write_text(census, encoding="utf-8")
+    store = SnapshotStore(tmp_path / "snapshots")
+    with pytest.raises(ReturnRejected) as caught:
+        import_return(tmp_path / "cin_2026.xml", store)
+    assert [i.message for i in caught.value.issues] == [
+        "<Child> 2 has no LAchildID",
+        "<Child> 3 has no LAchildID",
+    ]
+    assert "cin_2026.xml: 2 error(s)" in str(caught.value) and store.manifests() == []

@@ -21,7 +21,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import parse
 
-from scrutineer.returns.findings import ReturnRejected
+from scrutineer.returns.findings import Findings, ReturnRejected
 
 MAX_BYTES = 200 * 1024 * 1024
 Tables = dict[str, list[dict[str, str]]]
@@ -35,10 +35,24 @@ def read_cin(path: Path) -> tuple[Tables, date]:
     if reference is None:
         raise ReturnRejected(f"{path.name}: the header has no ReferenceDate.")
     tables: Tables = defaultdict(list)
-    for child in root.findall("Children/Child"):
+    findings = Findings()
+    children = root.findall("Children/Child")
+    for number, child in enumerate(children, start=1):
+        if not _text(child.find("ChildIdentifiers"), "LAchildID"):  # every one, at once
+            findings.error(
+                "no-child-id",
+                f"<Child> {number} has no LAchildID",
+                path.name,
+                hint="Give every child its id, as the census requires",
+            )
+            continue
         _child(child, tables)
-    if not tables["ssd_person"]:
-        raise ReturnRejected(f"{path.name}: no <Child> under <Children>: is it a CIN census?")
+    findings.refuse_if_errors(path.name)
+    if not children:
+        raise ReturnRejected(
+            f"{path.name}: no <Child> under <Children>. A CIN census holds a <Child> for each "
+            "child, under <Children>, with their <CINdetails>."
+        )
     return dict(tables), reference
 
 
@@ -92,8 +106,6 @@ def upn_identifier(person: str, upn: str) -> dict[str, str]:
 def _child(child: Element, tables: Tables) -> None:
     ids = child.find("ChildIdentifiers")
     person = _text(ids, "LAchildID")
-    if not person:
-        raise ReturnRejected("A <Child> has no LAchildID.")
     sex = _text(ids, "Sex") or SEX_BEFORE_2024.get(_text(ids, "GenderCurrent"), "")
     tables["ssd_person"].append(
         {
