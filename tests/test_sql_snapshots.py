@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from scrutineer.catalogue.docs import golden_file, sql_file
 from scrutineer.catalogue.load import load_catalogue
-from scrutineer.engine.explain import SQL_PERIOD, explain, golden_file, sql_file
+from scrutineer.engine.explain import SQL_PERIOD, explain
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = load_catalogue()

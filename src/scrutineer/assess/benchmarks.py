@@ -37,7 +37,6 @@ EES_MEASURES = {  # code -> (EES file, care_leaver_age, breakdown whose percenta
         "Total not in education, employment or training",
     ),
 }
-EES_REGIONS = {"inner london": "London (Inner)", "outer london": "London (Outer)"}
 
 
 class UnknownAuthority(ScrutineerError):
@@ -185,11 +184,16 @@ def import_ees(folder: Path, lait: Path, target: Path) -> int:
     value. Returns the rows written."""
     con = duckdb.connect()
     try:
-        # names as LAIT writes them, so the two sources agree on every authority's region
-        con.execute(
-            "CREATE TEMP TABLE regions AS SELECT DISTINCT lower(name) AS key, name, number "
-            "FROM read_parquet(?) WHERE level = 'region'",
+        # regions by LAIT's names and numbers, keyed as _region_key has them (the EES files
+        # name them as an authority's Region does: "Inner London")
+        regions = con.execute(
+            "SELECT DISTINCT name, number FROM read_parquet(?) WHERE level = 'region'",
             [str(lait)],
+        ).fetchall()
+        con.execute("CREATE TEMP TABLE regions (key VARCHAR, name VARCHAR, number VARCHAR)")
+        con.executemany(
+            "INSERT INTO regions VALUES (?, ?, ?)",
+            [[_region_key(str(name)), name, number] for name, number in regions],
         )
         con.execute(
             "CREATE TEMP TABLE las AS SELECT number, any_value(region) AS region "
@@ -214,12 +218,7 @@ def import_ees(folder: Path, lait: Path, target: Path) -> int:
                 f"FROM read_csv('{folder / file}', all_varchar = true) AS e "
                 "LEFT JOIN las AS l "
                 "ON l.number = CAST(TRY_CAST(old_la_code AS INTEGER) AS VARCHAR) "
-                "LEFT JOIN regions AS r ON r.key = lower(coalesce("
-                + "".join(
-                    f"CASE lower(e.region_name) WHEN '{k}' THEN '{v}' END, "
-                    for k, v in EES_REGIONS.items()
-                )
-                + "e.region_name)) "
+                "LEFT JOIN regions AS r ON r.key = lower(trim(e.region_name)) "
                 f"WHERE care_leaver_age = '{age}' AND breakdown = '{breakdown}' "
                 "AND time_identifier = 'Reporting year'"
             )

@@ -22,6 +22,19 @@ def amount(value: float | None, unit: str) -> str:
     return f"{value:,.0f}"
 
 
+def difference(size: float, unit: str) -> str:
+    """A gap between two figures of a unit: points for a percentage, else the unit's amount."""
+    return f"{size:.1f} points" if unit == "percent" else amount(size, unit)
+
+
+def neighbours_average(a: Assessment) -> str | None:
+    """The neighbours' mean as set beside the figure: a count's labelled per authority."""
+    mean = a.benchmark.neighbour_mean if a.benchmark else None
+    if mean is None:
+        return None
+    return amount(mean, a.kpi.unit) + (" per authority" if a.kpi.unit == "count" else "")
+
+
 def indicator_text(a: Assessment, counts: bool = True) -> str:
     """The indicator in words; `counts` adds the numerator and denominator of a percentage."""
     kpi, latest = a.kpi, a.latest
@@ -62,16 +75,17 @@ def _against(a: Assessment) -> str | None:
     goal = amount(a.target, a.kpi.unit)
     what = "the target" if a.rated_against == "target" else "the statistical neighbour average"
     subject = "That" if a.rated_against == "target" else _over(a)
-    met = f"; a target at its limit is met within {_size(a, a.tolerance)}" if a.tolerance else ""
+    met = (
+        f"; a target at its limit is met within {difference(a.tolerance, a.kpi.unit)}"
+        if a.tolerance
+        else ""
+    )
     gap = value - a.target
     if gap == 0:
         return f"{subject} is exactly {what} of {goal} ({a.rating.value}{met})."
     side = "above" if gap > 0 else "below"
-    return f"{subject} is {_size(a, abs(gap))} {side} {what} of {goal} ({a.rating.value}{met})."
-
-
-def _size(a: Assessment, difference: float) -> str:
-    return f"{difference:.1f} points" if a.kpi.unit == "percent" else amount(difference, a.kpi.unit)
+    shown = difference(abs(gap), a.kpi.unit)
+    return f"{subject} is {shown} {side} {what} of {goal} ({a.rating.value}{met})."
 
 
 def _over(a: Assessment) -> str:
@@ -110,21 +124,20 @@ def _neighbours(a: Assessment) -> str | None:
     """DfE's published year beside the figure, like for like: a percentage keeps its sign,
     a count is only set beside the neighbours' average per authority (never England's or the
     region's total), and the gap is said where the figures compare."""
-    b = a.benchmark
-    if b is None or b.neighbour_mean is None:
+    b, average = a.benchmark, neighbours_average(a)
+    if b is None or average is None:
         return None
     year = f"{b.year - 1}/{b.year % 100:02d}"
     unit = a.kpi.unit
-    per = " per authority" if unit == "count" else ""
     england = f" and England {amount(a.england, unit)}" if a.england is not None else ""
     text = (
-        f"In {year} the statistical neighbours averaged {amount(b.neighbour_mean, unit)}{per} "
+        f"In {year} the statistical neighbours averaged {average} "
         f"({b.neighbour_list} list){england}."
     )
     if a.neighbour_gap is not None and a.rated_against != "statistical neighbour mean":
         side = "above" if a.neighbour_gap > 0 else "below"
         gap = abs(a.neighbour_gap)
-        where = "level with" if gap == 0 else f"{_size(a, gap)} {side}"
+        where = "level with" if gap == 0 else f"{difference(gap, unit)} {side}"
         text += f" {_over(a).replace('That', 'This month')} is {where} the neighbours."
     elif unit == "count" and a.kpi.kind == "flow" and a.compared is not None:
         text += f" Over {a.compared_as} there were {amount(a.compared, unit)}."

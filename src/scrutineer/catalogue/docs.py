@@ -88,6 +88,17 @@ AREAS = (
 )
 
 
+def golden_file(kpi: Kpi) -> str:
+    """The file of the indicator's hand-worked cases."""
+    return f"tests/golden/{kpi.id}.yaml"
+
+
+def sql_file(kpi: Kpi) -> str:
+    """The reviewed snapshot of what `scrutineer explain` prints for the indicator: a change
+    to the compiler, a cohort or a definition shows as a diff of it."""
+    return f"tests/sql/{kpi.id}.sql"
+
+
 def render_catalogue(catalogue: Catalogue) -> str:
     parts = [INTRO, _divergences(catalogue)]
     ordered = sorted(catalogue, key=lambda k: AREAS.index(k.area) if k.area in AREAS else 99)
@@ -121,7 +132,7 @@ def _kpi(kpi: Kpi) -> str:
     ]
     lines.append(
         f"Defined in `src/scrutineer/catalogue/{kpi.location}`; worked by hand in "
-        f"`tests/golden/{kpi.id}.yaml`; its compiled SQL in `tests/sql/{kpi.id}.sql` "
+        f"`{golden_file(kpi)}`; its compiled SQL in `{sql_file(kpi)}` "
         f"(`scrutineer explain {kpi.id}`).\n"
     )
     lines += _revision(kpi)

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from scrutineer.calendar import Period
+from scrutineer.catalogue.docs import golden_file, sql_file
 from scrutineer.catalogue.model import Catalogue, Kpi
 from scrutineer.catalogue.query import aggregate_sql, cohort_months, cohort_sql, units_sql
 
-SQL_PERIOD = Period(2026, 3)  # the month tests/sql/ holds each indicator's SQL for
-
-
-def golden_file(kpi: Kpi) -> str:
-    """The file of the indicator's hand-worked cases."""
-    return f"tests/golden/{kpi.id}.yaml"
-
-
-def sql_file(kpi: Kpi) -> str:
-    """The reviewed snapshot of what `explain` prints for SQL_PERIOD: a change to the
-    compiler, a cohort or a definition shows as a diff of it."""
-    return f"tests/sql/{kpi.id}.sql"
+SQL_PERIOD = Period(2026, 3)  # the month tests/sql/ (sql_file) holds each indicator's SQL for
 
 
 def explain(kpi: Kpi, catalogue: Catalogue, period: Period, where: bool = True) -> str:

@@ -69,22 +69,19 @@ def _folder(folder: Path, findings: Findings) -> dict[str, Rows]:
             "CSV tables (header.csv, episodes.csv, ...) or one XML file; a CIN census is one "
             "XML file."
         )
-    _not_a_census(files)
     tables: dict[str, Rows] = {}
-    found_in: dict[str, str] = {}
     for file in files:
         name, rows = _csv(file, findings)
         if name is None:
             continue
-        if name in found_in:
+        if name in findings.files:
             findings.error(
                 "two-files",
-                f"{file.name} and {found_in[name]} are both the {name} table",
+                f"{file.name} and {findings.files[name]} are both the {name} table",
                 file.name,
                 hint="Keep one of them",
             )
             continue
-        found_in[name] = file.name
         findings.files[name] = file.name
         tables[name] = rows
     for needed in ("header", "episodes"):
@@ -98,19 +95,6 @@ def _folder(folder: Path, findings: Findings) -> dict[str, Rows]:
     return tables
 
 
-def _not_a_census(files: list[Path]) -> None:
-    """A folder of the CIN census as CSV tables (as the DfE's validator writes them, every
-    table keyed by LAchildID) is not an SSDA903: say so, not which columns are wrong."""
-    for file in files:
-        first = _decode(file).splitlines()[:1]
-        if first and "LACHILDID" in {_column(c) for c in first[0].split(",")}:
-            raise ReturnRejected(
-                f"{file.parent.name}: {file.name} is a CIN census table (it has LAchildID), "
-                "not an SSDA903 one. Give a CIN census as its XML file (the one uploaded to "
-                "the DfE), and an SSDA903 as its folder of CSV tables or its XML file."
-            )
-
-
 def _csv(file: Path, findings: Findings) -> tuple[str | None, Rows]:
     text = _decode(file)
     if not text.strip():
@@ -118,6 +102,12 @@ def _csv(file: Path, findings: Findings) -> tuple[str | None, Rows]:
         return None, []
     reader = csv.reader(io.StringIO(text))
     header = [_column(c) for c in next(reader, [])]
+    if "LACHILDID" in header:  # the CIN census as CSV tables, each keyed by LAchildID
+        raise ReturnRejected(
+            f"{file.parent.name}: {file.name} is a CIN census table (it has LAchildID), "
+            "not an SSDA903 one. Give a CIN census as its XML file (the one uploaded to "
+            "the DfE), and an SSDA903 as its folder of CSV tables or its XML file."
+        )
     name = _identify(file.name, header, findings)
     if name is None:
         return None, []

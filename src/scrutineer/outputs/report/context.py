@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from scrutineer.assess.assessment import Assessment
-from scrutineer.assess.text import amount, indicator_text, theme_text
+from scrutineer.assess.text import amount, indicator_text, neighbours_average, theme_text
 from scrutineer.calendar import Period
 from scrutineer.catalogue.model import Catalogue
 from scrutineer.engine.compute import Value
@@ -218,7 +218,6 @@ def _row(a: Assessment, months: list[Period], edition: str, hidden: set[tuple[st
     cells = tuple(
         _cell(values.get(str(m)), a.kpi.unit, (a.kpi.id, str(m)) in hidden) for m in months
     )
-    bench = a.benchmark
     return Row(
         a.kpi.id,
         a.kpi.title,
@@ -228,10 +227,7 @@ def _row(a: Assessment, months: list[Period], edition: str, hidden: set[tuple[st
         a.direction.value if a.direction else "",
         a.signal or "",
         a.category.value,
-        amount(bench.neighbour_mean, a.kpi.unit)
-        + (" per authority" if a.kpi.unit == "count" else "")
-        if bench and bench.neighbour_mean is not None
-        else "",
+        neighbours_average(a) or "",
         amount(a.england, a.kpi.unit) if a.england is not None else "",
         assessment_chart(a),
         indicator_text(a) if edition == "internal" else _public_text(a, hidden),

@@ -11,7 +11,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from scrutineer.assess.assessment import Assessment
-from scrutineer.assess.text import amount, indicator_text, theme_text
+from scrutineer.assess.text import (
+    amount,
+    difference,
+    indicator_text,
+    neighbours_average,
+    theme_text,
+)
 from scrutineer.calendar import Period
 from scrutineer.catalogue.model import Catalogue, Kpi
 from scrutineer.engine.compute import Value
@@ -157,7 +163,7 @@ def _indicator_figures(
         "trend": a.direction.value if a.direction else None,
         "spc": a.signal,
         "category": a.category.value,
-        "neighbours": _benchmark(a, "neighbour_mean"),
+        "neighbours": neighbours_average(a),
         "neighbour_gap": _gap(a),
         "england": amount(a.england, kpi.unit) if a.england is not None else None,
         "text": _text(a, hidden, counts=not viewer.aggregates_only),
@@ -324,20 +330,12 @@ def _text(a: Assessment, hidden: set[tuple[str, str]], counts: bool) -> str:
     return indicator_text(a, counts=counts)
 
 
-def _benchmark(a: Assessment, which: str) -> str | None:
-    level = getattr(a.benchmark, which, None) if a.benchmark else None
-    if level is None:
-        return None
-    return amount(level, a.kpi.unit) + (" per authority" if a.kpi.unit == "count" else "")
-
-
 def _gap(a: Assessment) -> str | None:
     """The figure set beside DfE's against the neighbours' mean, signed: '+4.5 points'."""
     if a.neighbour_gap is None:
         return None
     sign = "+" if a.neighbour_gap > 0 else "−" if a.neighbour_gap < 0 else ""
-    size = abs(a.neighbour_gap)
-    shown = f"{size:.1f} points" if a.kpi.unit == "percent" else amount(size, a.kpi.unit)
+    shown = difference(abs(a.neighbour_gap), a.kpi.unit)
     over = f" over {a.compared_as}" if a.kpi.kind == "flow" else ""
     return f"{sign}{shown}{over}"
 
