@@ -33,6 +33,7 @@ from scrutineer.returns.findings import Findings, ReturnRejected
 from scrutineer.returns.load import import_return
 from scrutineer.returns.ssda903 import HEADERS, export_903
 from scrutineer.returns.ssda903_read import read_903
+from scrutineer.returns.ssda903_xml import ssda903_xml
 from scrutineer.returns.supports import SUPPORTED
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "returns"
@@ -154,6 +155,27 @@ def test_the_single_xml_file_imports_as_the_folder_does(tmp_path: Path) -> None:
     loaded = import_return(tmp_path / "ssda903_2025.xml", store)
     assert loaded.manifest.as_at == date(2025, 3, 31)
     assert counts(store) == {**COUNTS, "ssd_involvements": 0}  # the XML has no SW episodes
+
+
+def test_the_xml_scrutineer_writes_reads_back_as_its_csv_tables(tmp_path: Path) -> None:
+    """The DfE's sample, 1001 made once unaccompanied (UASC ceased 1 March 2025): the XML
+    of its CSV texts reads back as the tables (no social worker episodes), the open
+    episodes without an end date although 1002's earlier one has one."""
+    files = {p.name: p.read_text("utf-8") for p in (SAMPLES / "903_minimal_2025").glob("*.csv")}
+    files["uasc.csv"] += "1001,M,15/05/2012,01/03/2025\n"
+    folder = tmp_path / "903_2025"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (tmp_path / "903_2025.xml").write_bytes(ssda903_xml(files))
+    from_csv = read_903(folder, Findings())
+    from_xml = read_903(tmp_path / "903_2025.xml", Findings())
+    assert from_xml.pop("uasc") == [
+        {"CHILD": "1001", "SEX": "M", "DOB": "2012-05-15", "DUC": "2025-03-01"}
+    ]
+    assert [e["DEC"] for e in from_xml["episodes"]] == ["", "2024-09-15", ""]
+    assert from_csv.pop("uasc") and from_csv.pop("sw_episodes")
+    assert {n: rows for n, rows in from_csv.items() if rows} == from_xml
 
 
 def broken(tmp_path: Path, name: str, text: str) -> Path:

@@ -593,9 +593,17 @@ def returns_export(
     out: Annotated[Path, typer.Argument(help="Folder to write the returns to")],
     year: Annotated[str, typer.Option(help="Collection year, by its end: 2025 is 2024/25")],
     snapshot: Annotated[str, typer.Option(help="Snapshot id (default: latest)")] = "latest",
+    xml_903: Annotated[
+        bool,
+        typer.Option(
+            "--903-xml",
+            help="Also write the SSDA903 as its single XML file (without the social worker "
+            "episodes and deprivation of liberty, which only the CSV tables carry)",
+        ),
+    ] = False,
 ) -> None:
     """Write a snapshot's returns for a collection year, as the DfE's formats specify."""
-    written = export_returns(load_settings(), Collection.parse(year), out, snapshot)
+    written = export_returns(load_settings(), Collection.parse(year), out, snapshot, xml_903)
     typer.echo("Wrote " + ", ".join(str(p) for p in written) + ".")
 
 

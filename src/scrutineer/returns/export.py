@@ -11,6 +11,7 @@ from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.returns.cin_census import Source, export_cin
 from scrutineer.returns.collection import Collection
 from scrutineer.returns.ssda903 import export_903
+from scrutineer.returns.ssda903_xml import ssda903_xml
 from scrutineer.settings import Settings
 
 
@@ -19,10 +20,14 @@ class ReturnIncomplete(ScrutineerError):
 
 
 def export_returns(
-    settings: Settings, collection: Collection, out: Path, snapshot: str = "latest"
+    settings: Settings,
+    collection: Collection,
+    out: Path,
+    snapshot: str = "latest",
+    xml_903: bool = False,
 ) -> list[Path]:
-    """Write the CIN census (cin_YYYY.xml) and the SSDA903 (903_YYYY/*.csv) to `out`;
-    returns the files written."""
+    """Write the CIN census (cin_YYYY.xml) and the SSDA903 (903_YYYY/*.csv, and with
+    `xml_903` also as the single file 903_YYYY.xml) to `out`; returns the files written."""
     store = SnapshotStore(settings.snapshots_dir)
     manifest = store.get(snapshot)
     if manifest.as_at < collection.end:
@@ -44,4 +49,7 @@ def export_returns(
     for name, text in looked_after.items():
         (folder / name).write_text(text, encoding="utf-8")
         files.append(folder / name)
+    if xml_903:
+        files.append(out / f"903_{collection.year}.xml")
+        files[-1].write_bytes(ssda903_xml(looked_after))
     return files

@@ -267,8 +267,8 @@ def _xml_child(
         fields["PLACE"] = fields.pop("PL", fields.get("PLACE", ""))
         add("episodes", fields, f"{where}, EPISODE {index}")
     for table in ("oc3", "ad1"):  # their fields may sit anywhere under <CHILD>
-        fields = {c: child.findtext(f".//{c}") or "" for c in TABLES[table]}
-        if any(fields.values()):
+        fields = {c: child.findtext(f".//{c}") or "" for c in TABLES[table][2:]}
+        if any(fields.values()):  # its own fields, not the child's id and date of birth
             add(table, fields, where)
 
 
