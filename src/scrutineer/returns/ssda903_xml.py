@@ -43,7 +43,8 @@ def ssda903_xml(files: dict[str, str]) -> bytes:
     for person in tables["header"]:
         root.append(_child(person, by_child[person["CHILD"]]))
     indent(root)
-    return tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    text: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
+    return text + b"\n"
 
 
 def _child(person: dict[str, str], records: dict[str, Rows]) -> Element:
