@@ -11,8 +11,9 @@ only); L on 15/11/2024 ending E4A.
 Child 002: looked after from 1 March 2025, placement and legal status both new on 20 March
 2025 (RNE B), still looked after on 31 March 2026: in 2024/25 the last episode has no end.
 Child 003: a period that ended on 28 February 2024, before the year: not in the return.
-Child 004: semi-independent accommodation (H5) from 1 February 2025: H5 in 2024/25, and in
-2025/26, which no longer has H5, registered supported accommodation (K3).
+Child 004: semi-independent accommodation (H5) from 1 February 2025: registered supported
+accommodation (K3) in both years, as from 2024/25 (a looked-after child in supported
+accommodation must be in a registered setting from 28 October 2023; 2025/26 has no H5).
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ def test_periods_of_care_are_cut_into_903_episodes(tmp_path: Path) -> None:
         ("001", "15/11/2024", "L", "C2", "U4", "20/02/2025", "E4A", ""),
         ("002", "01/03/2025", "S", "V2", "U6", "20/03/2025", "X1", "CARPL"),
         ("002", "20/03/2025", "B", "C1", "K2", "", "", ""),
-        ("004", "01/02/2025", "S", "V2", "H5", "", "", ""),
+        ("004", "01/02/2025", "S", "V2", "K3", "", "", ""),
     ]
     assert [h["CHILD"] for h in table(files, "header.csv")] == ["001", "002", "004"]  # not 003
     assert [p["CHILD"] for p in table(files, "prev_perm.csv")] == ["001", "002", "004"]
@@ -167,7 +168,7 @@ def test_periods_of_care_are_cut_into_903_episodes(tmp_path: Path) -> None:
     next_year = export_903(con, Collection(2026))
     assert [(e["CHILD"], e["RNE"], e["PLACE"]) for e in table(next_year, "episodes.csv")] == [
         ("002", "B", "K2"),
-        ("004", "S", "K3"),  # semi-independent (H5) is registered supported (K3) from 2025/26
+        ("004", "S", "K3"),  # semi-independent (H5) is registered supported (K3) from 2024/25
     ]
     assert table(next_year, "prev_perm.csv") == []  # 002 began the year before
     assert "dolo.csv" not in next_year and "dolo.csv" in export_903(con, Collection(2027))

@@ -37,6 +37,12 @@ Previous permanence, asked of the children who began to be looked after in the y
 day unknown (zz/05/2019); 106's row says none (Z1) yet names an authority and a date, which
 a Z1 must not carry (rule 635): left out.
 
+Unaccompanied asylum-seeking children (UASC), with the date the status ceased (DUC): 101,
+still UASC on 31 March 2025, ceases on her 18th birthday, 10 May 2034; 102, born on a leap
+day, on 28 February 2038 (as the DfE's rules count an 18th birthday); 103 ceased on
+1 November 2024 (leave to remain granted); 104's status ends on 1 June 2025, after the
+year, so not yet known on 31 March: her 18th birthday, 6 June 2030.
+
 Adoption (107, born 1 March 2023): in care from 1 May 2023 with foster carers (U4); care
 order (C2) from 1 November 2023; placement order (E1) from 1 June 2024; placed for adoption
 with the same carers under the order (A5) on 1 July 2024: RNE T (carers unchanged, legal
@@ -140,6 +146,16 @@ def extract(folder: Path) -> Path:
         ),
         ("PM1", "107", "P107", "2024-03-01", "2024-06-01", "2024-06-20", "2024-07-01")
         + ("Y", "2", "MF", "L11"),
+    )
+    write_csv(
+        folder,
+        "ssd_immigration_status",
+        ("immi_immigration_status_id", "immi_person_id", "immi_immigration_status")
+        + ("immi_immigration_status_start_date", "immi_immigration_status_end_date"),
+        ("I1", "101", "UASC", "2024-01-01", ""),
+        ("I2", "102", "UASC", "2023-05-05", ""),
+        ("I3", "103", "UASC", "2022-02-02", "2024-11-01"),
+        ("I4", "104", "UASC", "2024-04-02", "2025-06-01"),
     )
     return folder
 
@@ -306,3 +322,13 @@ def test_previous_permanence_is_read_from_the_ssd(tmp_path: Path) -> None:
     got = {c: (r["PREV_PERM"], r["LA_PERM"], r["DATE_PERM"]) for c, r in rows.items()}
     assert got["104"] == ("P2", "889", "zz/05/2019")
     assert got["106"] == ("Z1", "", "")
+
+
+def test_unaccompanied_children_s_status_ceases_by_their_18th_birthday(tmp_path: Path) -> None:
+    ceased = {r["CHILD"]: r["DUC"] for r in table(files(tmp_path), "uasc.csv")}
+    assert ceased == {
+        "101": "10/05/2034",
+        "102": "28/02/2038",
+        "103": "01/11/2024",
+        "104": "06/06/2030",
+    }

@@ -90,9 +90,12 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "sw_episodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
 }
 DOLO = ("CHILD", "DOB", "DOLO_START", "DOLO_END")  # from the 2026/27 collection
-# codes withdrawn from a collection, and what a return reports instead: semi-independent
-# accommodation (H5) must be registered supported accommodation (K3) from 2025/26
-SUCCESSORS = {2026: {"H5": "K3"}, 2027: {"H5": "K3"}}
+# codes a collection's return reports as their successors. Semi-independent accommodation
+# (H5) as registered supported accommodation (K3) from 2024/25, K3's first year: a looked-
+# after child in supported accommodation must be in a registered setting from 28 October
+# 2023, and the DfE's rule 503D lets last year's open H5 become this year's K3 in the
+# 2024/25 collection only (H5 is withdrawn from 2025/26)
+SUCCESSORS = {year: {"H5": "K3"} for year in (2025, 2026, 2027)}
 MIN_SW_DAYS = 3  # a shorter social worker episode is an error (SW09)
 NEVER_SUITABLE = ("S", "X")  # no fixed abode, custody: ACCOM has S2 and X2 only
 RESPITE = ("V3", "V4")  # short breaks: not continuous care
@@ -390,10 +393,19 @@ class _Year:
                 r["child"],
                 self.people[r["child"]]["pers_sex"] or "U",
                 self.dob(r["child"]),
-                None if r["still"] else _day(self.known(r["ended"])),
+                _day(self._uasc_ceased(r["child"], None if r["still"] else r["ended"])),
             )
             for r in found
         ]
+
+    def _uasc_ceased(self, child: str, ended: date | None) -> date | None:
+        """The day UASC status ceased, or for a child still unaccompanied at the year's end
+        the day it will: the 18th birthday, when it ends at the latest (a UASC is a child;
+        the DfE's rule 205B wants it for a child UASC in both years, 209 never later)."""
+        born = self.people[child]["pers_dob"]
+        at_18 = None if born is None else _birthday(born, 18)
+        ended = self.known(ended)
+        return min(ended, at_18) if ended and at_18 else ended or at_18
 
     def looked_after_a_year(self, episodes: list[Episode]) -> list[str]:
         """Children looked after on 31 March who had been for the whole year: in care since
