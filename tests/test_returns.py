@@ -29,6 +29,10 @@ import duckdb
 import pytest
 from tests.conftest import write_csv
 
+from scrutineer.calendar import Period
+from scrutineer.catalogue.load import load_catalogue
+from scrutineer.engine.compute import Engine
+from scrutineer.engine.population import Populations
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.returns import cin_import
@@ -423,3 +427,140 @@ def test_a_census_lists_every_child_without_an_id_at_once(tmp_path: Path) -> Non
         "<Child> 3 has no LAchildID",
     ]
     assert "cin_2026.xml: 2 error(s)" in str(caught.value) and store.manifests() == []
+
+
+OLD_CENSUS = """<?xml version="1.0" encoding="UTF-8"?>
+<Message xmlns="http://www.example.org/cin">
+  <Header>
+    <CollectionDetails><Collection>CIN</Collection><Year>2018</Year>
+      <ReferenceDate>2018-03-31</ReferenceDate></CollectionDetails>
+    <Source><SourceLevel>L</SourceLevel><LEA>999</LEA><SoftwareCode>CMS</SoftwareCode>
+      <Release>4.2</Release><SerialNo>7</SerialNo><DateTime>2018-04-20T09:30:00</DateTime>
+    </Source>
+  </Header>
+  <Children>
+    <Child>
+      <ChildIdentifiers><LAchildID>OLD1</LAchildID><UPNunknown>UN2</UPNunknown>
+        <PersonBirthDate>2010-04-01</PersonBirthDate><GenderCurrent>1</GenderCurrent>
+      </ChildIdentifiers>
+      <ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>
+      <CINdetails>
+        <CINreferralDate>2017-05-02</CINreferralDate><ReferralSource>5A</ReferralSource>
+        <PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>false</ReferralNFA>
+        <Assessments><AssessmentActualStartDate>2017-05-03</AssessmentActualStartDate>
+          <AssessmentAuthorisationDate>2017-06-20</AssessmentAuthorisationDate>
+          <FactorsIdentifiedAtAssessment><AssessmentFactors>3A</AssessmentFactors>
+          </FactorsIdentifiedAtAssessment></Assessments>
+        <CINPlanDates><CINPlanStartDate>2017-06-21</CINPlanStartDate></CINPlanDates>
+      </CINdetails>
+    </Child>
+    <Child>
+      <ChildIdentifiers><LAchildID>OLD2</LAchildID><UPN>A123456789012</UPN>
+        <PersonBirthDate>2012-08-15</PersonBirthDate><GenderCurrent>2</GenderCurrent>
+      </ChildIdentifiers>
+      <ChildCharacteristics><Ethnicity>MWBA</Ethnicity>
+        <Disabilities><Disability>NONE</Disability></Disabilities></ChildCharacteristics>
+      <CINdetails>
+        <CINreferralDate>2017-09-01</CINreferralDate><ReferralSource>3A</ReferralSource>
+        <PrimaryNeedCode>N9</PrimaryNeedCode><ReferralNFA>true</ReferralNFA>
+        <CINclosureDate>2017-09-01</CINclosureDate><ReasonForClosure>RC8</ReasonForClosure>
+      </CINdetails>
+    </Child>
+    <Child>
+      <ChildIdentifiers><LAchildID>OLD3</LAchildID><UPNunknown>UN1</UPNunknown>
+        <PersonBirthDate>2015-01-20</PersonBirthDate><GenderCurrent>9</GenderCurrent>
+      </ChildIdentifiers>
+      <ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>
+      <CINdetails>
+        <CINreferralDate>2016-11-01</CINreferralDate><ReferralSource>1B</ReferralSource>
+        <PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>0</ReferralNFA>
+        <CINclosureDate>2018-01-15</CINclosureDate><ReasonForClosure>RC1</ReasonForClosure>
+        <Section47><S47ActualStartDate>2016-11-02</S47ActualStartDate>
+          <InitialCPCtarget>2016-11-23</InitialCPCtarget>
+          <DateOfInitialCPC>2016-11-20</DateOfInitialCPC>
+          <ICPCnotRequired>false</ICPCnotRequired></Section47>
+        <ChildProtectionPlans><CPPstartDate>2016-11-20</CPPstartDate>
+          <CPPendDate>2017-12-01</CPPendDate><InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse>
+          <LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse>
+          <NumberOfPreviousCPP>0</NumberOfPreviousCPP>
+          <Reviews><CPPreviewDate>2017-02-10</CPPreviewDate></Reviews>
+          <Reviews><CPPreviewDate>2017-08-10</CPPreviewDate></Reviews>
+        </ChildProtectionPlans>
+      </CINdetails>
+      <CINdetails>
+        <CINreferralDate>2018-02-10</CINreferralDate><ReferralSource>1B</ReferralSource>
+        <PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>0</ReferralNFA>
+        <DateOfInitialCPC>2018-03-01</DateOfInitialCPC>
+        <Section47><S47ActualStartDate>2018-02-12</S47ActualStartDate>
+          <InitialCPCtarget>2018-03-05</InitialCPCtarget>
+          <DateOfInitialCPC>2018-03-01</DateOfInitialCPC>
+          <ICPCnotRequired>false</ICPCnotRequired></Section47>
+        <ChildProtectionPlans><CPPstartDate>2018-03-01</CPPstartDate>
+          <InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse>
+          <LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse>
+          <NumberOfPreviousCPP>1</NumberOfPreviousCPP>
+        </ChildProtectionPlans>
+      </CINdetails>
+    </Child>
+    <Child>
+      <ChildIdentifiers>
+        <LAchildID> OLD4 </LAchildID>stray text a system left between elements
+        <PersonBirthDate>
+          2009-06-30
+        </PersonBirthDate><GenderCurrent>0</GenderCurrent>
+      </ChildIdentifiers>
+      <ChildCharacteristics><Ethnicity>NOBT</Ethnicity></ChildCharacteristics>
+      <CINdetails>
+        <CINreferralDate>2017-10-10</CINreferralDate><ReferralSource>2A</ReferralSource>
+        <PrimaryNeedCode>N2</PrimaryNeedCode><ReferralNFA>0</ReferralNFA>
+        <CINclosureDate/><ReasonForClosure/>
+      </CINdetails>
+    </Child>
+  </Children>
+</Message>
+"""
+
+
+def test_a_2017_18_census_as_a_system_of_the_time_wrote_it(tmp_path: Path) -> None:
+    """A 2017/18 census in that year's conventions: sex as GenderCurrent (1 boy, 2 girl, 9
+    not stated, 0 not known), ReferralNFA as true/false or 0/1, each CP review in its own
+    <Reviews>, a conference named on the referral as well as its enquiry, a default
+    namespace, values padded with spaces and newlines, text a system left between elements,
+    empty elements. Counted by hand, at 31 March 2018: CIN open 3 (OLD1, OLD3's second
+    referral, OLD4; OLD2's ended the day it began, OLD3's first on 15 January); referrals in
+    2017/18 4 (OLD1, OLD2, OLD4, OLD3's second; OLD3's first was in November 2016); one
+    child on a plan (OLD3's second, begun on 1 March 2018 at a conference that day, with
+    one plan before it)."""
+    (tmp_path / "cin_2018.xml").write_text(OLD_CENSUS, encoding="utf-8")
+    store = SnapshotStore(tmp_path / "snapshots")
+    result = import_return(tmp_path / "cin_2018.xml", store)
+    assert result.manifest.as_at == date(2018, 3, 31)
+    con = duckdb.connect(str(store.db_path(result.manifest.id)), read_only=True)
+    people = con.execute(
+        "SELECT pers_person_id, pers_sex, pers_dob FROM ssd_person ORDER BY 1"
+    ).fetchall()
+    assert people == [
+        ("OLD1", "M", date(2010, 4, 1)),
+        ("OLD2", "F", date(2012, 8, 15)),
+        ("OLD3", "U", date(2015, 1, 20)),
+        ("OLD4", "U", date(2009, 6, 30)),
+    ]
+    assert con.execute("SELECT count(*) FROM ssd_cp_reviews").fetchone() == (2,)
+    assert con.execute("SELECT count(*) FROM ssd_initial_cp_conference").fetchone() == (2,)
+    catalogue = load_catalogue()
+    engine = Engine(con, catalogue, Populations("E09000027", 44_000))
+    march = Period(2018, 3)
+    values = {
+        kpi: engine.kpi_values(catalogue.get(kpi), march, march)[0].value
+        for kpi in ("cin_open", "referrals_ytd", "cpp_open", "icpc_held")
+    }
+    assert values == {"cin_open": 3, "referrals_ytd": 4, "cpp_open": 1, "icpc_held": 1}
+
+
+def test_a_census_before_2016_17_is_refused(tmp_path: Path) -> None:
+    census = OLD_CENSUS.replace("2018-03-31", "2016-03-31")
+    (tmp_path / "cin_2016.xml").write_text(census, encoding="utf-8")
+    store = SnapshotStore(tmp_path / "snapshots")
+    with pytest.raises(ReturnRejected, match="2015/16: a CIN census from 2016/17 on"):
+        import_return(tmp_path / "cin_2016.xml", store)
+    assert store.manifests() == []
