@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import date
 from pathlib import Path
 
@@ -382,3 +383,67 @@ def test_snapshots_are_read_only(extract: Path, store: SnapshotStore) -> None:
     db = store.db_path("latest")
     assert db.stat().st_mode & 0o222 == 0
     assert (db.parent / "manifest.json").stat().st_mode & 0o222 == 0
+
+
+NOT_FILES = {  # what stands in a table's place, and what the error calls it
+    "a link to nowhere": (lambda path: path.symlink_to("/nowhere/ssd_cp_visits.csv"), "a link"),
+    "a link to a device": (lambda path: path.symlink_to("/dev/zero"), "a link"),
+    "a pipe": (lambda path: os.mkfifo(path), "a pipe, socket or device"),
+    "a folder": (lambda path: path.mkdir(), "a folder"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOT_FILES))
+def test_a_table_that_is_not_a_file_is_refused_not_taken_as_absent(
+    extract: Path, store: SnapshotStore, case: str
+) -> None:
+    """A table with no file loads as empty; one whose file is a link, pipe, device or
+    folder must not (a snapshot with no CP visits), nor block the load reading a pipe."""
+    make, kind = NOT_FILES[case]
+    make(extract / "ssd_cp_visits.csv")
+    error = only(rejected(extract, store), "not-a-file")
+    assert error.file == "ssd_cp_visits.csv" and f"is {kind}, not a file" in error.message
+    assert store.manifests() == []
+
+
+def test_a_link_is_never_followed(extract: Path, store: SnapshotStore, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.csv"
+    secret.write_text("pers_person_id,pers_forename\nSECRET42:x:0:0,SECRET42\n", "utf-8")
+    (extract / "ssd_person.csv").unlink()
+    (extract / "ssd_person.csv").symlink_to(secret)
+    (extract / "code_map.csv").symlink_to(secret)
+    with pytest.raises(ExtractRejected) as caught:
+        load_extract(extract, store)
+    said = [str(i) for i in caught.value.issues] + [str(caught.value)]
+    assert not any("SECRET42" in text for text in said), said  # nothing of it is read
+    assert {i.file for i in caught.value.issues if i.rule == "not-a-file"} == {
+        "code_map.csv",
+        "ssd_person.csv",
+    }
+
+
+def test_a_line_too_long_to_read_is_refused_with_its_row(
+    extract: Path, store: SnapshotStore
+) -> None:
+    """DuckDB drops a line longer than its buffer without a word: a 9 MB line is refused
+    at its row; a 7.9 MB forename (under the 8 MB limit) is read whole."""
+    people = [("0123", "Ada", "F", "2015-03-01"), ("0789", "Cat", "U", "2020-02-29")]
+    write_csv(extract, "ssd_person", PERSON, *people, ("0456", "B" * 7_900_000, "M", "2016-02-28"))
+    result = load_extract(extract, store)
+    with duckdb.connect(str(store.db_path(result.manifest.id)), read_only=True) as con:
+        named = "SELECT length(pers_forename) FROM ssd_person WHERE pers_person_id = '0456'"
+        assert con.execute(named).fetchall() == [(7_900_000,)]
+    write_csv(extract, "ssd_person", PERSON, *people, ("0456", "B" * 9_000_000, "M", "2016-02-28"))
+    error = only(rejected(extract, store), "line-too-long")
+    assert (error.file, error.row) == ("ssd_person.csv", 4)
+    assert "a line of 9.0 MB" in error.message and len(store.manifests()) == 1
+
+
+def test_binary_is_refused_as_not_text(extract: Path, store: SnapshotStore) -> None:
+    (extract / "ssd_contacts.csv").write_bytes(
+        (extract / "ssd_contacts.csv").read_bytes().replace(b"C2", b"C\x002")
+    )
+    assert only(rejected(extract, store), "nul-byte").row == 3
+    (extract / "ssd_contacts.csv").write_bytes(bytes(range(1, 256)) * 40)  # no NUL, not CSV
+    error = only(rejected(extract, store), "unreadable")
+    assert error.file == "ssd_contacts.csv" and "not readable as CSV text" in error.message

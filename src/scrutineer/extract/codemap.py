@@ -82,8 +82,9 @@ def read_code_map(
     sources: list[str] = []
     shipped = shipped_maps()
     texts: list[tuple[str, str]] = []
-    if folder is not None and (folder / FOLDER_MAP).is_file():
-        texts.append((FOLDER_MAP, _read_text(folder / FOLDER_MAP)))
+    kept = None if folder is None else folder / FOLDER_MAP
+    if kept is not None and kept.is_file() and not kept.is_symlink():  # a link: refused
+        texts.append((FOLDER_MAP, _read_text(kept)))
     for name in given:
         if name in shipped:
             shipped_map = resources.files(__package__).joinpath(f"maps/{name}.csv")

@@ -26,7 +26,12 @@ page and loads nothing unless every file passes.
   Studio writes, or the SSD's placeholder `SSD_PH`. Files may be UTF-8 (with or without a
   BOM) or Windows-1252, with LF or CRLF line ends, delimited by `,`, `;`, tab or `|`.
 
-- **A table that is absent is empty.** A column marked *optional* may be left out.
+- **A table that is absent is empty**, but a table's file must be a plain file: a link, a
+  pipe, a device or a folder in its place is refused (never followed, never taken for an
+  absent table). A line over 8 MB (DuckDB would drop it without a word) and a NUL byte
+  (binary, not text) are refused with the row, and a file that is not CSV text at all says
+  so.
+- A column marked *optional* may be left out.
 - **Columns not listed here are ignored** (a warning names them).
 - **Dates**: `YYYY-MM-DD` (a time after it is allowed and dropped, as in SQL Server's
   `2021-04-22 00:00:00.000`) or `DD/MM/YYYY`.

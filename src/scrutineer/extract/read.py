@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ from scrutineer.extract.contract import Contract, Table
 from scrutineer.findings import Issue, Level
 
 SUFFIXES = (".csv", ".parquet")
+MAX_LINE_BYTES = 8 * 10**6  # a record's line at most: over it DuckDB may drop it unreported
+BLOCK_BYTES = 1 << 20
 DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -38,12 +41,20 @@ class SourceFile:
 
 
 def find_files(folder: Path, contract: Contract) -> tuple[list[SourceFile], list[Issue]]:
-    """The extract's table files, and issues for unknown or doubled ones."""
+    """The extract's table files, and issues for unknown or doubled ones, and for a table
+    (or the folder's code map) that is not a plain file: a link, a pipe, a device or a
+    folder is refused, never followed or read as an absent table."""
     by_table: dict[str, list[Path]] = {}
     issues: list[Issue] = []
-    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+    for path in sorted(folder.iterdir()):
         name, suffix = path.stem.lower().strip(), path.suffix.lower()
-        if suffix in SUFFIXES and name in contract.table_names:
+        is_table = suffix in SUFFIXES and name in contract.table_names
+        kind = _not_a_plain_file(path)
+        if kind and (is_table or path.name.lower() == FOLDER_MAP):
+            issues.append(_not_a_file(path, kind))
+        elif kind:
+            continue  # a subfolder or a link the load never reads
+        elif is_table:
             by_table.setdefault(name, []).append(path)
         elif not path.name.startswith(".") and path.name.lower() != FOLDER_MAP:
             issues.append(_unknown_file(path))
@@ -54,6 +65,27 @@ def find_files(folder: Path, contract: Contract) -> tuple[list[SourceFile], list
         else:
             files.append(SourceFile(table, paths[0], *file_hash(paths[0])))
     return files, issues
+
+
+def _not_a_plain_file(path: Path) -> str:
+    """What the entry is if not a plain file ("" if it is), looked at without following it."""
+    mode = path.lstat().st_mode
+    if stat.S_ISLNK(mode):
+        return "a link"
+    if stat.S_ISREG(mode):
+        return ""
+    return "a folder" if stat.S_ISDIR(mode) else "a pipe, socket or device"
+
+
+def _not_a_file(path: Path, kind: str) -> Issue:
+    return Issue(
+        Level.ERROR,
+        "not-a-file",
+        f"{path.name} is {kind}, not a file: it is not read (links, pipes, devices and "
+        "folders never are), and its records are not taken for absent",
+        "Copy the file itself into the extract folder in its place",
+        file=path.name,
+    )
 
 
 def _unknown_file(path: Path) -> Issue:
@@ -101,6 +133,9 @@ def read_raw(
 
 def _read_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, workdir: Path) -> list[Issue]:
     path, issues = _as_utf8(source, workdir)
+    unsafe = _not_text(source, path)
+    if unsafe:
+        return [*issues, *unsafe]
     header = _csv_header(path)
     if header is None:
         return [*issues, _issue(source, "empty-file", "the file has no header")]
@@ -108,16 +143,67 @@ def _read_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, workdir: Path)
     if duplicates:
         return [*issues, _issue(source, "duplicate-column", f"columns named twice: {duplicates}")]
     columns = {name: "VARCHAR" for name in header}
-    con.execute(
-        f"CREATE OR REPLACE TABLE raw.{source.table} AS "
-        "SELECT * FROM read_csv(?, header=true, auto_detect=false, columns=?, delim=?, "
-        "quote='\"', escape='\"', strict_mode=true, store_rejects=true, encoding='utf-8', "
-        "null_padding=false)",
-        [str(path), columns, _delimiter(path)],
-    )
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TABLE raw.{source.table} AS "
+            "SELECT * FROM read_csv(?, header=true, auto_detect=false, columns=?, delim=?, "
+            "quote='\"', escape='\"', strict_mode=true, store_rejects=true, encoding='utf-8', "
+            "null_padding=false, max_line_size=?)",
+            [str(path), columns, _delimiter(path), MAX_LINE_BYTES],
+        )
+    except duckdb.Error as error:  # what store_rejects cannot take: the file is not CSV
+        reason = str(error).splitlines()[0].removeprefix("Invalid Input Error: ")
+        return [*issues, _issue(source, "unreadable", f"not readable as CSV text ({reason})")]
     issues += _rejects(con, source)
     _number_rows(con, source.table)
     return issues
+
+
+def _not_text(source: SourceFile, path: Path) -> list[Issue]:
+    """Errors for what would make the CSV reader lose a row without saying so, or read
+    binary as text: a line longer than MAX_LINE_BYTES (DuckDB drops one over its buffer
+    silently) or a NUL byte. Lines are counted as a text editor does; a block is far
+    shorter than the limit, so only a line running across blocks can be too long."""
+    issues: list[Issue] = []
+    line, carried = 1, 0  # the line at the block's start, and its bytes before the block
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(BLOCK_BYTES), b""):
+            nul = block.find(b"\x00")
+            if nul != -1 and not any(i.rule == "nul-byte" for i in issues):
+                at = line + block.count(b"\n", 0, nul)
+                issues.append(_at_line(source, "nul-byte", at, "a NUL byte: binary, not text"))
+            first = block.find(b"\n")
+            if first == -1:
+                carried += len(block)
+                continue
+            if carried + first > MAX_LINE_BYTES:
+                issues.append(_long_line(source, line, carried + first))
+            line += block.count(b"\n")
+            carried = len(block) - block.rfind(b"\n") - 1
+    if carried > MAX_LINE_BYTES:
+        issues.append(_long_line(source, line, carried))
+    return issues
+
+
+def _long_line(source: SourceFile, line: int, size: int) -> Issue:
+    return _at_line(
+        source,
+        "line-too-long",
+        line,
+        f"a line of {size / 1e6:,.1f} MB: over the {MAX_LINE_BYTES // 10**6} MB a record can be "
+        "(a document pasted into a cell?)",
+    )
+
+
+def _at_line(source: SourceFile, rule: str, line: int, message: str) -> Issue:
+    return Issue(
+        Level.ERROR,
+        rule,
+        message,
+        "Remove it from the record, or export the table again",
+        file=source.name,
+        row=line,
+    )
 
 
 def _csv_header(path: Path) -> list[str] | None:
