@@ -248,3 +248,15 @@ def test_assess_sorts_the_synthetic_authority_into_three_lists(
     assert set(out["themes"]) >= {"purposeful_contact", "corporate_parenting"}
     records = next(r for r in out["indicators"] if r["kpi"] == "audits_good_pct")
     assert records["category"] == "context only" and "no data yet" in records["text"]
+
+
+@pytest.mark.parametrize("text", ["", HEADER, "\n\n"])
+def test_an_empty_targets_file_is_refused_and_every_target_kept(tmp_path: Path, text: str) -> None:
+    """An import replaces every target, so a file with none would delete them all."""
+    cli = Cli(tmp_path)
+    cli.run("targets", "import", str(DEMO_TARGETS))
+    (tmp_path / "empty.csv").write_text(text, encoding="utf-8")
+    refused = cli.run("targets", "import", str(tmp_path / "empty.csv"), check=False)
+    assert refused.returncode != 0 and "holds no targets" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert cli.run("targets", "export").stdout == DEMO_TARGETS.read_text()

@@ -89,9 +89,23 @@ class TargetsRejected(ScrutineerError):
 
 def read_targets(text: str, catalogue: Catalogue, file: str = "targets.csv") -> list[Target]:
     """Every row checked; any error refuses the whole file (TargetsRejected lists them)."""
-    rows = list(csv.DictReader(io.StringIO(text)))
+    reader = csv.DictReader(io.StringIO(text))
+    rows = list(reader)
     issues: list[Issue] = []
-    missing = [c for c in COLUMNS if rows and c not in rows[0] and c not in OPTIONAL]
+    if not rows:  # an import replaces every target: an empty file would remove them all
+        raise TargetsRejected(
+            [
+                Issue(
+                    Level.ERROR,
+                    "no-targets",
+                    "the file holds no targets: importing it would remove every target",
+                    "Export the targets (`scrutineer targets export`), edit them and import "
+                    "that file",
+                    file=file,
+                )
+            ]
+        )
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or ()) and c not in OPTIONAL]
     if missing:
         raise TargetsRejected(
             [
