@@ -41,7 +41,7 @@ from scrutineer.errors import (
 from scrutineer.extract.docs import render_contract
 from scrutineer.extract.load import load_database, load_extract
 from scrutineer.extract.report import format_issues, format_unmapped, write_issues_csv
-from scrutineer.extract.snapshots import SnapshotStore
+from scrutineer.extract.snapshots import Damaged, Manifest, SnapshotStore, sequence
 from scrutineer.outputs.assessment import assessment_table, rows, themes
 from scrutineer.outputs.report.make import make_report
 from scrutineer.outputs.report.monitoring import monitoring_context, write_monitoring
@@ -229,7 +229,12 @@ def contract() -> None:
 @app.command()
 def snapshots() -> None:
     """List the snapshots loaded so far, newest last."""
-    for m in _store().manifests():
+    store = _store()
+    listed: list[Manifest | Damaged] = [*store.manifests(), *store.damaged()]
+    for m in sorted(listed, key=lambda m: sequence(m.id)):
+        if isinstance(m, Damaged):
+            typer.echo(f"{m.id}  DAMAGED: {m.reason}; left out of every command")
+            continue
         typer.echo(
             f"{m.id}  as at {m.as_at}  loaded {m.loaded_at:%Y-%m-%d %H:%M}  "
             f"{sum(m.rows.values()):>9,} rows  {len(m.warnings)} warning(s)"
@@ -242,7 +247,14 @@ Format = Annotated[str, typer.Option("--format", help="table, csv or json")]
 def _session(snapshot: str) -> Session:
     """The snapshot, with the quality-assurance records its indicators need."""
     settings = load_settings()
-    return open_session(settings, snapshot, engine_rows(open_records(settings)))
+    session = open_session(settings, snapshot, engine_rows(open_records(settings)))
+    for damaged in session.passed_over:
+        typer.echo(
+            f"Warning: snapshot {damaged.id} is damaged ({damaged.reason}); using "
+            f"{session.manifest.id}, the newest that can be read.",
+            err=True,
+        )
+    return session
 
 
 def _period(session: Session, period: str | None) -> Period:

@@ -100,6 +100,16 @@ class SnapshotNotFound(ScrutineerError):
         )
 
 
+class SnapshotDamaged(ScrutineerError):
+    def __init__(self, snapshot_id: str, reason: str) -> None:
+        self.snapshot_id, self.reason = snapshot_id, reason
+        super().__init__(
+            f"Snapshot {snapshot_id} is damaged ({reason}), so it is left out. Restore its "
+            "folder from a backup or move it out of the snapshots folder; `scrutineer "
+            "snapshots` lists the others, and `--snapshot` picks one."
+        )
+
+
 class NoSnapshot(ScrutineerError):
     def __init__(self, where: Path) -> None:
         super().__init__(

@@ -5,15 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-import duckdb
-
 from scrutineer.calendar import Period
 from scrutineer.catalogue.language import QaRows
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.engine.compute import Engine
 from scrutineer.engine.population import Populations
-from scrutineer.errors import MonthWithoutData
-from scrutineer.extract.snapshots import Manifest, SnapshotStore
+from scrutineer.errors import MonthWithoutData, NoSnapshot, SnapshotDamaged
+from scrutineer.extract.snapshots import Damaged, Manifest, SnapshotStore, sequence
 from scrutineer.settings import Settings
 
 
@@ -21,6 +19,8 @@ from scrutineer.settings import Settings
 class Session:
     manifest: Manifest
     engine: Engine
+    # snapshots passed over for this one: damaged ones newer than it, for "latest"
+    passed_over: tuple[Damaged, ...] = ()
 
     @property
     def latest_period(self) -> Period:
@@ -66,9 +66,25 @@ class Session:
 
 def open_session(settings: Settings, snapshot: str = "latest", qa: QaRows | None = None) -> Session:
     """The snapshot, read-only, ready to compute; `qa` (the quality-assurance records, read
-    from the records store by the caller) for the indicators over them."""
+    from the records store by the caller) for the indicators over them. "latest" is the
+    newest snapshot that can be read: each damaged one passed over is named in
+    `passed_over`; a snapshot asked for by id raises SnapshotDamaged."""
     store = SnapshotStore(settings.snapshots_dir)
-    manifest = store.get(snapshot)
-    con = duckdb.connect(str(store.db_path(manifest.id)), read_only=True)
     populations = Populations(settings.la_code, settings.population)
-    return Session(manifest, Engine(con, load_catalogue(), populations, qa))
+    if snapshot != "latest":
+        manifest = store.get(snapshot)
+        return Session(
+            manifest, Engine(store.connect(manifest.id), load_catalogue(), populations, qa)
+        )
+    newest = sequence(store.latest().id)
+    passed_over = [d for d in store.damaged() if sequence(d.id) > newest]
+    for manifest in reversed(store.manifests()):
+        try:
+            con = store.connect(manifest.id)
+        except SnapshotDamaged as damaged:
+            passed_over.append(Damaged(damaged.snapshot_id, damaged.reason))
+            continue
+        engine = Engine(con, load_catalogue(), populations, qa)
+        newest_first = sorted(passed_over, key=lambda d: sequence(d.id), reverse=True)
+        return Session(manifest, engine, tuple(newest_first))
+    raise NoSnapshot(settings.snapshots_dir)

@@ -27,7 +27,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from scrutineer.errors import NoSnapshot, ScrutineerError, SnapshotNotFound
+import duckdb
+
+from scrutineer.errors import NoSnapshot, ScrutineerError, SnapshotDamaged, SnapshotNotFound
 
 DB_NAME = "extract.duckdb"
 QUALITY_NAME = "quality.csv"  # written by extract/quality.py beside the snapshot
@@ -108,13 +110,18 @@ class SnapshotStore:
         self.root = root
 
     def manifests(self) -> list[Manifest]:
-        """Every whole snapshot, oldest first."""
+        """Every whole snapshot, oldest first; a damaged one is left out (`damaged`)."""
+        return [m for m in self._read() if isinstance(m, Manifest)]
+
+    def damaged(self) -> list[Damaged]:
+        """Snapshots that cannot be used, and why: every command leaves them out."""
+        return [m for m in self._read() if isinstance(m, Damaged)]
+
+    def _read(self) -> list[Manifest | Damaged]:
         if not self.root.is_dir():
             return []
         found = [p for p in self.root.iterdir() if _SNAPSHOT_DIR.match(p.name)]
-        found = [p for p in found if (p / MANIFEST_NAME).is_file()]
-        ordered = sorted(found, key=lambda p: _sequence(p.name))
-        return [Manifest.from_json((p / MANIFEST_NAME).read_text("utf-8")) for p in ordered]
+        return [_manifest_of(p) for p in sorted(found, key=lambda p: _sequence(p.name))]
 
     def latest(self) -> Manifest:
         manifests = self.manifests()
@@ -133,6 +140,16 @@ class SnapshotStore:
 
     def db_path(self, snapshot_id: str) -> Path:
         return self.root / self.get(snapshot_id).id / DB_NAME
+
+    def connect(self, snapshot_id: str) -> duckdb.DuckDBPyConnection:
+        """The snapshot's database, read-only; SnapshotDamaged if it cannot be read."""
+        manifest = self.get(snapshot_id)
+        try:
+            con = duckdb.connect(str(self.root / manifest.id / DB_NAME), read_only=True)
+            con.execute("SELECT count(*) FROM duckdb_tables()").fetchall()
+        except duckdb.Error as error:
+            raise SnapshotDamaged(manifest.id, _first_line(error)) from None
+        return con
 
     def quality_text(self, snapshot_id: str) -> str | None:
         """The snapshot's data-quality report (CSV), or None for one made before them."""
@@ -186,6 +203,41 @@ class SnapshotStore:
     def _next_sequence(self) -> int:
         numbers = [_sequence(p.name) for p in self.root.iterdir() if _SNAPSHOT_DIR.match(p.name)]
         return max(numbers, default=0) + 1
+
+
+@dataclass(frozen=True)
+class Damaged:
+    """A snapshot folder that cannot be used: its name, and what is wrong with it."""
+
+    id: str
+    reason: str
+
+
+def _manifest_of(folder: Path) -> Manifest | Damaged:
+    """The folder's manifest, or what stops it being read."""
+    path = folder / MANIFEST_NAME
+    try:
+        manifest = Manifest.from_json(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return Damaged(folder.name, f"it has no {MANIFEST_NAME}")
+    except (OSError, UnicodeDecodeError) as error:
+        return Damaged(folder.name, f"its {MANIFEST_NAME} cannot be read ({error})")
+    except (ValueError, KeyError, TypeError) as error:
+        return Damaged(folder.name, f"its {MANIFEST_NAME} is damaged ({type(error).__name__})")
+    if manifest.id != folder.name:
+        return Damaged(folder.name, f"its {MANIFEST_NAME} names another snapshot, {manifest.id}")
+    if not (folder / DB_NAME).is_file():
+        return Damaged(folder.name, f"it has no {DB_NAME}")
+    return manifest
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def sequence(snapshot_id: str) -> int:
+    """A snapshot's number, from its id (s0007-20260331 is 7): ids in order."""
+    return _sequence(snapshot_id)
 
 
 def _sequence(name: str) -> int:

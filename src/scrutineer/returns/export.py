@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 from scrutineer.errors import ScrutineerError
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.returns.cin_census import Source, export_cin
@@ -35,7 +33,7 @@ def export_returns(
             f"Snapshot {manifest.id} is as at {manifest.as_at}: the {collection} return needs "
             f"records to {collection.end}. Load a later extract or choose an earlier year."
         )
-    con = duckdb.connect(str(store.db_path(manifest.id)), read_only=True)
+    con = store.connect(manifest.id)
     try:
         census = export_cin(con, collection, Source(settings.la_number, manifest.as_at))
         looked_after = export_903(con, collection)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
-
 from scrutineer.calendar import Period
 from scrutineer.catalogue.model import Catalogue, Kpi
 from scrutineer.engine.batch import compute_everything
@@ -49,7 +47,7 @@ def revisions(
     if not earlier:
         return Revisions(None, ())
     previous = earlier[-1]
-    con = duckdb.connect(str(store.db_path(previous.id)), read_only=True)
+    con = store.connect(previous.id)
     try:
         shown = Catalogue(tuple(kpis), catalogue.cohorts)
         before = compute_everything(

@@ -292,6 +292,7 @@ class Web:
 
         nav = [(p, label) for perm, p, label in NAV if viewer and viewer.can(perm)]
         values = {"request": request, "nav": nav, "url": url, "path": request.url.path}
+        values["damaged"] = self.cache.damaged_note() if viewer else ""
         values.update(context)
         page = self.templates.get_template(template)
 

@@ -34,8 +34,8 @@ from scrutineer.engine.exceptions import ExceptionRow, exception_list
 from scrutineer.engine.explain import explain
 from scrutineer.engine.population import Populations
 from scrutineer.engine.session import Session
-from scrutineer.errors import NoSnapshot, SnapshotNotFound
-from scrutineer.extract.snapshots import Manifest, SnapshotStore
+from scrutineer.errors import NoSnapshot, SnapshotDamaged, SnapshotNotFound
+from scrutineer.extract.snapshots import Manifest, SnapshotStore, sequence
 from scrutineer.records.qa import engine_rows
 from scrutineer.settings import Settings
 
@@ -121,6 +121,8 @@ class Figures:
         self._explained: dict[tuple[str, str], str] = {}
         self._memo: dict[tuple[object, ...], object] = {}
         self._manifests: tuple[int, list[Manifest]] = (-1, [])
+        self._unreadable: dict[str, str] = {}  # snapshots whose database failed: why
+        self._damaged: list[tuple[str, str]] = []  # the store's damaged snapshots: why
         imported = imported_path(settings.data_dir)
         self.benchmarks = Benchmarks(imported if imported.is_file() else None)
 
@@ -131,15 +133,18 @@ class Figures:
         stamp = root.stat().st_mtime_ns if root.is_dir() else 0
         if stamp != self._manifests[0]:
             self._manifests = (stamp, self.store.manifests())
+            self._damaged = [(d.id, d.reason) for d in self.store.damaged()]
         return self._manifests[1]
 
     def _manifest(self, snapshot: str) -> Manifest:
-        """A snapshot by id, unique prefix or "latest" (as `SnapshotStore.get`)."""
+        """A snapshot by id, unique prefix or "latest" (as `SnapshotStore.get`): the newest
+        whose database could be read."""
         manifests = self.manifests()
         if snapshot == "latest":
-            if not manifests:
+            readable = [m for m in manifests if m.id not in self._unreadable]
+            if not readable:
                 raise NoSnapshot(self.settings.snapshots_dir)
-            return manifests[-1]
+            return readable[-1]
         matches = [m for m in manifests if m.id.startswith(snapshot)]
         if len(matches) != 1:
             raise SnapshotNotFound(snapshot)
@@ -147,11 +152,43 @@ class Figures:
 
     def computed(self) -> bool:
         """Whether the latest snapshot's figures are ready (no waiting for them)."""
-        manifests = self.manifests()
-        return bool(manifests) and manifests[-1].id in self._snapshots
+        try:
+            return self._manifest("latest").id in self._snapshots
+        except NoSnapshot:
+            return False
+
+    def damaged_note(self) -> str:
+        """What the pages say when the newest snapshots are damaged, and which is shown."""
+        try:
+            shown = self._manifest("latest").id
+        except NoSnapshot:
+            shown = ""
+        damaged = self._damaged + list(self._unreadable.items())
+        newer = sorted(
+            (d for d in damaged if sequence(d[0]) > sequence(shown)),
+            key=lambda d: sequence(d[0]),
+            reverse=True,
+        )
+        if not newer:
+            return ""
+        said = "; ".join(f"{snapshot_id} ({reason})" for snapshot_id, reason in newer)
+        return (
+            f"Damaged, so left out: snapshot {said}. "
+            + (f"These figures are from {shown}, the newest that can be read. " if shown else "")
+            + "An administrator can restore it from a backup, or load the extract again."
+        )
 
     def snapshot(self, snapshot: str = "latest") -> SnapshotFigures:
-        manifest = self._manifest(snapshot)
+        while True:
+            manifest = self._manifest(snapshot)
+            try:
+                return self._figures(manifest)
+            except SnapshotDamaged as damaged:
+                self._unreadable[manifest.id] = damaged.reason
+                if snapshot != "latest":
+                    raise
+
+    def _figures(self, manifest: Manifest) -> SnapshotFigures:
         rows = self.qa_rows()
         with self._lock:
             if manifest.id not in self._snapshots:
@@ -266,7 +303,14 @@ class Figures:
             figures.qa_version = version
 
     def _compute(self, manifest: Manifest) -> SnapshotFigures:
-        con = duckdb.connect(str(self.store.db_path(manifest.id)), read_only=True)
+        con = self.store.connect(manifest.id)
+        try:
+            return self._compute_from(con, manifest)
+        except duckdb.Error as error:  # a database that opens but cannot be read through
+            con.close()
+            raise SnapshotDamaged(manifest.id, str(error).strip().splitlines()[0]) from None
+
+    def _compute_from(self, con: duckdb.DuckDBPyConnection, manifest: Manifest) -> SnapshotFigures:
         latest = Session(manifest, Engine(con, self.catalogue, self._populations())).latest_period
         first = latest.shift(1 - PICKABLE_MONTHS - SERIES_MONTHS + 1)
         batch = compute_everything(
