@@ -8,6 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent / "src" / "scrutineer"
 LAYERS = [
     "findings",
+    "cells",
     "errors",
     "settings",
     "calendar",

@@ -33,6 +33,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from scrutineer.catalogue.model import Catalogue, Kpi
+from scrutineer.cells import read_cell, safe_cell
 from scrutineer.errors import ScrutineerError
 from scrutineer.findings import Issue, Level
 from scrutineer.records import models
@@ -90,7 +91,7 @@ class TargetsRejected(ScrutineerError):
 def read_targets(text: str, catalogue: Catalogue, file: str = "targets.csv") -> list[Target]:
     """Every row checked; any error refuses the whole file (TargetsRejected lists them)."""
     reader = csv.DictReader(io.StringIO(text))
-    rows = list(reader)
+    rows = [{k: read_cell(v) if isinstance(v, str) else v for k, v in r.items()} for r in reader]
     issues: list[Issue] = []
     if not rows:  # an import replaces every target: an empty file would remove them all
         raise TargetsRejected(
@@ -208,7 +209,7 @@ def write_targets(targets: list[Target]) -> str:
         row["value"] = "" if target.value is None else f"{target.value:g}"
         row["tolerance"] = "" if target.tolerance is None else f"{target.tolerance:g}"
         row["set_on"] = target.set_on.isoformat()
-        writer.writerow(row)
+        writer.writerow({k: safe_cell(str(v)) if isinstance(v, str) else v for k, v in row.items()})
     return out.getvalue()
 
 

@@ -8,6 +8,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from scrutineer.cells import safe_cell
 from scrutineer.findings import Issue, errors_first
 
 SHOWN_PER_GROUP = 20
@@ -56,6 +57,8 @@ def _counted(items: list[Issue]) -> int:
 
 
 def write_issues_csv(issues: Sequence[Issue], path: Path) -> None:
+    """Every issue as a CSV row; a value from the file that would start a spreadsheet
+    formula is written as text (`cells.safe_cell`)."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["level", "file", "row", "column", "rule", "message", "value", "hint"])
@@ -63,13 +66,9 @@ def write_issues_csv(issues: Sequence[Issue], path: Path) -> None:
             writer.writerow(
                 [
                     i.level.name,
-                    i.file,
-                    i.row or "",
-                    i.column,
-                    i.rule,
-                    i.message,
-                    i.value or "",
-                    i.hint,
+                    *map(safe_cell, (i.file, str(i.row or ""), i.column, i.rule, i.message)),
+                    safe_cell(i.value or ""),
+                    safe_cell(i.hint),
                 ]
             )
 

@@ -8,6 +8,8 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from scrutineer.cells import safe_cell
+
 Row = Mapping[str, object]
 
 
@@ -63,7 +65,7 @@ def _text(value: object) -> str:
 def _plain(value: object) -> str:
     if value is None:
         return ""
-    return value.isoformat() if isinstance(value, date) else str(value)
+    return value.isoformat() if isinstance(value, date) else safe_cell(str(value))
 
 
 def _is_number(text: str) -> bool:

@@ -35,6 +35,7 @@ import yaml
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session
 
+from scrutineer.cells import read_cell, safe_cell
 from scrutineer.errors import ScrutineerError
 from scrutineer.findings import Issue, Level, errors_first
 from scrutineer.records import models
@@ -188,7 +189,8 @@ def read_rows(
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
-        row = typed_row(kind, dict(zip(header, cells, strict=False)), file, number, issues)
+        read = (read_cell(cell) for cell in cells)  # as exported: cells.safe_cell undone
+        row = typed_row(kind, dict(zip(header, read, strict=False)), file, number, issues)
         key = kind.key_of(row)
         if key in seen:
             issues.append(
@@ -278,7 +280,7 @@ def export_file(files: FileSet, records: Engine, name: str) -> str:
     with Session(records) as session:
         rows = _Stored(session, files.types).rows(name).values()
     for row in sorted(rows, key=lambda r: tuple(_sortable(v) for v in kind.key_of(r))):
-        writer.writerow(_cell(row[c.name]) for c in kind.columns)
+        writer.writerow(safe_cell(_cell(row[c.name])) for c in kind.columns)
     return out.getvalue()
 
 

@@ -62,9 +62,20 @@ def write_workbook(context: ReportContext, out: Path) -> Path:
     notes = book.create_sheet("Notes")
     for note in context.notes:
         notes.append([note])
+    _no_formulas(book)
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     return out
+
+
+def _no_formulas(book: Workbook) -> None:
+    """Text that openpyxl took for a formula (it starts with =) kept as text: nothing in
+    the workbook runs when it is opened."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _value(text: str) -> float | str | None:
