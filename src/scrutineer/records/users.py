@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from scrutineer.errors import ScrutineerError
@@ -19,6 +19,7 @@ ROLES = ("admin", "analyst", "manager", "auditor", "iro", "scrutiny", "panel", "
 CHILD_LEVEL_ROLES = ("admin", "analyst", "manager", "auditor", "iro")  # panel, viewer: aggregates
 MAX_FAILED_LOGINS = 5
 HASHER = PasswordHasher()
+UNKNOWN_HASH = HASHER.hash(secrets.token_urlsafe(16))  # checked for a user who is not there
 
 
 class UserInvalid(ScrutineerError):
@@ -92,19 +93,41 @@ def disable_user(records: Engine, username: str) -> None:
 
 
 def check_password(records: Engine, username: str, password: str) -> UserView | None:
-    """The user if the password is right and the account is open; counts failures and locks
-    the account after MAX_FAILED_LOGINS of them in a row."""
+    """The user if the password is right and the account is open; the account locks after
+    MAX_FAILED_LOGINS failures in a row.
+
+    Each attempt first takes one of the account's remaining tries, in one UPDATE that
+    counts it only while fewer than MAX_FAILED_LOGINS are spent (committed before the
+    password is checked), so concurrent guesses cannot share a try: at most that many are
+    ever checked. A right password gives the tries back. An unknown, disabled or locked
+    account costs the same password check, so the time taken does not tell them apart."""
     with Session(records) as session, session.begin():
-        user = session.scalar(select(models.User).where(models.User.username == username))
-        if user is None or not user.active or user.failed_logins >= MAX_FAILED_LOGINS:
-            return None
-        try:
-            HASHER.verify(user.password_hash, password)
-        except VerificationError:
-            user.failed_logins += 1
-            return None
+        taken = session.execute(
+            update(models.User)
+            .where(
+                models.User.username == username,
+                models.User.active.is_(True),
+                models.User.failed_logins < MAX_FAILED_LOGINS,
+            )
+            .values(failed_logins=models.User.failed_logins + 1)
+            .returning(models.User.id, models.User.password_hash)
+        ).first()
+    if taken is None:
+        _verify(UNKNOWN_HASH, password)
+        return None
+    if not _verify(taken.password_hash, password):
+        return None
+    with Session(records) as session, session.begin():
+        user = session.get_one(models.User, taken.id)
         user.failed_logins = 0
         return user_view(session, user)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return HASHER.verify(password_hash, password)
+    except VerificationError:
+        return False
 
 
 def set_password(records: Engine, username: str, password: str | None = None) -> str:
