@@ -323,6 +323,12 @@ def test_an_agenda_item_presents_the_performance_report_as_a_public_paper(
     pdf = member.get(f"/governance/meetings/{meeting}/papers/{number}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert member.get(f"/governance/meetings/{meeting}/papers/{number}.docx").status_code == 404
+    app.state.web.building.add("panel")  # as while a paper is being made for this member
+    busy = member.get(f"/governance/meetings/{meeting}/papers/{number}.pdf")
+    assert busy.status_code == 429 and "being made for you already" in busy.text
+    app.state.web.building.add("scrutiny")  # and for another: two at once is the most
+    assert officer.get(f"/governance/meetings/{meeting}/papers/{number}.pdf").status_code == 429
+    app.state.web.building.clear()
     for other in plain:  # items that present no report have no paper
         assert member.get(f"/governance/meetings/{meeting}/papers/{other}.pdf").status_code == 404
     assert member.get(f"/governance/meetings/{meeting}/papers/999.pdf").status_code == 404

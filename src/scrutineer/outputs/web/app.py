@@ -24,7 +24,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from scrutineer.errors import PeriodInvalid, ScrutineerError, SnapshotNotFound, UnknownKpi
 from scrutineer.outputs.web import (
@@ -38,17 +37,11 @@ from scrutineer.outputs.web import (
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.forms import FORMS, SESSION_COOKIE
+from scrutineer.outputs.web.guards import BodyLimit, SecurityHeaders
 from scrutineer.records.sessions import signed_in
 from scrutineer.settings import Settings
 
 Build = Callable[[Request, Viewer, Figures], pages.Page]
-HEADERS = {
-    b"content-security-policy": b"default-src 'self'; img-src 'self' data:; "
-    b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-    b"x-content-type-options": b"nosniff",
-    b"referrer-policy": b"same-origin",
-    b"x-frame-options": b"DENY",
-}
 
 
 @dataclass(frozen=True)
@@ -263,6 +256,7 @@ class Web:
     def __init__(self, settings: Settings, records: Records) -> None:
         self.cache = Figures(settings, records)
         self.records = records
+        self.building: set[str] = set()  # users a paper is being made for (governance_forms)
         folder = Path(str(resources.files(__package__))) / "templates"
         self.templates = Environment(
             loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"])
@@ -375,21 +369,6 @@ class Web:
         )
 
 
-class SecurityHeaders:
-    """Adds the same security headers to every response, static files included."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def add(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *HEADERS.items()]
-            await send(message)
-
-        await self.app(scope, receive, add if scope["type"] == "http" else send)
-
-
 def create_app(settings: Settings, records: Records) -> Starlette:
     web = Web(settings, records)
     routes: list[BaseRoute] = []
@@ -404,7 +383,8 @@ def create_app(settings: Settings, records: Records) -> Starlette:
     routes.append(Mount("/static", StaticFiles(directory=static), name="static"))
     app = Starlette(routes=routes)
     app.state.web = web
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)  # the outermost: its headers on BodyLimit's 413 too
     return app
 
 

@@ -267,18 +267,28 @@ async def paper(web: Web, request: Request) -> Response:
     return await _made_file(web, request, viewer, f"{layout}-{month}-public.{fmt}", make)
 
 
+MAX_BUILDS = 2  # papers made at once, one per user: a PDF takes a core for seconds
+
+
 async def _made_file(
     web: Web, request: Request, viewer: Viewer, name: str, make: Callable[[Path], None]
 ) -> Response:
     """A file made on request in a folder of its own, served, and removed once sent (or at
     once when it cannot be made: 404 with the reason)."""
+    who = viewer.user.username
+    if who in web.building or len(web.building) >= MAX_BUILDS:  # each takes a core
+        busy = "One is being made for you already" if who in web.building else "Others are"
+        return web.refuse(request, viewer, False, 429, f"{busy}: try again in a minute.")
     folder = Path(tempfile.mkdtemp(prefix="scrutineer-"))
     out = folder / name
+    web.building.add(who)
     try:
         await run_in_threadpool(make, out)
     except ScrutineerError as error:
         shutil.rmtree(folder, ignore_errors=True)
         return web.refuse(request, viewer, False, 404, str(error))
+    finally:
+        web.building.discard(who)
     return FileResponse(
         out,
         media_type=MEDIA[out.suffix.lstrip(".")],
