@@ -3,10 +3,14 @@ stored all or nothing, exported in the columns they are imported in."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
+from tests.conftest import Cli
 from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fixture)
 
 from scrutineer.records import models
@@ -156,3 +160,23 @@ def test_bad_rows_are_reported_with_row_and_column_and_nothing_is_stored(
 def test_the_files_document_is_current() -> None:
     text = (Path(__file__).parent.parent / "docs" / "qa-records.md").read_text("utf-8")
     assert text == render_files_doc(), "run `scrutineer qa files > docs/qa-records.md`"
+
+
+def test_an_import_keeps_each_change_and_the_history_is_exported(tmp_path: Path) -> None:
+    """The CLI's `qa history`: created on the first import, replaced on the second (the
+    audit's overall grade changed), by "import", each with the record before and after."""
+    cli = Cli(tmp_path)
+    write(tmp_path / "in", FILES)
+    cli.run("qa", "import", *(str(p) for p in sorted((tmp_path / "in").glob("*.csv"))))
+    changed = {**FILES, "audits": FILES["audits"].replace(",Outstanding,", ",Good,")}
+    write(tmp_path / "edit", {"audits": changed["audits"]})
+    cli.run("qa", "import", str(tmp_path / "edit" / "audits.csv"))
+    rows = list(csv.DictReader(io.StringIO(cli.run("qa", "history").stdout)))
+    audit = [r for r in rows if r["record_type"] == "audits" and '"A2"' in r["record_key"]]
+    assert [(r["action"], r["changed_by"]) for r in audit] == [
+        ("imported, created", "import"),
+        ("imported, replaced", "import"),
+    ]
+    assert json.loads(audit[1]["before"])["grade_overall"] == "outstanding"
+    assert json.loads(audit[1]["after"])["grade_overall"] == "good"
+    assert len(rows) == sum(t.count("\n") - 1 for t in FILES.values()) + 2  # A1 again too

@@ -47,6 +47,7 @@ RECORDS = {
     "iro_alerts",
     "iro_alert_stages",
     "review_adjournments",
+    "record_changes",
     "panels",
     "panel_members",
     "meetings",
@@ -58,7 +59,7 @@ RECORDS = {
     "recommendations",
     "recommendation_updates",
 }
-HEAD = "0006"
+HEAD = "0007"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

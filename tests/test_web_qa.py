@@ -4,15 +4,18 @@ engine's figures, refreshed after an import; their children shown only as roles 
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from typing import Any
 
+from starlette.testclient import TestClient
 from tests.conftest import SMALL, WebData
 from tests.test_web import client, csrf_of, sign_in
 
 from scrutineer.outputs.web.app import create_app
 from scrutineer.records.access_log import recent_access
-from scrutineer.records.qa import export_file, import_files
+from scrutineer.records.qa import changes, export_file, import_files
+from scrutineer.records.users import add_user
 from scrutineer.synth.qa import generate_qa
 
 KPI = "iro_alerts_timely_pct"  # has an exception list of children
@@ -283,3 +286,75 @@ def test_records_round_trip_through_the_json_api(web_data: WebData) -> None:
     assert viewer.get(url).status_code == 403
     assert client(app).get(url).status_code == 401
     assert auditor.get("/api/qa/records/secrets").status_code == 404
+
+
+def test_a_record_is_its_author_s_and_every_change_is_kept(web_data: WebData) -> None:
+    """Through the API an auditor could write any name as an audit's auditor, and replace
+    another auditor's audit. Now the auditor is who is signed in, only the audit's author
+    (or an administrator) replaces it, and each change is kept: who, when, before, after."""
+    app: Any = create_app(web_data.settings, web_data.records)
+    add_user(web_data.records, "auditor-two", "Second Auditor", "auditor", "auditor-two-pass")
+    first = sign_in(app, "auditor", web_data.passwords["auditor"])
+    second = sign_in(app, "auditor-two", "auditor-two-pass")
+    admin = sign_in(app, "admin", web_data.passwords["admin"])
+    record = {
+        "audit_ref": "FORGE-1",
+        "programme": "Core tool audits",
+        "person_id": web_data.child,
+        "auditor": "Somebody Else",
+        "audit_date": "2026-03-04",
+        "grade_overall": "good",
+    }
+    url = "/api/qa/records/audits"
+
+    def post(who: TestClient, body: dict[str, str]) -> Any:
+        token = who.get("/api/session").json()["csrf"]
+        return who.post(url, json=body, headers={"X-CSRF-Token": token})
+
+    made = post(first, record)
+    assert made.status_code == 201 and made.json()["record"]["auditor"] == "Test auditor"
+    taken = post(second, {**record, "grade_overall": "inadequate"})
+    assert taken.status_code == 403 and "only they, or an administrator" in taken.json()["error"]
+    assert post(first, {**record, "grade_overall": "outstanding"}).status_code == 201
+    assert post(admin, {**record, "grade_overall": "requires_improvement"}).status_code == 201
+    token = first.get("/api/session").json()["csrf"]
+    garbled = first.post(url, content=b"{not json", headers={"X-CSRF-Token": token})
+    assert garbled.status_code == 400 and "not JSON" in garbled.json()["error"]
+
+    kept = [c for c in changes(web_data.records) if '"FORGE-1"' in c.record_key]
+    assert [(c.action, c.changed_by) for c in kept] == [
+        ("created", "auditor"),
+        ("replaced", "auditor"),
+        ("replaced", "admin"),
+    ]
+    assert kept[0].before is None and json.loads(kept[0].after)["grade_overall"] == "good"
+    assert json.loads(kept[2].before or "{}")["grade_overall"] == "outstanding"
+    assert json.loads(kept[2].after)["grade_overall"] == "requires_improvement"
+
+
+def test_an_alert_and_its_first_stage_are_stored_together(web_data: WebData) -> None:
+    """Raised through the form: the alert and its informal stage in one transaction (two,
+    and a server killed between them left an alert with no stage, which then gave 500)."""
+    app: Any = create_app(web_data.settings, web_data.records)
+    iro = sign_in(app, "iro", web_data.passwords["iro"])
+    form = iro.get("/qa/alerts/new").text
+    sent = {
+        "csrf": csrf_of(form),
+        "person_id": web_data.child,
+        "raised_date": "2026-03-02",
+        "reasons": "visiting_frequency",
+    }
+    assert iro.post("/qa/alerts", data=sent).status_code == 303
+    made = [c for c in changes(web_data.records) if c.changed_by == "iro"][-2:]
+    assert [c.record_type for c in made] == ["iro_alerts", "iro_alert_stages"]
+    assert made[0].changed_at == made[1].changed_at  # one action, one transaction
+    ref = json.loads(made[0].after)["alert_ref"]
+    stage = json.loads(made[1].after)
+    assert (stage["alert_ref"], stage["level"], stage["started_date"]) == (
+        ref,
+        "informal",
+        "2026-03-02",
+    )
+    before = len(changes(web_data.records))
+    refused = iro.post("/qa/alerts", data={**sent, "person_id": ""})
+    assert refused.status_code == 400 and len(changes(web_data.records)) == before

@@ -30,6 +30,22 @@ HOLIDAY_COUNTRY = "GB"
 HOLIDAY_SUBDIVISION = "ENG"  # England and Wales share the same bank holidays
 
 
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_day(text: str) -> date | None:
+    """A day written YYYY-MM-DD (a time after it dropped) or DD/MM/YYYY; None if it is not
+    one (or is empty)."""
+    text = text.strip()
+    match = _DAY_MONTH_YEAR.match(text)
+    try:
+        if match:
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
 @lru_cache(maxsize=256)
 def bank_holidays(year: int) -> dict[date, str]:
     """England and Wales bank holidays (including substitute days) in a calendar year."""

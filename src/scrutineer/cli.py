@@ -57,6 +57,7 @@ from scrutineer.records.qa import (
     record_types,
     render_files_doc,
 )
+from scrutineer.records.qa import history_csv as qa_history_csv
 from scrutineer.records.registry import sync
 from scrutineer.records.store import open_records
 from scrutineer.records.users import ROLES, add_user, disable_user, list_users
@@ -556,6 +557,13 @@ def qa_export(
     typer.echo(f"Wrote {len(record_types())} files to {folder}.")
 
 
+@qa_app.command("history")
+def qa_history() -> None:
+    """Print every change to a quality-assurance record as CSV: when, who, what, which
+    record, before and after."""
+    typer.echo(qa_history_csv(open_records(load_settings())), nl=False)
+
+
 @qa_app.command("files")
 def qa_files() -> None:
     """Print the quality-assurance files' columns and codes as Markdown."""
@@ -586,6 +594,13 @@ def governance_export(
     """Write every governance record, one CSV file per type, as `governance import` reads."""
     written = governance_files.export_folder(open_records(load_settings()), folder)
     typer.echo(f"Wrote {len(written)} files to {folder}.")
+
+
+@governance_app.command("history")
+def governance_history() -> None:
+    """Print every change to a governance record made by an import as CSV (who, when,
+    before, after); changes made on the web are in each record's own updates."""
+    typer.echo(governance_files.history_csv(open_records(load_settings())), nl=False)
 
 
 @governance_app.command("files")

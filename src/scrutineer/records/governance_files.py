@@ -68,3 +68,8 @@ def render_files_doc() -> str:
             "spaces or hyphens for underscores (`Partially complete`).",
         ],
     )
+
+
+def history_csv(records: Engine) -> str:
+    """Every change kept to a governance record (record_files.history_csv)."""
+    return record_files.history_csv(records, GOVERNANCE.types)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -43,6 +53,23 @@ class AccessLog(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(80))
     subject: Mapped[str] = mapped_column(String(200))
+
+
+class RecordChange(Base):
+    """A change to a quality-assurance or governance record (records/record_files.py):
+    created, replaced or imported, by whom (a username, or "import" for a file), when, and
+    the record as text before and after (JSON)."""
+
+    __tablename__ = "record_changes"
+    __table_args__ = (Index("record_changes_by_record", "record_type", "record_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_key: Mapped[str] = mapped_column(String(400))
+    action: Mapped[str] = mapped_column(String(20))
+    changed_by: Mapped[str] = mapped_column(String(80))
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
 
 
 class Target(Base):

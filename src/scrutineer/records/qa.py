@@ -7,7 +7,7 @@ column and how to fix it). The indicators read them through `engine_rows`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,18 @@ from sqlalchemy.orm import Session
 from scrutineer.records import models, record_files
 from scrutineer.records.record_files import FileSet, RecordType, as_text
 
-__all__ = ["as_text", "count", "engine_rows", "export_file", "import_files", "record_types"]
+__all__ = [
+    "as_text",
+    "changes",
+    "count",
+    "engine_rows",
+    "export_file",
+    "history_csv",
+    "import_files",
+    "record_types",
+    "save_record",
+    "save_records",
+]
 
 QA = FileSet(
     "quality-assurance",
@@ -42,8 +53,24 @@ def import_files(records: Engine, files: Iterable[Path]) -> dict[str, int]:
     return record_files.import_files(QA, records, files)
 
 
-def save_record(records: Engine, name: str, raw: Mapping[str, str]) -> dict[str, Any]:
-    return record_files.save_record(QA, records, name, raw)
+def save_record(
+    records: Engine, name: str, raw: Mapping[str, str], by: str, **rule: str
+) -> dict[str, Any]:
+    return record_files.save_record(QA, records, name, raw, by, **rule)
+
+
+def save_records(
+    records: Engine, given: Sequence[tuple[str, Mapping[str, str]]], by: str, **rule: str
+) -> list[dict[str, Any]]:
+    return record_files.save_records(QA, records, given, by, **rule)
+
+
+def changes(records: Engine) -> list[models.RecordChange]:
+    return record_files.changes(records, QA.types)
+
+
+def history_csv(records: Engine) -> str:
+    return record_files.history_csv(records, QA.types)
 
 
 def export_file(records: Engine, name: str) -> str:
@@ -95,5 +122,13 @@ def render_files_doc() -> str:
             "`scrutineer qa export DIR` writes the same files. Dates are `YYYY-MM-DD` or",
             "`DD/MM/YYYY`; codes may be written in any case, with spaces or hyphens for",
             "underscores (`Requires Improvement`); several codes are separated by `;`.",
+            "",
+            "Every change is kept (`record_changes`): the record, created or replaced, by",
+            "whom (the signed-in user on the web, `import` for a file), when, and the record",
+            "before and after. `scrutineer qa history` prints them as CSV. On the web and",
+            "through the API an audit's auditor and an alert's IRO are the signed-in user,",
+            "whatever the form sends, and only a record's author or an administrator",
+            "replaces it through the API; the records of one action (an alert and its first",
+            "stage) are stored in one transaction.",
         ],
     )

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -35,12 +36,13 @@ import yaml
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session
 
+from scrutineer.calendar import parse_day
 from scrutineer.cells import read_cell, safe_cell
 from scrutineer.errors import ScrutineerError
 from scrutineer.findings import Issue, Level, errors_first
 from scrutineer.records import models
 
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+IMPORTED = "import"  # who made a change read from a file on the command line
 Row = dict[str, Any]
 Key = tuple[Any, ...]
 
@@ -215,9 +217,12 @@ def typed_row(
     return {c.name: _value(c, raw.get(c.name, "").strip(), file, row, issues) for c in kind.columns}
 
 
-def import_files(files: FileSet, records: Engine, paths: Iterable[Path]) -> dict[str, int]:
+def import_files(
+    files: FileSet, records: Engine, paths: Iterable[Path], by: str = IMPORTED
+) -> dict[str, int]:
     """Check every file (named as its record type, e.g. audits.csv), then store them all in
-    one transaction, or nothing. Returns the rows stored per type."""
+    one transaction, or nothing, each change kept as made by `by` (IMPORTED: a file given
+    on the command line). Returns the rows stored per type."""
     types = files.types
     given: dict[str, tuple[str, str]] = {}
     issues: list[Issue] = []
@@ -250,25 +255,119 @@ def import_files(files: FileSet, records: Engine, paths: Iterable[Path]) -> dict
         if issues:
             raise FilesRejected(issues)
     with Session(records) as session, session.begin():
-        stored = _Stored(session, types)
-        for name in types:  # referred-to types first
-            for row in parsed.get(name, []):
-                stored.put(types[name], row)
+        _store(_Stored(session, types), parsed, by, None)
     return {name: len(parsed[name]) for name in types if name in parsed}
 
 
-def save_record(files: FileSet, records: Engine, name: str, raw: Mapping[str, str]) -> Row:
-    """One record from a form, checked as a file's row is; replaces the record with its key."""
-    kind = files.types[name]
+def save_record(
+    files: FileSet, records: Engine, name: str, raw: Mapping[str, str], by: str, **rule: str
+) -> Row:
+    """One record from a form, checked as a file's row is; replaces the record with its
+    key. `by` is the signed-in user; `save_records` says what `rule` may ask."""
+    return save_records(files, records, [(name, raw)], by, **rule)[0]
+
+
+def save_records(
+    files: FileSet,
+    records: Engine,
+    given: Sequence[tuple[str, Mapping[str, str]]],
+    by: str,
+    author_only: str = "",
+) -> list[Row]:
+    """The records one action makes (an alert and its first stage), checked as a file's
+    rows are (a later one may refer to an earlier), stored in one transaction or not at
+    all, each change kept with `by` (record_changes). With `author_only` (an action's
+    name, as "replace"), a record that exists already is replaced only by the user who made
+    it: NotYours otherwise, and nothing is stored."""
     issues: list[Issue] = []
-    row = typed_row(kind, raw, "the form", None, issues)
+    parsed: dict[str, list[Row]] = {}
+    rows = []
+    for name, raw in given:
+        rows.append(typed_row(files.types[name], raw, "the form", None, issues))
+        parsed.setdefault(name, []).append(rows[-1])
     with Session(records) as session:
-        issues += _references(_Stored(session, files.types), {name: [row]}, {name: "the form"})
+        issues += _references(
+            _Stored(session, files.types), parsed, dict.fromkeys(parsed, "the form")
+        )
     if issues:
         raise FilesRejected(issues)
     with Session(records) as session, session.begin():
-        _Stored(session, files.types).put(kind, row)
-    return row
+        _store(_Stored(session, files.types), parsed, by, author_only or None)
+    return rows
+
+
+class NotYours(ScrutineerError):
+    def __init__(self, kind: str, key: str, author: str, action: str) -> None:
+        made = f"made by {author}" if author else "made before changes were recorded"
+        super().__init__(
+            f"This {kind} record ({key}) was {made}: only they, or an administrator, can "
+            f"{action} it."
+        )
+
+
+def _store(stored: _Stored, parsed: dict[str, list[Row]], by: str, author_only: str | None) -> None:
+    """Put the rows, referred-to types first, each change beside it in record_changes."""
+    session = stored.session
+    at = datetime.now(UTC).replace(tzinfo=None)
+    for name, kind in stored.types.items():
+        for row in parsed.get(name, []):
+            key = json.dumps([_cell(v) for v in kind.key_of(row)])
+            if author_only is not None:
+                author = _author(session, name, key)
+                if stored.matching(name, kind.key, kind.key_of(row)) and author != by:
+                    raise NotYours(name, key, author, author_only)
+            before = stored.put(kind, row)
+            action = "created" if before is None else "replaced"
+            session.add(
+                models.RecordChange(
+                    record_type=name,
+                    record_key=key,
+                    action=action if by != IMPORTED else f"imported, {action}",
+                    changed_by=by,
+                    changed_at=at,
+                    before=None if before is None else json.dumps(as_text(before)),
+                    after=json.dumps(as_text(row)),
+                )
+            )
+
+
+def _author(session: Session, name: str, key: str) -> str:
+    """Who made the record: the first change kept of it ("" if none is)."""
+    first = session.scalar(
+        select(models.RecordChange.changed_by)
+        .where(models.RecordChange.record_type == name, models.RecordChange.record_key == key)
+        .order_by(models.RecordChange.id)
+        .limit(1)
+    )
+    return first or ""
+
+
+HISTORY_COLUMNS = ("changed_at", "changed_by", "action", "record_type", "record_key")
+
+
+def history_csv(records: Engine, names: Iterable[str] = ()) -> str:
+    """Every change kept, oldest first, as CSV: when, who, what, which record, and the
+    record before and after (JSON), as an information-governance officer reads them."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow((*HISTORY_COLUMNS, "before", "after"))
+    for change in changes(records, names):
+        cells = [change.changed_at.isoformat(timespec="seconds"), change.changed_by]
+        cells += [change.action, change.record_type, change.record_key]
+        writer.writerow(safe_cell(c) for c in (*cells, change.before or "", change.after))
+    return out.getvalue()
+
+
+def changes(records: Engine, names: Iterable[str] = ()) -> list[models.RecordChange]:
+    """Every change kept, oldest first (of the record types `names`, if given)."""
+    query = select(models.RecordChange).order_by(models.RecordChange.id)
+    wanted = tuple(names)
+    if wanted:
+        query = query.where(models.RecordChange.record_type.in_(wanted))
+    with Session(records) as session:
+        found = list(session.scalars(query))
+        session.expunge_all()
+    return found
 
 
 def export_file(files: FileSet, records: Engine, name: str) -> str:
@@ -345,8 +444,8 @@ class _Stored:
             self._indexes[name, on] = index
         return self._indexes[name, on].get(values, [])
 
-    def put(self, kind: RecordType, row: Row) -> None:
-        """Store the row, replacing the record with its key."""
+    def put(self, kind: RecordType, row: Row) -> Row | None:
+        """Store the row, replacing the record with its key: that record's row, if any."""
         table = kind.model.__table__.columns
         values = {
             c: "" if row[c] is None and not table[c].nullable else row[c]
@@ -362,8 +461,9 @@ class _Stored:
             record = self.session.get(kind.model, same[0])
             for column, value in values.items():
                 setattr(record, column, value)
+            before = self.rows(kind.name)[same[0]]
             self.rows(kind.name)[same[0]] = row  # its key, and so its indexes, unchanged
-            return
+            return before
         record = kind.model(**values)
         self.session.add(record)
         self.session.flush()  # later rows of this import may refer to it
@@ -371,6 +471,7 @@ class _Stored:
         for (name, on), index in self._indexes.items():
             if name == kind.name:
                 index.setdefault(tuple(row[c] for c in on), []).append(_id(record))
+        return None
 
 
 def _id(record: models.Base) -> int:
@@ -527,13 +628,7 @@ def _code(text: str) -> str:
 
 
 def _date(text: str) -> date | None:
-    match = _DMY.match(text)
-    try:
-        if match:
-            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        return None
+    return parse_day(text)
 
 
 def _issue(

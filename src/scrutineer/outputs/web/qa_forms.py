@@ -17,14 +17,14 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from scrutineer.calendar import add_working_days
+from scrutineer.calendar import add_working_days, parse_day
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.forms import Form, Posted, checked
 from scrutineer.outputs.web.pages import Page
 from scrutineer.records.access_log import log_access
-from scrutineer.records.qa import as_text, record_types, records_of, save_record
-from scrutineer.records.record_files import FilesRejected
+from scrutineer.records.qa import as_text, record_types, records_of, save_record, save_records
+from scrutineer.records.record_files import FilesRejected, NotYours
 from scrutineer.settings import ALERT_LEVELS
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ AUDIT_FIELDS = (
     "improvements",
 )
 Options = Callable[[Figures, dict[str, str]], Page]
+AUTHORS = {"audits": "auditor", "iro_alerts": "iro"}  # each record's author, by its column
 
 
 def audit_form(cache: Figures, values: dict[str, str]) -> Page:
@@ -66,7 +67,8 @@ def alert_form(cache: Figures, values: dict[str, str]) -> Page:
 async def create_audit(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
     values = {f: str(form.get(f, "")) for f in AUDIT_FIELDS}
     raw = {**values, "audit_ref": _ref("AU"), "auditor": viewer.user.display_name}
-    return await _save(web, request, "audits", raw, ("qa_audit_form.html", audit_form, values))
+    form_page = ("qa_audit_form.html", audit_form, values)
+    return await _save(web, request, viewer, [("audits", raw)], form_page)
 
 
 async def moderate_audit(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
@@ -80,7 +82,7 @@ async def moderate_audit(web: Web, request: Request, viewer: Viewer, form: FormD
         "moderated_on": date.today().isoformat(),
         "moderation_reasons": str(form.get("moderation_reasons", "")),
     }
-    return await _save(web, request, "audits", raw)
+    return await _save(web, request, viewer, [("audits", raw)])
 
 
 async def audit_action(web: Web, request: Request) -> Response:
@@ -97,7 +99,7 @@ async def audit_action(web: Web, request: Request) -> Response:
     person = str(audit["person_id"])
     if step == "add":
         raw = {k: str(form.get(k, "")) for k in ("audit_ref", "action", "owner", "due_date")}
-        return await _save(web, request, "audit_actions", raw, person=person)
+        return await _save(web, request, viewer, [("audit_actions", raw)], person=person)
     if step == "done":
         if not (
             viewer.can("audit")
@@ -117,7 +119,7 @@ async def audit_action(web: Web, request: Request) -> Response:
         if action is None:
             return web.refuse(request, viewer, False, 404, "No such action.")
         raw = {**as_text(action), "done_date": date.today().isoformat()}
-        return await _save(web, request, "audit_actions", raw, person=person)
+        return await _save(web, request, viewer, [("audit_actions", raw)], person=person)
     return web.refuse(request, viewer, False, 400, f"No action step {step!r}.")
 
 
@@ -130,11 +132,12 @@ async def raise_alert(web: Web, request: Request, viewer: Viewer, form: FormData
     }
     ref = _ref("IA")
     raw = {**values, "alert_ref": ref, "iro": viewer.user.display_name}
-    saved = await _save(web, request, "iro_alerts", raw, ("qa_alert_form.html", alert_form, values))
-    stored = _one(web, "iro_alerts", "alert_ref", ref)
-    if stored is not None:
-        await run_in_threadpool(_stage, web, ref, "informal", stored["raised_date"])
-    return saved
+    given = [("iro_alerts", raw)]
+    raised = parse_day(values["raised_date"])
+    if raised is not None:  # one transaction: never an alert without its first stage
+        given.append(("iro_alert_stages", _stage(web, ref, "informal", raised)))
+    form_page = ("qa_alert_form.html", alert_form, values)
+    return await _save(web, request, viewer, given, form_page)
 
 
 async def alert_stage(web: Web, request: Request) -> Response:
@@ -165,17 +168,16 @@ async def alert_stage(web: Web, request: Request) -> Response:
             "responded_date": str(form.get("responded_date", "")),
             "response": str(form.get("response", "")),
         }
-        return await _save(web, request, "iro_alert_stages", raw, person=person)
+        return await _save(web, request, viewer, [("iro_alert_stages", raw)], person=person)
     if action == "escalate":
         level = ALERT_LEVELS.index(last["level"]) + 1
         if level == len(ALERT_LEVELS):
             return web.refuse(
                 request, viewer, False, 400, "The alert is with the Director already."
             )
-        await run_in_threadpool(
-            _stage, web, str(alert["alert_ref"]), ALERT_LEVELS[level], date.today()
-        )
-        return _back(person, f"Escalated to {ALERT_LEVELS[level].replace('_', ' ')}.")
+        stage = _stage(web, str(alert["alert_ref"]), ALERT_LEVELS[level], date.today())
+        escalated = f"Escalated to {ALERT_LEVELS[level].replace('_', ' ')}."
+        return await _save(web, request, viewer, [("iro_alert_stages", stage)], None, escalated)
     if action == "resolve":
         raw = {
             **as_text(alert),
@@ -183,56 +185,48 @@ async def alert_stage(web: Web, request: Request) -> Response:
             "resolved_date": date.today().isoformat(),
             "impact": str(form.get("impact", "")),
         }
-        return await _save(web, request, "iro_alerts", raw)
+        return await _save(web, request, viewer, [("iro_alerts", raw)])
     return web.refuse(request, viewer, False, 400, f"No alert action {action!r}.")
 
 
 async def adjourn_review(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
     values = {k: str(form.get(k, "")) for k in ("person_id", "review_date", "reason", "note")}
     form_page = ("qa_alert_form.html", alert_form, values)
-    return await _save(web, request, "review_adjournments", values, form_page)
+    return await _save(web, request, viewer, [("review_adjournments", values)], form_page)
 
 
 async def _save(
     web: Web,
     request: Request,
-    name: str,
-    raw: dict[str, str],
+    viewer: Viewer,
+    given: list[tuple[str, dict[str, str]]],
     form_page: tuple[str, Options, dict[str, str]] | None = None,
+    message: str = "Saved.",
     person: str | None = None,
 ) -> Response:
-    """Store the record and go to the child's history; or show what to fix."""
+    """Store the records of one action in one transaction, kept as the signed-in user's,
+    and go to the child's history; or show what to fix, nothing stored."""
     try:
-        row = await run_in_threadpool(save_record, web.records, name, raw)
+        rows = await run_in_threadpool(save_records, web.records, given, viewer.user.username)
     except FilesRejected as rejected:
-        viewer = await run_in_threadpool(web.viewer, request)
-        if form_page is None or viewer is None:
-            return (
-                web.refuse(request, viewer, False, 400, str(rejected))
-                if viewer
-                else RedirectResponse("/login", 303)
-            )
+        if form_page is None:
+            return web.refuse(request, viewer, False, 400, str(rejected))
         template, options, values = form_page
         page = {**options(web.cache, values), "problems": [str(i) for i in rejected.issues]}
         return web.render(request, template, 400, page=page, viewer=viewer, title="Check the form")
     web.cache.refresh()
-    return _back(person or str(row.get("person_id", "")), "Saved.")
+    return _back(person or str(rows[0].get("person_id", "")), message)
 
 
-def _stage(web: Web, ref: str, level: str, start: date) -> None:
-    """A level of an alert, its response due by the working days set for it."""
+def _stage(web: Web, ref: str, level: str, start: date) -> dict[str, str]:
+    """A level of an alert begun on `start`, its response due by the working days set."""
     due = add_working_days(start, web.cache.settings.response_days[level])
-    save_record(
-        web.records,
-        "iro_alert_stages",
-        {
-            "alert_ref": ref,
-            "level": level,
-            "started_date": start.isoformat(),
-            "due_date": due.isoformat(),
-        },
-    )
-    web.cache.refresh()
+    return {
+        "alert_ref": ref,
+        "level": level,
+        "started_date": start.isoformat(),
+        "due_date": due.isoformat(),
+    }
 
 
 def _service_now(web: Web, person: str) -> str:
@@ -279,17 +273,33 @@ async def api_records(web: Web, request: Request) -> Response:
         rows = await run_in_threadpool(records_of, web.records, name)
         log_access(web.records, viewer.user.username, "records read", f"{name}: {len(rows)}")
         return JSONResponse({"records": [as_text(r) for r in rows]})
+    return await _api_write(web, request, viewer, name, allowed)
+
+
+async def _api_write(
+    web: Web, request: Request, viewer: Viewer, name: str, allowed: bool
+) -> Response:
     token = request.headers.get("x-csrf-token", "")
     if not secrets.compare_digest(token, viewer.csrf):
         return JSONResponse({"error": "Send the session's CSRF token in X-CSRF-Token."}, 403)
     if not allowed:
         return JSONResponse({"error": "Your role cannot write these records."}, 403)
-    body = await request.json()
+    try:
+        body = await request.json()
+    except ValueError:  # not JSON, or not UTF-8
+        return JSONResponse({"error": "The body is not JSON: send one record as an object."}, 400)
     if not isinstance(body, dict):
         return JSONResponse({"error": "Send one record as a JSON object."}, 400)
     raw = {str(k): "" if v is None else str(v) for k, v in body.items()}
+    if name in AUTHORS:  # the record's auditor or IRO is who is signed in, whatever is sent
+        raw[AUTHORS[name]] = viewer.user.display_name
+    rule = {} if viewer.can("admin") else {"author_only": "replace"}
     try:
-        row = await run_in_threadpool(save_record, web.records, name, raw)
+        row = await run_in_threadpool(
+            lambda: save_record(web.records, name, raw, viewer.user.username, **rule)
+        )
+    except NotYours as refused:
+        return JSONResponse({"error": str(refused)}, 403)
     except FilesRejected as rejected:
         problems = [
             {"column": i.column, "rule": i.rule, "message": i.message, "hint": i.hint}
