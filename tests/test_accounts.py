@@ -4,15 +4,17 @@ count at 3), and an unknown user costs the same work as a known one."""
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import threading
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fixture)
 
-from scrutineer.records.store import open_records
+from scrutineer.records.store import RecordsStoreGone, open_records
 from scrutineer.records.users import MAX_FAILED_LOGINS, add_user, check_password
 from scrutineer.settings import load_settings
 
@@ -20,9 +22,9 @@ GUESSES = 24
 
 
 def records_at(url: str, tmp_path: Path):  # type: ignore[no-untyped-def]  # noqa: F811
+    given = {"SCRUTINEER_DATA_DIR": str(tmp_path / "data")}
     settings = load_settings(
-        {"SCRUTINEER_DATA_DIR": str(tmp_path / "data"), "SCRUTINEER_RECORDS_URL": url},
-        tmp_path / ".env",
+        {**given, "SCRUTINEER_RECORDS_URL": url} if url else given, tmp_path / ".env"
     )
     return open_records(settings)
 
@@ -73,3 +75,23 @@ def test_an_unknown_user_takes_as_long_as_a_known_one(url: str, tmp_path: Path) 
     ratio = statistics.median(unknown) / statistics.median(known)
     assert 0.5 < ratio < 2, (statistics.median(unknown), statistics.median(known))
     records.dispose()
+
+
+def test_a_records_file_removed_or_replaced_is_an_error_not_a_lost_save(tmp_path: Path) -> None:
+    """With the SQLite file removed while the server ran, saves were acknowledged into the
+    unlinked file and gone on restart: every transaction now checks the file is the same."""
+    records = records_at("", tmp_path)
+    add_user(records, "first", "First", "analyst", "first-password")
+    path = tmp_path / "data" / "records.sqlite3"
+    moved = path.rename(tmp_path / "elsewhere.sqlite3")
+    with pytest.raises(RecordsStoreGone, match="was removed while Scrutineer was running"):
+        add_user(records, "second", "Second", "analyst", "second-password")
+    with pytest.raises(RecordsStoreGone):
+        check_password(records, "first", "first-password")
+    shutil.copy(moved, path)  # a copy put back: another file, though the same bytes
+    with pytest.raises(RecordsStoreGone, match="was replaced by another file"):
+        add_user(records, "second", "Second", "analyst", "second-password")
+    records.dispose()
+    reopened = records_at("", tmp_path)  # started again on the restored file: all there
+    assert check_password(reopened, "first", "first-password") is not None
+    reopened.dispose()

@@ -15,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 
+from scrutineer.errors import ScrutineerError
 from scrutineer.settings import Settings
 
 
@@ -47,7 +48,34 @@ def open_records(settings: Settings) -> Engine:
     with engine.connect() as connection:  # kept in the file: set once
         connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     event.listen(engine, "connect", _sqlite_pragmas)
+    _guard_file(engine, Path(str(engine.url.database)))
     return engine
+
+
+class RecordsStoreGone(ScrutineerError):
+    def __init__(self, path: Path, what: str) -> None:
+        super().__init__(
+            f"The records store {path} was {what} while Scrutineer was running, so nothing "
+            "more is read from it or saved to it (a save now would be lost). Put the file "
+            "back from a backup and start Scrutineer again."
+        )
+
+
+def _guard_file(engine: Engine, path: Path) -> None:
+    """Every transaction first checks the SQLite file is still the one opened: an open
+    connection to a file removed or replaced goes on writing to the old one, acknowledging
+    saves that are gone when the server restarts."""
+    opened = path.stat()
+
+    def still_there(_connection: Any) -> None:
+        try:
+            now = path.stat()
+        except FileNotFoundError:
+            raise RecordsStoreGone(path, "removed") from None
+        if (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino):
+            raise RecordsStoreGone(path, "replaced by another file")
+
+    event.listen(engine, "begin", still_there)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
