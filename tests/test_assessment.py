@@ -260,3 +260,14 @@ def test_an_empty_targets_file_is_refused_and_every_target_kept(tmp_path: Path, 
     assert refused.returncode != 0 and "holds no targets" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert cli.run("targets", "export").stdout == DEMO_TARGETS.read_text()
+
+
+def test_a_targets_file_from_a_spreadsheet_s_own_encoding_is_refused_clearly(
+    tmp_path: Path,
+) -> None:
+    cli = Cli(tmp_path)
+    text = HEADER + "contacts,annual,100,2025,Boérd,2025-04-10,\n"
+    (tmp_path / "targets.csv").write_bytes(text.encode("cp1252"))
+    refused = cli.run("targets", "import", str(tmp_path / "targets.csv"), check=False)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "not UTF-8" in refused.stderr and "Save it as CSV UTF-8" in refused.stderr

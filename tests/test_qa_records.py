@@ -13,7 +13,7 @@ from sqlalchemy import create_engine
 from tests.conftest import Cli
 from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fixture)
 
-from scrutineer.records import models
+from scrutineer.records import governance_files, models
 from scrutineer.records.qa import (
     count,
     export_file,
@@ -180,3 +180,32 @@ def test_an_import_keeps_each_change_and_the_history_is_exported(tmp_path: Path)
     assert json.loads(audit[1]["before"])["grade_overall"] == "outstanding"
     assert json.loads(audit[1]["after"])["grade_overall"] == "good"
     assert len(rows) == sum(t.count("\n") - 1 for t in FILES.values()) + 2  # A1 again too
+
+
+def test_what_a_database_column_cannot_hold_is_refused_with_its_row(
+    url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """On PostgreSQL these were 500s and tracebacks (a 300-character name in a column of
+    200, a NUL, a number over INTEGER's range); a 200,000-character field stopped the CSV
+    reader. Each is now an error at its row and column, on SQLite and PostgreSQL alike."""
+    upgrade(url)
+    engine = create_engine(url)
+    header = "name,kind,starts,ends,schedule,description\n"
+    cases = {
+        "N" * 300 + ",thematic,2025-04-01,,,\n": ("name", "over the 200 this column holds"),
+        "A\x00B,thematic,2025-04-01,,,\n": ("name", "a NUL character"),
+        "Long,thematic,2025-04-01,,," + "d" * 200_000 + "\n": ("", "cannot be read as CSV"),
+    }
+    for line, (column, said) in cases.items():
+        write(tmp_path / "in", {"audit_programmes": header + line})
+        with pytest.raises(FilesRejected) as caught:
+            import_files(engine, [tmp_path / "in" / "audit_programmes.csv"])
+        found = caught.value.issues[0]
+        assert (found.row, found.column) == (2, column) and said in found.message
+    panels = "name,quorum,terms_of_reference\nPanel,100000000000000000000000,\n"
+    write(tmp_path / "gov", {"panels": panels})
+    with pytest.raises(FilesRejected, match="more than this column holds"):
+        governance_files.import_files(engine, [tmp_path / "gov" / "panels.csv"])
+    assert count(engine, "audit_programmes") == 0
+    engine.dispose()

@@ -17,6 +17,8 @@ from scrutineer.catalogue.load import load_catalogue
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.records.access_log import log_access, recent_access
+from scrutineer.records.governance import add_review
+from scrutineer.records.models import ValueInvalid
 from scrutineer.records.narratives import narratives_for, write_narrative
 from scrutineer.records.registry import registered, sync
 from scrutineer.records.sessions import end_session, signed_in, start_session
@@ -290,4 +292,17 @@ def test_the_migrations_make_exactly_the_models_tables(url: str) -> None:
             d for d in compare_metadata(context, Base.metadata) if "alembic_version" not in str(d)
         ]
     assert differences == []
+    engine.dispose()
+
+
+def test_a_value_no_column_can_hold_is_refused_before_it_is_written(url: str) -> None:
+    """A review named at 300 characters was a DataError and a 500 on PostgreSQL (and
+    stored on SQLite); a NUL likewise. Refused, saying which field and why, on both."""
+    upgrade(url)
+    engine = create_engine(url)
+    with pytest.raises(ValueInvalid, match="The name is 300 characters: over the 200"):
+        add_review(engine, "R" * 300, "thematic", None)
+    with pytest.raises(ValueInvalid, match="NUL character"):
+        add_review(engine, "Review\x00of A", "thematic", None)
+    assert add_review(engine, "R" * 200, "thematic", None) > 0  # what fits is stored
     engine.dispose()

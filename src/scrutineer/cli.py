@@ -21,7 +21,7 @@ from scrutineer.assess.benchmarks import (
     imported_path,
     kpi_benchmarks,
 )
-from scrutineer.assess.targets import TargetStore, read_targets, write_targets
+from scrutineer.assess.targets import TargetStore, read_targets_file, write_targets
 from scrutineer.calendar import Period
 from scrutineer.catalogue.docs import render_catalogue
 from scrutineer.catalogue.load import catalogue_issues, load_catalogue
@@ -504,7 +504,7 @@ def targets_import(
     """Replace the targets with those in FILE (all or nothing)."""
     settings = load_settings()
     store = TargetStore(open_records(settings), load_catalogue())
-    targets = read_targets(file.read_text("utf-8"), store.catalogue, file.name)
+    targets = read_targets_file(file, store.catalogue)
     store.replace(targets)
     typer.echo(f"Imported {len(targets)} target(s) into the records store.")
 

@@ -28,6 +28,7 @@ import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
@@ -86,6 +87,26 @@ class TargetsRejected(ScrutineerError):
         super().__init__(
             f"The targets file has {len(issues)} error(s); nothing was imported:\n  {lines}"
         )
+
+
+def read_targets_file(path: Path, catalogue: Catalogue) -> list[Target]:
+    """A targets file, refused whole (TargetsRejected) if it is not UTF-8 text or has any
+    error (`read_targets`)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise TargetsRejected(
+            [
+                Issue(
+                    Level.ERROR,
+                    "encoding",
+                    f"the file is not UTF-8 (byte {error.start + 1} cannot be read)",
+                    "Save it as CSV UTF-8 (in Excel: Save As, CSV UTF-8)",
+                    file=path.name,
+                )
+            ]
+        ) from None
+    return read_targets(text, catalogue, path.name)
 
 
 def read_targets(text: str, catalogue: Catalogue, file: str = "targets.csv") -> list[Target]:

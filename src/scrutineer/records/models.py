@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     Date,
     DateTime,
+    Engine,
     Float,
     ForeignKey,
     Index,
@@ -14,8 +15,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from scrutineer.errors import ScrutineerError
 
 
 class Base(DeclarativeBase):
@@ -326,3 +330,54 @@ class RecommendationUpdate(Base):
     status: Mapped[str] = mapped_column(String(30))  # outstanding, partial, complete, rejected
     agency: Mapped[str] = mapped_column(String(200), default="")  # for a review's responses
     by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ValueInvalid(ScrutineerError):
+    """A value no column of the records store can hold, found before it is written."""
+
+
+MAX_INTEGER = 2**31 - 1  # what an INTEGER column holds, on PostgreSQL as on SQLite
+
+
+@event.listens_for(Session, "before_flush")
+def _values_fit(session: Session, _context: object, _instances: object) -> None:
+    """Every record written checked against its columns first (a text longer than its
+    column, a NUL, an integer out of range), so PostgreSQL never refuses it half-way
+    with an error no one can read, and SQLite never stores what PostgreSQL would not."""
+    for record in (*session.new, *session.dirty):
+        if not isinstance(record, Base):
+            continue
+        for column in record.__table__.columns:
+            value = getattr(record, column.key, None)
+            what = column.name.replace("_", " ")
+            if isinstance(value, str):
+                length = getattr(column.type, "length", None)
+                if "\x00" in value:
+                    raise ValueInvalid(f"The {what} holds a NUL character: remove it.")
+                if isinstance(length, int) and len(value) > length:
+                    raise ValueInvalid(
+                        f"The {what} is {len(value):,} characters: over the {length} it can "
+                        "hold. Shorten it."
+                    )
+            elif isinstance(value, int) and not -MAX_INTEGER <= value <= MAX_INTEGER:
+                raise ValueInvalid(f"The {what} {value} is out of range: check it.")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _no_nul(
+    _connection: object,
+    _cursor: object,
+    _statement: str,
+    parameters: object,
+    _context: object,
+    _many: bool,
+) -> None:
+    """A NUL in any value sent to the store (a search as well as a write) refused as a
+    message: PostgreSQL refuses it with a DataError, a 500 to whoever sent it."""
+    sets = parameters if isinstance(parameters, list) else [parameters]
+    for given in sets:
+        values = given.values() if isinstance(given, dict) else given
+        if isinstance(values, tuple | list | type({}.values())) and any(
+            isinstance(v, str) and "\x00" in v for v in values
+        ):
+            raise ValueInvalid("A value holds a NUL character: remove it.")

@@ -43,6 +43,7 @@ from scrutineer.findings import Issue, Level, errors_first
 from scrutineer.records import models
 
 IMPORTED = "import"  # who made a change read from a file on the command line
+MAX_INTEGER = 2**31 - 1  # the largest a database's INTEGER column holds
 Row = dict[str, Any]
 Key = tuple[Any, ...]
 
@@ -54,6 +55,7 @@ class Column:
     required: bool = False
     codes: tuple[str, ...] = ()
     refers: tuple[str, str] | None = None  # (record type, its key column)
+    max_length: int | None = None  # the characters its database column holds (None: any)
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class FileSet:
                     bool(detail.get("required")),
                     codes[detail["codes"]] if "codes" in detail else (),
                     tuple(detail["refers"].split(".")) if "refers" in detail else None,
+                    _max_length(self.models[name], column),
                 )
                 for column, detail in spec["columns"].items()
             )
@@ -150,6 +153,12 @@ class FileSet:
                 self.models[name],
             )
         return found
+
+
+def _max_length(model: type[models.Base], column: str) -> int | None:
+    found = model.__table__.columns.get(column)
+    length = getattr(found.type, "length", None) if found is not None else None
+    return length if isinstance(length, int) else None
 
 
 def read_rows(
@@ -188,7 +197,7 @@ def read_rows(
         return [], issues
     rows: list[Row] = []
     seen: dict[Key, int] = {}
-    for number, cells in enumerate(reader, start=2):
+    for number, cells in _lines(reader, file, issues):
         if not any(cell.strip() for cell in cells):
             continue
         read = (read_cell(cell) for cell in cells)  # as exported: cells.safe_cell undone
@@ -208,6 +217,25 @@ def read_rows(
         seen[key] = number
         rows.append(row)
     return rows, issues
+
+
+def _lines(reader: Any, file: str, issues: list[Issue]) -> Iterable[tuple[int, list[str]]]:
+    """The file's rows after its header, with their row numbers; a row the CSV reader
+    cannot take (a field over its limit, a quote left open) ends the file with an error."""
+    number = 1
+    try:
+        for number, cells in enumerate(reader, start=2):
+            yield number, cells
+    except csv.Error as error:
+        issues.append(
+            _issue(
+                "unreadable",
+                f"the row cannot be read as CSV ({error})",
+                file,
+                number + 1,
+                hint="Shorten the field (a document pasted into a cell?) or close its quotes.",
+            )
+        )
 
 
 def typed_row(
@@ -585,21 +613,23 @@ def _value(column: Column, text: str, file: str, row: int | None, issues: list[I
             )
         return found
     if column.type == "integer":
-        whole = text.removesuffix(".0")
-        if not whole.isdigit():
-            issues.append(
-                _issue(
-                    "integer",
-                    f"{text!r} is not a whole number",
-                    file,
-                    row,
-                    column.name,
-                    text,
-                    "Write a number such as 3.",
-                )
+        return _integer(column, text, file, row, issues)
+    if "\x00" in text or (column.max_length is not None and len(text) > column.max_length):
+        too_long = column.max_length is not None and len(text) > column.max_length
+        issues.append(
+            _issue(
+                "text",
+                f"{len(text):,} characters: over the {column.max_length} this column holds"
+                if too_long
+                else "a NUL character: not text",
+                file,
+                row,
+                column.name,
+                text[:80],
+                "Shorten it." if too_long else "Remove it: the file is damaged or not text.",
             )
-            return None
-        return int(whole)
+        )
+        return None
     if column.type in ("code", "codes"):
         values = [_code(part) for part in text.split(";") if part.strip()]
         wrong = [v for v in values if v not in column.codes]
@@ -620,6 +650,37 @@ def _value(column: Column, text: str, file: str, row: int | None, issues: list[I
             return None
         return ";".join(values)
     return text
+
+
+def _integer(column: Column, text: str, file: str, row: int | None, issues: list[Issue]) -> Any:
+    whole = text.removesuffix(".0")
+    if not (whole.isascii() and whole.isdigit()):
+        issues.append(
+            _issue(
+                "integer",
+                f"{text!r} is not a whole number",
+                file,
+                row,
+                column.name,
+                text,
+                "Write a number such as 3.",
+            )
+        )
+        return None
+    if len(whole) > len(str(MAX_INTEGER)) or int(whole) > MAX_INTEGER:
+        issues.append(
+            _issue(
+                "integer",
+                f"{text} is more than this column holds ({MAX_INTEGER:,})",
+                file,
+                row,
+                column.name,
+                text,
+                "Check the number.",
+            )
+        )
+        return None
+    return int(whole)
 
 
 def _code(text: str) -> str:
