@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,8 +27,10 @@ from scrutineer.records.users import (
     MAX_FAILED_LOGINS,
     UserInvalid,
     add_user,
+    change_password,
     check_password,
     disable_user,
+    enable_user,
     list_users,
     set_password,
     unlock_user,
@@ -61,7 +63,7 @@ RECORDS = {
     "recommendations",
     "recommendation_updates",
 }
-HEAD = "0007"
+HEAD = "0008"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -305,4 +307,43 @@ def test_a_value_no_column_can_hold_is_refused_before_it_is_written(url: str) ->
     with pytest.raises(ValueInvalid, match="NUL character"):
         add_review(engine, "Review\x00of A", "thematic", None)
     assert add_review(engine, "R" * 200, "thematic", None) > 0  # what fits is stored
+    engine.dispose()
+
+
+def test_a_session_left_idle_ends_and_one_in_use_goes_on(url: str) -> None:
+    """Idle for more than 30 minutes, a session ends, though within its 10 hours; used, it
+    is kept alive (its last use written at most once a minute)."""
+    upgrade(url)
+    engine = create_engine(url)
+    add_user(engine, "iro1", "An IRO", "iro", "iro-password-1")
+    token = start_session(engine, "iro1")
+    now = datetime.now(UTC).replace(tzinfo=None)
+
+    def last_used(ago: timedelta) -> None:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE web_sessions SET last_seen_at = :t"), {"t": now - ago})
+
+    last_used(timedelta(minutes=29))
+    assert signed_in(engine, token) is not None
+    with engine.connect() as connection:  # that use was written: it is fresh again
+        seen = connection.execute(text("SELECT last_seen_at FROM web_sessions")).scalar()
+    assert now - timedelta(minutes=1) < datetime.fromisoformat(str(seen))  # SQLite: text
+    last_used(timedelta(minutes=31))
+    assert signed_in(engine, token) is None
+    engine.dispose()
+
+
+def test_an_administrator_enables_and_a_user_changes_their_password(url: str) -> None:
+    upgrade(url)
+    engine = create_engine(url)
+    add_user(engine, "aud", "An Auditor", "auditor", "first-password")
+    disable_user(engine, "aud")
+    assert check_password(engine, "aud", "first-password") is None
+    enable_user(engine, "aud")
+    assert check_password(engine, "aud", "first-password") is not None
+    with pytest.raises(UserInvalid, match="current password is not right"):
+        change_password(engine, "aud", "not-the-password", "second-password")
+    change_password(engine, "aud", "first-password", "second-password")
+    assert check_password(engine, "aud", "first-password") is None
+    assert check_password(engine, "aud", "second-password") is not None
     engine.dispose()

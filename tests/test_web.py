@@ -473,3 +473,38 @@ def test_an_indicator_page_says_where_its_definition_comes_from(
     page = clients["panel"].get(f"/indicators/{KPI}")
     kpi = load_catalogue().get(KPI)
     assert f"Where the definition comes from: {kpi.source}." in html.unescape(page.text)
+
+
+def test_a_user_changes_their_own_password_and_an_admin_resets_and_enables(
+    app: Any, web_data: WebData
+) -> None:
+    add_user(web_data.records, "changer", "Changer", "analyst", "changer-pass-1")
+    user = sign_in(app, "changer", "changer-pass-1")
+    page = user.get("/account")
+    assert page.status_code == 200 and "Change your password" in page.text
+    form = {"csrf": csrf_of(page.text), "current": "wrong-pass-1", "chosen": "changer-pass-2"}
+    wrong = user.post("/account/password", data={**form, "again": "changer-pass-2"})
+    assert wrong.status_code == 400 and "current password is not right" in wrong.text
+    differ = user.post("/account/password", data={**form, "again": "something-else"})
+    assert differ.status_code == 400 and "The two new passwords differ" in differ.text
+    right = {**form, "current": "changer-pass-1", "again": "changer-pass-2"}
+    done = user.post("/account/password", data=right)
+    assert done.status_code == 303 and check_password(web_data.records, "changer", "changer-pass-2")
+
+    admin = sign_in(app, "admin", web_data.passwords["admin"])
+    token = csrf_of(admin.get("/admin/users").text)
+    sent = {"csrf": token, "username": "changer"}
+    assert admin.post("/admin/users", data={**sent, "action": "disable"}).status_code == 303
+    assert "Enable changer" in admin.get("/admin/users").text
+    assert admin.post("/admin/users", data={**sent, "action": "enable"}).status_code == 303
+    reset = admin.post("/admin/users", data={**sent, "action": "reset"})
+    given = re.search(r"New password for changer \(shown once\): (\S+)<", reset.text)
+    assert reset.status_code == 200 and given, reset.text[-500:]
+    assert check_password(web_data.records, "changer", html.unescape(given.group(1)))
+
+
+def test_a_refused_request_is_logged(clients: dict[str, TestClient], web_data: WebData) -> None:
+    panel = clients["panel"]
+    assert panel.get("/qa/audits").status_code == 403  # a councillor: no child-level lists
+    latest = recent_access(web_data.records, limit=5)
+    assert ("panel", "refused", "/qa/audits") in [(a.username, a.action, a.subject) for a in latest]

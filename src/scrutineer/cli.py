@@ -6,7 +6,7 @@ become a message on stderr and a non-zero exit code in `main`, the only place th
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, cast
 
@@ -48,6 +48,7 @@ from scrutineer.outputs.report.monitoring import monitoring_context, write_monit
 from scrutineer.outputs.text import render
 from scrutineer.outputs.web.serve import serve as serve_dashboard
 from scrutineer.records import governance_files
+from scrutineer.records.access_log import access_csv, command_user, log_access
 from scrutineer.records.narratives import write_narrative
 from scrutineer.records.panels import find_meeting
 from scrutineer.records.qa import (
@@ -59,8 +60,17 @@ from scrutineer.records.qa import (
 )
 from scrutineer.records.qa import history_csv as qa_history_csv
 from scrutineer.records.registry import sync
+from scrutineer.records.retention import purge as purge_past
 from scrutineer.records.store import open_records
-from scrutineer.records.users import ROLES, add_user, disable_user, list_users
+from scrutineer.records.users import (
+    ROLES,
+    add_user,
+    disable_user,
+    enable_user,
+    list_users,
+    set_password,
+    unlock_user,
+)
 from scrutineer.returns.collection import READ_FROM, Collection
 from scrutineer.returns.export import export_returns
 from scrutineer.returns.findings import ReturnRejected
@@ -304,6 +314,13 @@ def exceptions(
     month = _period(session, period)
     kpi = session.engine.catalogue.get(kpi_id)
     found = exception_list(session.engine, kpi, month, service, team)
+    where = f" ({service or team})" if service or team else ""
+    log_access(  # as the web logs every list of children it shows
+        open_records(load_settings()),
+        command_user(),
+        "exception list (command line)",
+        f"{kpi_id} {month}{where}: {len(found)} children",
+    )
     unmapped = session.engine.unmapped_counts(kpi, month, month, bool(service or team))
     count = unmapped.get(str(month), 0)
     envelope = {
@@ -446,7 +463,9 @@ def narrative(
     typer.echo(f"Saved the narrative for {theme}, {month}.")
 
 
-users_app = typer.Typer(no_args_is_help=True, help="Users: add, list, disable.")
+users_app = typer.Typer(
+    no_args_is_help=True, help="Users: add, list, disable, enable, unlock, reset a password."
+)
 app.add_typer(users_app, name="users")
 
 
@@ -491,6 +510,49 @@ def users_disable(username: Annotated[str, typer.Argument(help="Login name")]) -
     """Disable a user: they can no longer log in; their records stay."""
     disable_user(open_records(load_settings()), username)
     typer.echo(f"Disabled {username}.")
+
+
+@users_app.command("enable")
+def users_enable(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
+    """Let a disabled user sign in again."""
+    enable_user(open_records(load_settings()), username)
+    typer.echo(f"Enabled {username}.")
+
+
+@users_app.command("unlock")
+def users_unlock(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
+    """Open an account locked by failed sign-ins."""
+    unlock_user(open_records(load_settings()), username)
+    typer.echo(f"Unlocked {username}.")
+
+
+@users_app.command("reset-password")
+def users_reset_password(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
+    """Give a user a new password (printed once; the account is unlocked too)."""
+    password = set_password(open_records(load_settings()), username)
+    typer.echo(f"New password for {username}: {password}")
+
+
+@app.command("access-log")
+def access_log(
+    since: Annotated[str | None, typer.Option(help="From this day, YYYY-MM-DD")] = None,
+) -> None:
+    """Print the access log as CSV: every view and refusal of child-level data, and every
+    purge, with who and when."""
+    day = _date(since, "--since")
+    start = None if day is None else datetime.combine(day, datetime.min.time())
+    typer.echo(access_csv(open_records(load_settings()), start), nl=False)
+
+
+@app.command()
+def purge(
+    dry_run: Annotated[bool, typer.Option(help="Say what would go, remove nothing")] = False,
+) -> None:
+    """Remove snapshots and access-log entries past their retention period
+    (SCRUTINEER_RETAIN_SNAPSHOT_MONTHS, SCRUTINEER_RETAIN_ACCESS_LOG_MONTHS); logged."""
+    settings = load_settings()
+    done = purge_past(settings, open_records(settings), date.today(), dry_run)
+    typer.echo(("Would remove " if dry_run else "Removed ") + done.said() + ".")
 
 
 targets_app = typer.Typer(no_args_is_help=True, help="Targets: import and export as CSV.")

@@ -39,6 +39,17 @@ SETTINGS: tuple[Setting, ...] = (
         "informal=5,service_manager=10,head_of_service=10,director=20",
         "Working days an IRO alert's response is due in, at each level",
     ),
+    Setting(
+        "retain_snapshot_months",
+        0,
+        "`scrutineer purge` removes snapshots as at more than this many months ago, never "
+        "the newest (0: keep every one)",
+    ),
+    Setting(
+        "retain_access_log_months",
+        0,
+        "`scrutineer purge` deletes access-log entries older than this (0: keep every one)",
+    ),
 )
 
 
@@ -50,6 +61,8 @@ class Settings:
     la_number: str = "999"
     records_url: str = ""
     iro_response_days: str = "informal=5,service_manager=10,head_of_service=10,director=20"
+    retain_snapshot_months: int = 0
+    retain_access_log_months: int = 0
 
     @property
     def response_days(self) -> dict[str, int]:

@@ -156,6 +156,17 @@ class SnapshotStore:
         path = self.root / self.get(snapshot_id).id / QUALITY_NAME
         return path.read_text("utf-8") if path.is_file() else None
 
+    def remove(self, snapshot_id: str) -> None:
+        """Delete a snapshot (retention: `records.retention.purge`), holding the load lock so
+        no load is renaming one into place meanwhile."""
+        folder = self.root / self.get(snapshot_id).id
+        with self._lock():
+            folder.chmod(0o755)
+            for path in folder.iterdir():
+                path.chmod(0o644)
+            shutil.rmtree(folder)
+        _fsync(self.root)
+
     def with_fingerprint(self, fingerprint: str) -> Manifest | None:
         return next((m for m in self.manifests() if m.fingerprint == fingerprint), None)
 

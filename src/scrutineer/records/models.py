@@ -57,6 +57,7 @@ class AccessLog(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(80))
     subject: Mapped[str] = mapped_column(String(200))
+    who: Mapped[str] = mapped_column(String(80), default="", server_default="")  # no user: CLI
 
 
 class RecordChange(Base):
@@ -126,6 +127,7 @@ class WebSession(Base):
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime)  # None: before 0008
 
 
 # Quality-assurance records (migration 0004). Columns are named as in their CSV files

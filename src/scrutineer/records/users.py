@@ -141,6 +141,19 @@ def set_password(records: Engine, username: str, password: str | None = None) ->
     return chosen
 
 
+def enable_user(records: Engine, username: str) -> None:
+    """Let a disabled user sign in again (an administrator's decision)."""
+    with Session(records) as session, session.begin():
+        _user(session, username).active = True
+
+
+def change_password(records: Engine, username: str, current: str, chosen: str) -> None:
+    """A user's own change: refused unless `current` is their password now."""
+    if check_password(records, username, current) is None:
+        raise UserInvalid("The current password is not right (or the account is locked).")
+    set_password(records, username, chosen)
+
+
 def unlock_user(records: Engine, username: str) -> None:
     """Open an account locked by failed logins (an administrator's decision)."""
     with Session(records) as session, session.begin():

@@ -38,6 +38,7 @@ from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.forms import FORMS, SESSION_COOKIE
 from scrutineer.outputs.web.guards import BodyLimit, SecurityHeaders
+from scrutineer.records.access_log import log_access
 from scrutineer.records.sessions import signed_in
 from scrutineer.settings import Settings
 
@@ -362,6 +363,8 @@ class Web:
     def refuse(
         self, request: Request, viewer: Viewer, api: bool, status: int, message: str
     ) -> Response:
+        if status == 403:  # a refusal is kept as a view would be: who tried what, and when
+            log_access(self.records, viewer.user.username, "refused", request.url.path)
         if api:
             return JSONResponse({"error": message}, status)
         return self.render(

@@ -21,7 +21,15 @@ from scrutineer.outputs.web import admin_pages
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.records.narratives import write_narrative
 from scrutineer.records.sessions import LIFETIME, end_session, start_session
-from scrutineer.records.users import add_user, check_password, disable_user, unlock_user
+from scrutineer.records.users import (
+    add_user,
+    change_password,
+    check_password,
+    disable_user,
+    enable_user,
+    set_password,
+    unlock_user,
+)
 
 if TYPE_CHECKING:
     from scrutineer.outputs.web.app import Web
@@ -129,7 +137,8 @@ async def save_narrative(web: Web, request: Request, viewer: Viewer, form: FormD
 
 
 async def users_action(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
-    """Add, disable or unlock a user (an administrator)."""
+    """Add, disable, enable or unlock a user, or give them a new password (an
+    administrator)."""
     action, username = str(form.get("action", "")), str(form.get("username", "")).strip()
     try:
         if action == "add":
@@ -157,6 +166,20 @@ async def users_action(web: Web, request: Request, viewer: Viewer, form: FormDat
         elif action == "unlock":
             await run_in_threadpool(unlock_user, web.records, username)
             message = f"Unlocked {username}."
+        elif action == "enable":
+            await run_in_threadpool(enable_user, web.records, username)
+            message = f"Enabled {username}: they can sign in again."
+        elif action == "reset":
+            password = await run_in_threadpool(set_password, web.records, username)
+            page = await run_in_threadpool(admin_pages.users, web.cache)
+            return web.render(  # not a redirect: a password never goes into a URL
+                request,
+                "users.html",
+                page=page,
+                viewer=viewer,
+                title="Users",
+                message=f"New password for {username} (shown once): {password}",
+            )
         else:
             return web.refuse(request, viewer, False, 400, f"No user action {action!r}.")
     except ScrutineerError as error:
@@ -224,6 +247,35 @@ async def quality_download(web: Web, request: Request) -> Response:
     return Response(text, media_type="text/csv", headers={"Content-Disposition": disposition})
 
 
+async def account_page(web: Web, request: Request) -> Response:
+    """The signed-in user's own account: who they are, and a form to change the password."""
+    viewer = await run_in_threadpool(web.viewer, request)
+    if viewer is None:
+        return RedirectResponse("/login", 303)
+    message = request.query_params.get("message", "")
+    return web.render(request, "account.html", viewer=viewer, title="Your account", message=message)
+
+
+async def change_own_password(
+    web: Web, request: Request, viewer: Viewer, form: FormData
+) -> Response:
+    """Change the signed-in user's password, given the current one; a mistake comes back
+    on the form (400), and a wrong current password counts as a failed sign-in."""
+    current, chosen = str(form.get("current", "")), str(form.get("chosen", ""))
+    problem = "The two new passwords differ." if chosen != str(form.get("again", "")) else ""
+    if not problem:
+        try:
+            username = viewer.user.username
+            await run_in_threadpool(change_password, web.records, username, current, chosen)
+        except ScrutineerError as error:
+            problem = str(error)
+    if problem:
+        return web.render(
+            request, "account.html", 400, viewer=viewer, title="Your account", problem=problem
+        )
+    return RedirectResponse("/account?" + urlencode({"message": "Password changed."}), 303)
+
+
 FORMS: tuple[Form | Posted, ...] = (
     Form("/login", "GET", login_page),
     Form("/snapshots/{snapshot}/quality.csv", "GET", quality_download),
@@ -231,4 +283,6 @@ FORMS: tuple[Form | Posted, ...] = (
     Posted("/logout", None, logout),
     Posted("/narratives", "narratives", save_narrative),
     Posted("/admin/users", "admin", users_action),
+    Form("/account", "GET", account_page),
+    Posted("/account/password", None, change_own_password),
 )
