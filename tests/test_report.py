@@ -100,12 +100,16 @@ def test_the_public_edition_suppresses_small_numbers(reporting: Cli) -> None:
     public = reporting.home / "public-board.html"
     reporting.run("report", "--layout", "board", "--out", str(internal))
     reporting.run("report", "--edition", "public", "--layout", "board", "--out", str(public))
-    cells = re.compile(r"<td>([^<]*)</td>")
+    cells = re.compile(r"<td>(.*?)</td>")
     inside, outside = cells.findall(internal.read_text()), cells.findall(public.read_text())
     assert len(inside) == len(outside)
     small = [(i, o) for i, o in zip(inside, outside, strict=True) if i in {"1", "2", "3", "4"}]
     assert small and all(o == "*" for _, o in small)  # every count of 1-4 is suppressed
     assert "Small numbers are suppressed" in public.read_text()
+    rows = [cells.findall(r) for r in re.findall(r"<tr>(.*?)</tr>", public.read_text(), re.S)]
+    latest_hidden = [r for r in rows if len(r) > 5 and r[-6] == "*"]
+    assert latest_hidden  # the cells: months..., target, RAG, trend, neighbours, England
+    assert all((r[-4], r[-3]) == ("", "") for r in latest_hidden)  # no RAG, no trend
 
 
 def test_a_bad_layout_or_format_says_what_to_do(reporting: Cli) -> None:

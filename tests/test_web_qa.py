@@ -86,7 +86,11 @@ def test_the_focus_5_table_lists_and_a_childs_history(
     shown = panel.get("/api/qa").json()
     for table in ("reasons", "levels"):
         small = {r["name"] for r in page[table] if 1 <= int(r["count"].replace(",", "")) <= 4}
-        assert {r["name"] for r in shown[table] if r["count"] == "*"} == small
+        hidden_names = {r["name"] for r in shown[table] if r["count"] == "*"}
+        if table == "reasons":  # an alert may give several: they add up to nothing shown
+            assert hidden_names == small
+        else:  # each alert reaches one level: never one hidden, or the total gives it back
+            assert small <= hidden_names and len(hidden_names) != 1
     cells = [c for r in page["supervision"]["rows"] for c in r["cells"]]
     hidden = [c for r in shown["supervision"]["rows"] for c in r["cells"]]
     # every count of 1 to 4 hidden, every other shown (whether this draw has small counts

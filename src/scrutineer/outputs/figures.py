@@ -29,19 +29,20 @@ def assessment_chart(a: Assessment) -> str:
     """The indicator's monthly series as SVG, with target, neighbours' mean and SPC limits."""
     known = [v.value for v in a.series]
     numbers = [v for v in known if v is not None]
+    whole = len(numbers) == len(known)  # SPC lines over a blanked month would give it back
+    chart = a.chart if whole else None
     signals: tuple[str | None, ...] = ()
-    if a.chart and len(numbers) == len(known):
+    if chart:
         signals = tuple(
-            spc_signal(a.chart, i, numbers, a.polarity or a.kpi.polarity)
-            for i in range(len(numbers))
+            spc_signal(chart, i, numbers, a.polarity or a.kpi.polarity) for i in range(len(numbers))
         )
     series = Series(
         labels=tuple(Period.parse(v.period).start.strftime("%b %y") for v in a.series),
         values=tuple(known),
         target=a.target,
-        centre=a.chart.centre if a.chart else None,
-        lower=a.chart.lower if a.chart else None,
-        upper=a.chart.upper if a.chart else None,
+        centre=chart.centre if chart else None,
+        lower=chart.lower if chart else None,
+        upper=chart.upper if chart else None,
         signals=signals,
         # a count beside other authorities' is not like for like: no line
         benchmark=a.benchmark.neighbour_mean

@@ -7,7 +7,7 @@ lays them out, suppressing small numbers for the public.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from statistics import correlation
@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from scrutineer.outputs.disclosure import protect
 from scrutineer.records.qa import records_of
 from scrutineer.settings import ALERT_LEVELS
 
@@ -90,14 +91,38 @@ def levels_reached(stages: list[dict[str, Any]]) -> dict[str, str]:
     return reached
 
 
-def count_text(n: int, public: bool) -> str:
-    return "*" if public and n in SMALL else f"{n:,}"
+def count_text(n: int, public: bool, hidden: bool = False) -> str:
+    return "*" if public and (n in SMALL or hidden) else f"{n:,}"
 
 
-def share_text(part: int, whole: int, public: bool) -> str:
+def share_text(part: int, whole: int, public: bool, hidden: bool = False) -> str:
+    """A part's share of a whole; hidden in public where the whole is under 5, the part is
+    1 to 4 (the share and the whole give it back) or `hidden` (a complementary cell)."""
     if not whole:
         return "–"
-    return "*" if public and whole < 5 else f"{100 * part / whole:.1f}%"
+    small = whole < 5 or part in SMALL or hidden
+    return "*" if public and small else f"{100 * part / whole:.1f}%"
+
+
+def hidden_parts(parts: Mapping[str, int], public: bool, sums: Sequence[Sequence[str]]) -> set[str]:
+    """The parts of a public table to hide: 1 to 4, and complementary ones so that no set of
+    parts adding up to a figure shown (`sums`: the grades to the audits graded, good and
+    outstanding to good or better, the levels to the alerts) has just one hidden."""
+    if not public:
+        return set()
+    return protect(parts, {k for k, n in parts.items() if n in SMALL}, sums)
+
+
+def grade_cells(row: GradeRow, public: bool) -> dict[str, str]:
+    """A Focus 5 row's shares of each grade and of good or better, as a table shows them."""
+    parts = {**row.counts, "good_or_better": row.good_or_better}
+    sums = [  # the grades add up to those graded, and so do the two below good and the rest
+        GRADES,
+        ("good_or_better", "good", "outstanding"),
+        ("good_or_better", "requires_improvement", "inadequate"),
+    ]
+    hidden = hidden_parts(parts, public, sums)
+    return {k: share_text(n, row.graded, public, k in hidden) for k, n in parts.items()}
 
 
 def _grades(label: str, grades: Sequence[str | None]) -> GradeRow:

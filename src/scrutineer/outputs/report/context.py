@@ -17,8 +17,16 @@ from scrutineer.assess.text import amount, indicator_text, neighbours_average, t
 from scrutineer.calendar import Period
 from scrutineer.catalogue.model import Catalogue
 from scrutineer.engine.compute import Value
+from scrutineer.outputs.disclosure import disclosed
 from scrutineer.outputs.figures import SUPPRESSED, assessment_chart, flagged, short
-from scrutineer.outputs.qa_summary import GRADES, QaSummary, count_text, share_text
+from scrutineer.outputs.qa_summary import (
+    GRADES,
+    QaSummary,
+    count_text,
+    grade_cells,
+    hidden_parts,
+    share_text,
+)
 from scrutineer.outputs.report.layouts import Layout
 from scrutineer.outputs.report.revisions import Revisions
 from scrutineer.outputs.report.suppression import suppressed_cells
@@ -138,7 +146,9 @@ def build_context(
     shown = {k.id for s in layout.sections for k in s.kpis}
     lists = {
         name: tuple(
-            a.kpi.title for a in assessments if a.kpi.id in shown and a.category.value == name
+            a.kpi.title
+            for a in (disclosed(a, hidden) for a in assessments)
+            if a.kpi.id in shown and a.category.value == name
         )
         for name in ("going well", "one to watch", "need to do better")
     }
@@ -165,12 +175,15 @@ def build_context(
 def qa_tables(summary: QaSummary, edition: str) -> QaTables:
     public = edition == "public"
 
-    def tally(counts: Counter[str], order: Sequence[str]) -> tuple[tuple[str, str, str], ...]:
+    def tally(
+        counts: Counter[str], order: Sequence[str], sums: bool = False
+    ) -> tuple[tuple[str, str, str], ...]:
+        hidden = hidden_parts({n: counts[n] for n in order}, public, [order] if sums else [])
         return tuple(
             (
                 name.replace("_", " ").capitalize(),
-                count_text(counts[name], public),
-                share_text(counts[name], summary.alerts, public),
+                count_text(counts[name], public, name in hidden),
+                share_text(counts[name], summary.alerts, public, name in hidden),
             )
             for name in order
         )
@@ -182,15 +195,14 @@ def qa_tables(summary: QaSummary, edition: str) -> QaTables:
             (
                 row.label,
                 count_text(row.graded, public),
-                *(share_text(row.counts[g], row.graded, public) for g in GRADES),
-                share_text(row.good_or_better, row.graded, public),
+                *(cells[k] for k in (*GRADES, "good_or_better")),
             )
-            for row in summary.focus5
+            for row, cells in ((row, grade_cells(row, public)) for row in summary.focus5)
         ),
         count_text(summary.moderated, public),
         "not enough audits to say" if r is None or (public and summary.pairs < 5) else f"{r:.2f}",
         tally(summary.reasons, [n for n, _ in summary.reasons.most_common()]),
-        tally(summary.levels, ALERT_LEVELS),
+        tally(summary.levels, ALERT_LEVELS, sums=True),
         count_text(summary.alerts, public),
     )
 
@@ -218,18 +230,19 @@ def _row(a: Assessment, months: list[Period], edition: str, hidden: set[tuple[st
     cells = tuple(
         _cell(values.get(str(m)), a.kpi.unit, (a.kpi.id, str(m)) in hidden) for m in months
     )
+    shown = disclosed(a, hidden)  # no RAG, trend or SPC line telling of a suppressed figure
     return Row(
         a.kpi.id,
         a.kpi.title,
         cells,
         short(a.target, a.kpi.unit) if a.target is not None else "",
-        a.rating.value if a.rating else "",
-        a.direction.value if a.direction else "",
-        a.signal or "",
-        a.category.value,
+        shown.rating.value if shown.rating else "",
+        shown.direction.value if shown.direction else "",
+        shown.signal or "",
+        shown.category.value,
         neighbours_average(a) or "",
         amount(a.england, a.kpi.unit) if a.england is not None else "",
-        assessment_chart(a),
+        assessment_chart(shown),
         indicator_text(a) if edition == "internal" else _public_text(a, hidden),
     )
 

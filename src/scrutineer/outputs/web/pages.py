@@ -7,7 +7,7 @@ roles with aggregates only get suppressed figures and never a child or a worker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from scrutineer.assess.assessment import Assessment
@@ -23,6 +23,7 @@ from scrutineer.catalogue.model import Catalogue, Kpi
 from scrutineer.engine.compute import Value
 from scrutineer.engine.exceptions import ExceptionRow
 from scrutineer.errors import ScrutineerError
+from scrutineer.outputs.disclosure import disclosed
 from scrutineer.outputs.figures import SUPPRESSED, assessment_chart, flagged, short
 from scrutineer.outputs.report.suppression import suppressed_cells
 from scrutineer.outputs.web.access import Viewer
@@ -86,8 +87,9 @@ def overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
 
 
 def _overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
-    found = cache.assessments(choice.figures, choice.period)
-    hidden = _hidden(viewer, found)
+    whole = cache.assessments(choice.figures, choice.period)
+    hidden = _hidden(viewer, whole)
+    found = [disclosed(a, hidden) for a in whole]  # in the list a suppressed one is not
     themes: dict[str, list[Assessment]] = {}
     for a in found:
         themes.setdefault(a.kpi.theme, []).append(a)
@@ -151,12 +153,12 @@ def _indicator_figures(
 ) -> Page:
     """Everything on an indicator's page but the children: the same for every viewer who
     sees the same kind of figures."""
-    a = next(x for x in cache.assessments(figures, period) if x.kpi.id == kpi.id)
-    hidden = _hidden(viewer, [a])
-    shown = replace(a, series=tuple(_blank(v, hidden) for v in a.series))
+    whole = next(x for x in cache.assessments(figures, period) if x.kpi.id == kpi.id)
+    hidden = _hidden(viewer, [whole])
+    a = disclosed(whole, hidden)  # no RAG, trend or SPC line telling of a suppressed figure
     return {
         "kpi": _definition(kpi),
-        "value": _cell(a.latest, kpi.unit, hidden),
+        "value": _cell(whole.latest, kpi.unit, hidden),
         "target": short(a.target, kpi.unit) if a.target is not None else None,
         "target_note": a.target_note,
         "rag": a.rating.value if a.rating else None,
@@ -166,9 +168,9 @@ def _indicator_figures(
         "neighbours": neighbours_average(a),
         "neighbour_gap": _gap(a),
         "england": amount(a.england, kpi.unit) if a.england is not None else None,
-        "text": _text(a, hidden, counts=not viewer.aggregates_only),
-        "chart": assessment_chart(shown),
-        "series": [_figure(v, kpi, (v.kpi, v.period) in hidden) for v in a.series],
+        "text": _text(whole, hidden, counts=not viewer.aggregates_only),
+        "chart": assessment_chart(a),
+        "series": [_figure(v, kpi, (v.kpi, v.period) in hidden) for v in whole.series],
         "explain": cache.explain(kpi, period),
         "breakdown": _breakdown(viewer, figures, kpi, period, service, team),
     }
@@ -287,12 +289,6 @@ def _cell(value: Value | None, unit: str, hidden: set[tuple[str, str]]) -> str:
     return flagged(short(value.value, unit), value)
 
 
-def _blank(value: Value, hidden: set[tuple[str, str]]) -> Value:
-    if (value.kpi, value.period) in hidden:
-        return replace(value, value=None, numerator=None, denominator=None)
-    return value
-
-
 def _figure(value: Value, kpi: Kpi, hidden: bool) -> Page:
     return {
         "period": value.period,
@@ -305,7 +301,8 @@ def _figure(value: Value, kpi: Kpi, hidden: bool) -> Page:
     }
 
 
-def _tile(a: Assessment, hidden: set[tuple[str, str]]) -> Page:
+def _tile(whole: Assessment, hidden: set[tuple[str, str]]) -> Page:
+    a = disclosed(whole, hidden)
     return {
         "kpi": a.kpi.id,
         "title": a.kpi.title,

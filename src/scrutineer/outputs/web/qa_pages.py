@@ -15,6 +15,8 @@ from scrutineer.outputs.qa_summary import (
     GRADES,
     count_text,
     counted_grade,
+    grade_cells,
+    hidden_parts,
     qa_summary,
     share_text,
     within,
@@ -32,6 +34,8 @@ def qa_overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
     overall grade, and IRO alerts by reason and by the level they reached."""
     summary = qa_summary(cache.records, choice.period.shift(-11).start, choice.period.end)
     hide = viewer.aggregates_only
+    pairs = {f"{s} {o}": summary.supervision.get((s, o), 0) for s in GRADES for o in GRADES}
+    paired = hidden_parts(pairs, hide, [tuple(pairs)])  # the cells add up to the pairs shown
     return {
         **choice.header(),
         "months": f"{choice.period.shift(-11).start:%B %Y} to {choice.period.start:%B %Y}",
@@ -39,8 +43,7 @@ def qa_overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
             {
                 "domain": row.label,
                 "graded": count_text(row.graded, hide),
-                **{g: share_text(row.counts[g], row.graded, hide) for g in GRADES},
-                "good_or_better": share_text(row.good_or_better, row.graded, hide),
+                **grade_cells(row, hide),
             }
             for row in summary.focus5
         ],
@@ -51,14 +54,16 @@ def qa_overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
             "rows": [
                 {
                     "supervision": s,
-                    "cells": [count_text(summary.supervision.get((s, o), 0), hide) for o in GRADES],
+                    "cells": [
+                        count_text(pairs[f"{s} {o}"], hide, f"{s} {o}" in paired) for o in GRADES
+                    ],
                 }
                 for s in GRADES
             ],
         },
         "alerts": count_text(summary.alerts, hide),
         "reasons": _tally(summary.reasons, summary.alerts, hide),
-        "levels": _tally(summary.levels, summary.alerts, hide, ALERT_LEVELS),
+        "levels": _tally(summary.levels, summary.alerts, hide, ALERT_LEVELS, sums=True),
     }
 
 
@@ -179,13 +184,18 @@ def _stage_now(alert: dict[str, Any], stages: list[dict[str, Any]], as_at: date)
     }
 
 
-def _tally(counts: Counter[str], total: int, hide: bool, order: tuple[str, ...] = ()) -> list[Page]:
+def _tally(
+    counts: Counter[str], total: int, hide: bool, order: tuple[str, ...] = (), sums: bool = False
+) -> list[Page]:
+    """Each name's count and share of `total`; with `sums`, the counts add up to the total
+    (each alert reaches one level; it may give several reasons)."""
     names = list(order) or [name for name, _ in counts.most_common()]
+    hidden = hidden_parts({n: counts[n] for n in names}, hide, [names] if sums else [])
     return [
         {
             "name": n,
-            "count": count_text(counts[n], hide),
-            "share": share_text(counts[n], total, hide),
+            "count": count_text(counts[n], hide, n in hidden),
+            "share": share_text(counts[n], total, hide, n in hidden),
         }
         for n in names
     ]
