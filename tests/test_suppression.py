@@ -46,3 +46,31 @@ def test_a_year_to_date_count_hides_the_month_it_would_reveal() -> None:
         ("contacts", "2025-05"),
         ("contacts_ytd", "2025-05"),
     }
+
+
+def test_a_hidden_year_to_date_does_not_come_back_from_the_month_after() -> None:
+    """April 10, May 3 (small), June 8 contacts: May and its year to date are hidden, but
+    June's year to date (21) less June (8) gave May's (13) back, and May with it. Now the
+    smallest of June's pair is hidden too, and the months cannot be solved for."""
+    catalogue = load_catalogue()
+    months = {"2025-04": 10, "2025-05": 3, "2025-06": 8}
+    totals = {"2025-04": 10, "2025-05": 13, "2025-06": 21}
+    values = {
+        "contacts": [value("contacts", p, n, n, None) for p, n in months.items()],
+        "contacts_ytd": [value("contacts_ytd", p, n, n, None) for p, n in totals.items()],
+    }
+    hidden = suppressed_cells(values, catalogue)
+    assert hidden == {
+        ("contacts", "2025-05"),
+        ("contacts_ytd", "2025-05"),
+        ("contacts", "2025-06"),  # 8 < 21
+    }
+    # solved by an attacker: May and June's months are known only to add up to 11
+    shown_june_ytd, shown_april = totals["2025-06"], months["2025-04"]
+    answers = {
+        (may, june)
+        for may in range(22)
+        for june in range(22)
+        if shown_april + may + june == shown_june_ytd
+    }
+    assert len(answers) > 1
