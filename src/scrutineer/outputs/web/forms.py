@@ -151,15 +151,8 @@ async def users_action(web: Web, request: Request, viewer: Viewer, form: FormDat
                 str(form.get("password", "")) or None,
                 tuple(str(s) for s in form.getlist("services")),
             )
-            page = await run_in_threadpool(admin_pages.users, web.cache)
-            return web.render(  # not a redirect: a password never goes into a URL
-                request,
-                "users.html",
-                page=page,
-                viewer=viewer,
-                title="Users",
-                message=f"Added {username}. Their password (shown once): {password}",
-            )
+            said = f"Added {username}. Their password (shown once): {password}"
+            return await _users_page(web, request, viewer, said)
         elif action == "disable":
             await run_in_threadpool(disable_user, web.records, username)
             message = f"Disabled {username}: their sessions end now."
@@ -171,15 +164,8 @@ async def users_action(web: Web, request: Request, viewer: Viewer, form: FormDat
             message = f"Enabled {username}: they can sign in again."
         elif action == "reset":
             password = await run_in_threadpool(set_password, web.records, username)
-            page = await run_in_threadpool(admin_pages.users, web.cache)
-            return web.render(  # not a redirect: a password never goes into a URL
-                request,
-                "users.html",
-                page=page,
-                viewer=viewer,
-                title="Users",
-                message=f"New password for {username} (shown once): {password}",
-            )
+            said = f"New password for {username} (shown once): {password}"
+            return await _users_page(web, request, viewer, said)
         else:
             return web.refuse(request, viewer, False, 400, f"No user action {action!r}.")
     except ScrutineerError as error:
@@ -245,6 +231,15 @@ async def quality_download(web: Web, request: Request) -> Response:
         return web.refuse(request, viewer, False, 404, "This snapshot has no quality report.")
     disposition = f'attachment; filename="{found.id}-quality.csv"'
     return Response(text, media_type="text/csv", headers={"Content-Disposition": disposition})
+
+
+async def _users_page(web: Web, request: Request, viewer: Viewer, message: str) -> Response:
+    """The users page saying `message`: rendered, not a redirect, so that a password shown
+    once never goes into a URL."""
+    page = await run_in_threadpool(admin_pages.users, web.cache)
+    return web.render(
+        request, "users.html", page=page, viewer=viewer, title="Users", message=message
+    )
 
 
 async def account_page(web: Web, request: Request) -> Response:
