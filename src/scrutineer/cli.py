@@ -41,7 +41,7 @@ from scrutineer.errors import (
 from scrutineer.extract.docs import render_contract
 from scrutineer.extract.load import load_database, load_extract
 from scrutineer.extract.report import format_issues, format_unmapped, write_issues_csv
-from scrutineer.extract.snapshots import Damaged, Manifest, SnapshotStore, sequence
+from scrutineer.extract.snapshots import Damaged, SnapshotStore
 from scrutineer.outputs.assessment import assessment_table, rows, themes
 from scrutineer.outputs.report.make import make_report
 from scrutineer.outputs.report.monitoring import monitoring_context, write_monitoring
@@ -240,9 +240,7 @@ def contract() -> None:
 @app.command()
 def snapshots() -> None:
     """List the snapshots loaded so far, newest last."""
-    store = _store()
-    listed: list[Manifest | Damaged] = [*store.manifests(), *store.damaged()]
-    for m in sorted(listed, key=lambda m: sequence(m.id)):
+    for m in _store().listing():
         if isinstance(m, Damaged):
             typer.echo(f"{m.id}  DAMAGED: {m.reason}; left out of every command")
             continue

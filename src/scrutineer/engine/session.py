@@ -76,9 +76,13 @@ def open_session(settings: Settings, snapshot: str = "latest", qa: QaRows | None
         return Session(
             manifest, Engine(store.connect(manifest.id), load_catalogue(), populations, qa)
         )
-    newest = sequence(store.latest().id)
-    passed_over = [d for d in store.damaged() if sequence(d.id) > newest]
-    for manifest in reversed(store.manifests()):
+    listing = store.listing()
+    manifests = [m for m in listing if isinstance(m, Manifest)]
+    if not manifests:
+        raise NoSnapshot(settings.snapshots_dir)
+    newest = sequence(manifests[-1].id)
+    passed_over = [d for d in listing if isinstance(d, Damaged) and sequence(d.id) > newest]
+    for manifest in reversed(manifests):
         try:
             con = store.connect(manifest.id)
         except SnapshotDamaged as damaged:

@@ -111,17 +111,19 @@ class SnapshotStore:
 
     def manifests(self) -> list[Manifest]:
         """Every whole snapshot, oldest first; a damaged one is left out (`damaged`)."""
-        return [m for m in self._read() if isinstance(m, Manifest)]
+        return [m for m in self.listing() if isinstance(m, Manifest)]
 
     def damaged(self) -> list[Damaged]:
         """Snapshots that cannot be used, and why: every command leaves them out."""
-        return [m for m in self._read() if isinstance(m, Damaged)]
+        return [m for m in self.listing() if isinstance(m, Damaged)]
 
-    def _read(self) -> list[Manifest | Damaged]:
+    def listing(self) -> list[Manifest | Damaged]:
+        """Every snapshot folder, oldest first: its manifest, or what is wrong with it (one
+        reading of the folder, for a caller that needs both)."""
         if not self.root.is_dir():
             return []
         found = [p for p in self.root.iterdir() if _SNAPSHOT_DIR.match(p.name)]
-        return [_manifest_of(p) for p in sorted(found, key=lambda p: _sequence(p.name))]
+        return [_manifest_of(p) for p in sorted(found, key=lambda p: sequence(p.name))]
 
     def latest(self) -> Manifest:
         manifests = self.manifests()
@@ -148,7 +150,7 @@ class SnapshotStore:
             con = duckdb.connect(str(self.root / manifest.id / DB_NAME), read_only=True)
             con.execute("SELECT count(*) FROM duckdb_tables()").fetchall()
         except duckdb.Error as error:
-            raise SnapshotDamaged(manifest.id, _first_line(error)) from None
+            raise SnapshotDamaged(manifest.id, first_line(error)) from None
         return con
 
     def quality_text(self, snapshot_id: str) -> str | None:
@@ -212,7 +214,7 @@ class SnapshotStore:
             shutil.rmtree(path, ignore_errors=True)
 
     def _next_sequence(self) -> int:
-        numbers = [_sequence(p.name) for p in self.root.iterdir() if _SNAPSHOT_DIR.match(p.name)]
+        numbers = [sequence(p.name) for p in self.root.iterdir() if _SNAPSHOT_DIR.match(p.name)]
         return max(numbers, default=0) + 1
 
 
@@ -242,16 +244,13 @@ def _manifest_of(folder: Path) -> Manifest | Damaged:
     return manifest
 
 
-def _first_line(error: Exception) -> str:
+def first_line(error: Exception) -> str:
+    """What a database error says, in its first line: the reason a snapshot is damaged."""
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def sequence(snapshot_id: str) -> int:
-    """A snapshot's number, from its id (s0007-20260331 is 7): ids in order."""
-    return _sequence(snapshot_id)
-
-
-def _sequence(name: str) -> int:
+def sequence(name: str) -> int:
+    """A snapshot's number, from its id or folder name (s0007-20260331 is 7): ids in order."""
     match = _SNAPSHOT_DIR.match(name)
     return int(match.group(1)) if match else 0
 

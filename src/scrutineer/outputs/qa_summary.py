@@ -113,6 +113,23 @@ def hidden_parts(parts: Mapping[str, int], public: bool, sums: Sequence[Sequence
     return protect(parts, {k for k, n in parts.items() if n in SMALL}, sums)
 
 
+def tally_cells(
+    counts: Mapping[str, int], names: Sequence[str], total: int, public: bool, sums: bool
+) -> list[tuple[str, str, str]]:
+    """Each name's count and share of `total`, as a table shows them: with `sums`, the
+    counts add up to the total (each alert reaches one level; it may give several reasons),
+    so never one of them is hidden alone."""
+    hidden = hidden_parts({n: counts[n] for n in names}, public, [names] if sums else [])
+    return [
+        (
+            n,
+            count_text(counts[n], public, n in hidden),
+            share_text(counts[n], total, public, n in hidden),
+        )
+        for n in names
+    ]
+
+
 def grade_cells(row: GradeRow, public: bool) -> dict[str, str]:
     """A Focus 5 row's shares of each grade and of good or better, as a table shows them."""
     parts = {**row.counts, "good_or_better": row.good_or_better}

@@ -9,8 +9,9 @@ import getpass
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import CursorResult, Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from scrutineer.cells import safe_cell
@@ -71,14 +72,14 @@ def access_csv(records: Engine, since: datetime | None = None) -> str:
     return out.getvalue()
 
 
-def purge_access(records: Engine, before: datetime) -> int:
-    """Delete the entries before `before`; how many went."""
+def purge_access(records: Engine, before: datetime, dry_run: bool = False) -> int:
+    """Delete the entries before `before` (with `dry_run`, only count them); how many."""
+    older = models.AccessLog.at < before
     with Session(records) as session, session.begin():
-        found = session.scalar(
-            select(func.count()).select_from(models.AccessLog).where(models.AccessLog.at < before)
-        )
-        session.execute(delete(models.AccessLog).where(models.AccessLog.at < before))
-    return int(found or 0)
+        if dry_run:
+            return int(session.scalar(select(func.count()).where(older)) or 0)
+        deleted = cast(CursorResult[Any], session.execute(delete(models.AccessLog).where(older)))
+        return int(deleted.rowcount)
 
 
 def _access(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -376,10 +377,7 @@ def _no_nul(
 ) -> None:
     """A NUL in any value sent to the store (a search as well as a write) refused as a
     message: PostgreSQL refuses it with a DataError, a 500 to whoever sent it."""
-    sets = parameters if isinstance(parameters, list) else [parameters]
-    for given in sets:
+    for given in parameters if isinstance(parameters, list) else [parameters]:
         values = given.values() if isinstance(given, dict) else given
-        if isinstance(values, tuple | list | type({}.values())) and any(
-            isinstance(v, str) and "\x00" in v for v in values
-        ):
+        if isinstance(values, Iterable) and any(isinstance(v, str) and "\x00" in v for v in values):
             raise ValueInvalid("A value holds a NUL character: remove it.")

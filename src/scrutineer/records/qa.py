@@ -54,15 +54,15 @@ def import_files(records: Engine, files: Iterable[Path]) -> dict[str, int]:
 
 
 def save_record(
-    records: Engine, name: str, raw: Mapping[str, str], by: str, **rule: str
+    records: Engine, name: str, raw: Mapping[str, str], by: str, author_only: bool = False
 ) -> dict[str, Any]:
-    return record_files.save_record(QA, records, name, raw, by, **rule)
+    return record_files.save_record(QA, records, name, raw, by, author_only)
 
 
 def save_records(
-    records: Engine, given: Sequence[tuple[str, Mapping[str, str]]], by: str, **rule: str
+    records: Engine, given: Sequence[tuple[str, Mapping[str, str]]], by: str
 ) -> list[dict[str, Any]]:
-    return record_files.save_records(QA, records, given, by, **rule)
+    return record_files.save_records(QA, records, given, by)
 
 
 def changes(records: Engine) -> list[models.RecordChange]:

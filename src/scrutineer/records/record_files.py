@@ -43,7 +43,6 @@ from scrutineer.findings import Issue, Level, errors_first
 from scrutineer.records import models
 
 IMPORTED = "import"  # who made a change read from a file on the command line
-MAX_INTEGER = 2**31 - 1  # the largest a database's INTEGER column holds
 Row = dict[str, Any]
 Key = tuple[Any, ...]
 
@@ -283,16 +282,21 @@ def import_files(
         if issues:
             raise FilesRejected(issues)
     with Session(records) as session, session.begin():
-        _store(_Stored(session, types), parsed, by, None)
+        _store(_Stored(session, types), parsed, by, author_only=False)
     return {name: len(parsed[name]) for name in types if name in parsed}
 
 
 def save_record(
-    files: FileSet, records: Engine, name: str, raw: Mapping[str, str], by: str, **rule: str
+    files: FileSet,
+    records: Engine,
+    name: str,
+    raw: Mapping[str, str],
+    by: str,
+    author_only: bool = False,
 ) -> Row:
     """One record from a form, checked as a file's row is; replaces the record with its
-    key. `by` is the signed-in user; `save_records` says what `rule` may ask."""
-    return save_records(files, records, [(name, raw)], by, **rule)[0]
+    key. `by` is the signed-in user; `author_only` as for `save_records`."""
+    return save_records(files, records, [(name, raw)], by, author_only)[0]
 
 
 def save_records(
@@ -300,13 +304,13 @@ def save_records(
     records: Engine,
     given: Sequence[tuple[str, Mapping[str, str]]],
     by: str,
-    author_only: str = "",
+    author_only: bool = False,
 ) -> list[Row]:
     """The records one action makes (an alert and its first stage), checked as a file's
     rows are (a later one may refer to an earlier), stored in one transaction or not at
-    all, each change kept with `by` (record_changes). With `author_only` (an action's
-    name, as "replace"), a record that exists already is replaced only by the user who made
-    it: NotYours otherwise, and nothing is stored."""
+    all, each change kept with `by` (record_changes). With `author_only`, a record that
+    exists already is replaced only by the user who made it: NotYours otherwise, and
+    nothing is stored."""
     issues: list[Issue] = []
     parsed: dict[str, list[Row]] = {}
     rows = []
@@ -320,30 +324,30 @@ def save_records(
     if issues:
         raise FilesRejected(issues)
     with Session(records) as session, session.begin():
-        _store(_Stored(session, files.types), parsed, by, author_only or None)
+        _store(_Stored(session, files.types), parsed, by, author_only)
     return rows
 
 
 class NotYours(ScrutineerError):
-    def __init__(self, kind: str, key: str, author: str, action: str) -> None:
+    def __init__(self, kind: str, key: str, author: str) -> None:
         made = f"made by {author}" if author else "made before changes were recorded"
         super().__init__(
             f"This {kind} record ({key}) was {made}: only they, or an administrator, can "
-            f"{action} it."
+            "replace it."
         )
 
 
-def _store(stored: _Stored, parsed: dict[str, list[Row]], by: str, author_only: str | None) -> None:
+def _store(stored: _Stored, parsed: dict[str, list[Row]], by: str, author_only: bool) -> None:
     """Put the rows, referred-to types first, each change beside it in record_changes."""
     session = stored.session
     at = datetime.now(UTC).replace(tzinfo=None)
     for name, kind in stored.types.items():
         for row in parsed.get(name, []):
             key = json.dumps([_cell(v) for v in kind.key_of(row)])
-            if author_only is not None:
-                author = _author(session, name, key)
-                if stored.matching(name, kind.key, kind.key_of(row)) and author != by:
-                    raise NotYours(name, key, author, author_only)
+            if author_only and stored.matching(name, kind.key, kind.key_of(row)):
+                author = _author(session, name, key)  # asked only of a record that exists
+                if author != by:
+                    raise NotYours(name, key, author)
             before = stored.put(kind, row)
             action = "created" if before is None else "replaced"
             session.add(
@@ -598,7 +602,7 @@ def _value(column: Column, text: str, file: str, row: int | None, issues: list[I
             )
         return None
     if column.type == "date":
-        found = _date(text)
+        found = parse_day(text)
         if found is None:
             issues.append(
                 _issue(
@@ -667,11 +671,11 @@ def _integer(column: Column, text: str, file: str, row: int | None, issues: list
             )
         )
         return None
-    if len(whole) > len(str(MAX_INTEGER)) or int(whole) > MAX_INTEGER:
+    if len(whole) > len(str(models.MAX_INTEGER)) or int(whole) > models.MAX_INTEGER:
         issues.append(
             _issue(
                 "integer",
-                f"{text} is more than this column holds ({MAX_INTEGER:,})",
+                f"{text} is more than this column holds ({models.MAX_INTEGER:,})",
                 file,
                 row,
                 column.name,
@@ -686,10 +690,6 @@ def _integer(column: Column, text: str, file: str, row: int | None, issues: list
 def _code(text: str) -> str:
     """'Requires Improvement' and 'requires-improvement' are requires_improvement."""
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
-
-
-def _date(text: str) -> date | None:
-    return parse_day(text)
 
 
 def _issue(

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from scrutineer.calendar import Period
 from scrutineer.extract.snapshots import SnapshotStore
-from scrutineer.records.access_log import access_since, command_user, log_access, purge_access
+from scrutineer.records.access_log import command_user, log_access, purge_access
 from scrutineer.settings import Settings
 
 
@@ -49,9 +49,7 @@ def purge(settings: Settings, records: Engine, today: date, dry_run: bool = Fals
     entries = 0
     if access_before is not None:
         cut = datetime.combine(access_before, datetime.min.time())
-        entries = len([a for a in access_since(records) if a.at < cut])
-        if not dry_run:
-            entries = purge_access(records, cut)
+        entries = purge_access(records, cut, dry_run)
     if not dry_run:
         for snapshot_id in old:
             store.remove(snapshot_id)

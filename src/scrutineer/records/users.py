@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -19,7 +20,6 @@ ROLES = ("admin", "analyst", "manager", "auditor", "iro", "scrutiny", "panel", "
 CHILD_LEVEL_ROLES = ("admin", "analyst", "manager", "auditor", "iro")  # panel, viewer: aggregates
 MAX_FAILED_LOGINS = 5
 HASHER = PasswordHasher()
-UNKNOWN_HASH = HASHER.hash(secrets.token_urlsafe(16))  # checked for a user who is not there
 
 
 class UserInvalid(ScrutineerError):
@@ -113,7 +113,7 @@ def check_password(records: Engine, username: str, password: str) -> UserView | 
             .returning(models.User.id, models.User.password_hash)
         ).first()
     if taken is None:
-        _verify(UNKNOWN_HASH, password)
+        _verify(_unknown_hash(), password)
         return None
     if not _verify(taken.password_hash, password):
         return None
@@ -121,6 +121,13 @@ def check_password(records: Engine, username: str, password: str) -> UserView | 
         user = session.get_one(models.User, taken.id)
         user.failed_logins = 0
         return user_view(session, user)
+
+
+@cache
+def _unknown_hash() -> str:
+    """A hash to check for a user who is not there (made once, when first needed: every
+    command that imports this module need not pay for an argon2 hash)."""
+    return HASHER.hash(secrets.token_urlsafe(16))
 
 
 def _verify(password_hash: str, password: str) -> bool:

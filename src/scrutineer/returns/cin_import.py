@@ -21,7 +21,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import parse
 
-from scrutineer.returns.collection import READ_FROM
+from scrutineer.returns.collection import READ_FROM, Collection
 from scrutineer.returns.findings import Findings, ReturnRejected
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -35,12 +35,12 @@ def read_cin(path: Path) -> tuple[Tables, date]:
     reference = _date(root.findtext("Header/CollectionDetails/ReferenceDate"), "ReferenceDate")
     if reference is None:
         raise ReturnRejected(f"{path.name}: the header has no ReferenceDate.")
-    year = reference.year + (reference.month > 3)  # the collection, by the year it ends
-    if year < READ_FROM:
+    collection = Collection.of(reference)
+    if collection.year < READ_FROM:
         raise ReturnRejected(
-            f"{path.name}: the census is for {year - 1}/{year % 100:02d}: a CIN census from "
-            f"{READ_FROM - 1}/{READ_FROM % 100:02d} on can be read in, in the formats checked "
-            "here (docs/returns.md); earlier ones are not."
+            f"{path.name}: the census is for {collection}: a CIN census from "
+            f"{Collection(READ_FROM)} on can be read in, in the formats checked here "
+            "(docs/returns.md); earlier ones are not."
         )
     tables: Tables = defaultdict(list)
     findings = Findings()

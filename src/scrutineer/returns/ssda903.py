@@ -90,6 +90,13 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "sw_episodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
 }
 DOLO = ("CHILD", "DOB", "DOLO_START", "DOLO_END")  # from the 2026/27 collection
+XML_BLOCKS = {  # the single XML file's repeated blocks under <HEADER>, and their tables
+    "AREVIEW": "reviews",
+    "AMISSING": "missing",
+    "PERMANENCE": "prev_perm",
+    "OC2": "oc2",
+    "AD_PLACED": "placed_for_adoption",
+}
 # codes a collection's return reports as their successors. Semi-independent accommodation
 # (H5) as registered supported accommodation (K3) from 2024/25, K3's first year: a looked-
 # after child in supported accommodation must be in a registered setting from 28 October

@@ -26,7 +26,7 @@ from xml.etree.ElementTree import Element
 
 from scrutineer.returns.cin_import import MAX_BYTES, parse_safely
 from scrutineer.returns.findings import Findings, ReturnRejected
-from scrutineer.returns.ssda903 import DOLO, HEADERS
+from scrutineer.returns.ssda903 import DOLO, HEADERS, XML_BLOCKS
 
 Rows = list[dict[str, str]]
 TABLES: dict[str, tuple[str, ...]] = {**HEADERS, "dolo": DOLO}
@@ -39,13 +39,6 @@ AS_WRITTEN = {"CHILD"}  # ids keep their case; every other value is upper-cased
 NUMBER_ID = re.compile(r"^(\d+)\.0+$")  # 1001.0: an id a spreadsheet took for a number
 KNOWN_BY = 0.6  # the share of a table's columns a file must have to be taken for it
 DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-XML_GROUPS = {  # blocks under <HEADER> and the table each one's fields go to
-    "AREVIEW": "reviews",
-    "AMISSING": "missing",
-    "PERMANENCE": "prev_perm",
-    "OC2": "oc2",
-    "AD_PLACED": "placed_for_adoption",
-}
 
 
 def read_903(path: Path, findings: Findings) -> dict[str, Rows]:
@@ -259,7 +252,7 @@ def _xml_child(
     add("header", person, where)
     if person.get("UASC") in ("1", "TRUE") or child.find(".//DUC") is not None:
         add("uasc", {**person, "DUC": child.findtext(".//DUC") or ""}, where)
-    for tag, table in XML_GROUPS.items():
+    for tag, table in XML_BLOCKS.items():
         for index, block in enumerate(header.iter(tag), start=1):
             add(table, _leaves(block), f"{where}, {tag} {index}")
     for index, episode in enumerate(child.findall("EPISODE"), start=1):

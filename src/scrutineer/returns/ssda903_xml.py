@@ -19,17 +19,11 @@ import io
 from collections import defaultdict
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
+from scrutineer.returns.ssda903 import XML_BLOCKS
+
 Rows = list[dict[str, str]]
-BLOCKS = {  # the <HEADER>'s repeated blocks and the table each is written from
-    "AREVIEW": "reviews",
-    "AMISSING": "missing",
-    "PERMANENCE": "prev_perm",
-    "OC2": "oc2",
-    "AD_PLACED": "placed_for_adoption",
-}
 LEAVES = ("oc3", "ad1")  # one row a child at most: their fields sit in the <HEADER> itself
 CHILDS_OWN = ("CHILD", "DOB", "SEX")  # in every table's row; the <HEADER> has them once
-NOT_IN_XML = ("sw_episodes", "dolo")
 
 
 def ssda903_xml(files: dict[str, str]) -> bytes:
@@ -58,7 +52,7 @@ def _child(person: dict[str, str], records: dict[str, Rows]) -> Element:
     for table in LEAVES:
         for row in records.get(table, []):
             _fields(header, row)
-    for tag, table in BLOCKS.items():
+    for tag, table in XML_BLOCKS.items():
         for row in records.get(table, []):
             _fields(SubElement(header, tag), row)
     for row in records.get("episodes", []):

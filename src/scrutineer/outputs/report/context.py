@@ -19,14 +19,7 @@ from scrutineer.catalogue.model import Catalogue
 from scrutineer.engine.compute import Value
 from scrutineer.outputs.disclosure import disclosed
 from scrutineer.outputs.figures import SUPPRESSED, assessment_chart, flagged, short
-from scrutineer.outputs.qa_summary import (
-    GRADES,
-    QaSummary,
-    count_text,
-    grade_cells,
-    hidden_parts,
-    share_text,
-)
+from scrutineer.outputs.qa_summary import GRADES, QaSummary, count_text, grade_cells, tally_cells
 from scrutineer.outputs.report.layouts import Layout
 from scrutineer.outputs.report.revisions import Revisions
 from scrutineer.outputs.report.suppression import suppressed_cells
@@ -178,15 +171,8 @@ def qa_tables(summary: QaSummary, edition: str) -> QaTables:
     def tally(
         counts: Counter[str], order: Sequence[str], sums: bool = False
     ) -> tuple[tuple[str, str, str], ...]:
-        hidden = hidden_parts({n: counts[n] for n in order}, public, [order] if sums else [])
-        return tuple(
-            (
-                name.replace("_", " ").capitalize(),
-                count_text(counts[name], public, name in hidden),
-                share_text(counts[name], summary.alerts, public, name in hidden),
-            )
-            for name in order
-        )
+        cells = tally_cells(counts, order, summary.alerts, public, sums)
+        return tuple((name.replace("_", " ").capitalize(), n, s) for name, n, s in cells)
 
     r = summary.correlation
     return QaTables(

@@ -35,7 +35,7 @@ from scrutineer.engine.explain import explain
 from scrutineer.engine.population import Populations
 from scrutineer.engine.session import Session
 from scrutineer.errors import NoSnapshot, SnapshotDamaged, SnapshotNotFound
-from scrutineer.extract.snapshots import Manifest, SnapshotStore, sequence
+from scrutineer.extract.snapshots import Damaged, Manifest, SnapshotStore, first_line, sequence
 from scrutineer.records.qa import engine_rows
 from scrutineer.settings import Settings
 
@@ -132,8 +132,9 @@ class Figures:
         root = self.settings.snapshots_dir
         stamp = root.stat().st_mtime_ns if root.is_dir() else 0
         if stamp != self._manifests[0]:
-            self._manifests = (stamp, self.store.manifests())
-            self._damaged = [(d.id, d.reason) for d in self.store.damaged()]
+            listing = self.store.listing()
+            self._manifests = (stamp, [m for m in listing if isinstance(m, Manifest)])
+            self._damaged = [(d.id, d.reason) for d in listing if isinstance(d, Damaged)]
         return self._manifests[1]
 
     def _manifest(self, snapshot: str) -> Manifest:
@@ -308,7 +309,7 @@ class Figures:
             return self._compute_from(con, manifest)
         except duckdb.Error as error:  # a database that opens but cannot be read through
             con.close()
-            raise SnapshotDamaged(manifest.id, str(error).strip().splitlines()[0]) from None
+            raise SnapshotDamaged(manifest.id, first_line(error)) from None
 
     def _compute_from(self, con: duckdb.DuckDBPyConnection, manifest: Manifest) -> SnapshotFigures:
         latest = Session(manifest, Engine(con, self.catalogue, self._populations())).latest_period

@@ -18,7 +18,7 @@ from scrutineer.outputs.qa_summary import (
     grade_cells,
     hidden_parts,
     qa_summary,
-    share_text,
+    tally_cells,
     within,
 )
 from scrutineer.outputs.web.access import Viewer
@@ -190,15 +190,8 @@ def _tally(
     """Each name's count and share of `total`; with `sums`, the counts add up to the total
     (each alert reaches one level; it may give several reasons)."""
     names = list(order) or [name for name, _ in counts.most_common()]
-    hidden = hidden_parts({n: counts[n] for n in names}, hide, [names] if sums else [])
-    return [
-        {
-            "name": n,
-            "count": count_text(counts[n], hide, n in hidden),
-            "share": share_text(counts[n], total, hide, n in hidden),
-        }
-        for n in names
-    ]
+    cells = tally_cells(counts, names, total, hide, sums)
+    return [{"name": n, "count": count, "share": share} for n, count, share in cells]
 
 
 def _plain(row: dict[str, Any]) -> Page:
