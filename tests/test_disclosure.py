@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from datetime import date
 
-from scrutineer.outputs.disclosure import protect
+from scrutineer.outputs.disclosure import protect, recoverable
 from scrutineer.outputs.qa_summary import GRADES, GradeRow, QaSummary, grade_cells, share_text
 from scrutineer.outputs.report.context import qa_tables
 
@@ -71,3 +71,32 @@ def test_the_alert_levels_of_a_public_report_cannot_be_solved() -> None:
     found = list(solutions(shown, hidden, [(*names, "alerts")], 20))
     assert len(hidden) >= 2 and all(len({f[c] for f in found}) > 1 for c in hidden)
     assert not re.search(r"\d+\.\d%", shown_rows[3][2])  # the Director's 5.0% not printed
+
+
+def test_relations_that_overlap_are_solved_as_an_attacker_would() -> None:
+    """a + b, b + c and a + c are shown (a 2, b 3, c 4, all small): each sum has two
+    hidden cells, yet together they give each back (a = (ab + ac - bc) / 2). Solved, one
+    total goes too."""
+    values = {"a": 2, "b": 3, "c": 4, "ab": 5, "bc": 7, "ac": 6}
+    sums = [("a", "b", "ab"), ("b", "c", "bc"), ("a", "c", "ac")]
+    signed = [tuple((k, -1 if i == 2 else 1) for i, k in enumerate(s)) for s in sums]
+    assert recoverable({"a", "b", "c"}, signed) == {"a", "b", "c"}
+    hidden = protect(values, {"a", "b", "c"}, sums)
+    assert hidden > {"a", "b", "c"} and not recoverable(hidden, signed)
+    shown = {k: v for k, v in values.items() if k not in hidden}
+    found = [
+        guess
+        for guess in itertools.product(range(12), repeat=len(hidden))
+        if all(
+            sum({**shown, **dict(zip(sorted(hidden), guess, strict=True))}[k] for k in s[:2])
+            == {**shown, **dict(zip(sorted(hidden), guess, strict=True))}[s[2]]
+            for s in sums
+        )
+    ]
+    assert len({g[sorted(hidden).index("a")] for g in found}) > 1
+
+
+def test_a_cell_given_back_by_one_sum_alone_is_found() -> None:
+    signed = [(("a", 1), ("b", 1), ("t", -1)), (("b", 1), ("u", -1))]
+    assert recoverable({"a", "b"}, signed) == {"a", "b"}  # b = u shown, then a = t - b
+    assert recoverable({"a", "b", "u"}, signed) == set()

@@ -18,11 +18,9 @@ from tests.conftest import WebData
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.demo import demo_users
-from scrutineer.engine.compute import Value
 from scrutineer.engine.session import open_session
 from scrutineer.outputs.web.app import PAGES, create_app
 from scrutineer.outputs.web.serve import first_admin
-from scrutineer.outputs.web.suppress import hidden_rows
 from scrutineer.records.access_log import recent_access
 from scrutineer.records.narratives import narratives_for
 from scrutineer.records.users import (
@@ -265,19 +263,6 @@ def test_councillors_see_small_numbers_suppressed(clients: dict[str, TestClient]
     assert not any(r["shown"] == "*" for r in analyst_rows)  # child-level roles see all
     html = clients["panel"].get(url.removeprefix("/api")).text
     assert '<td class="num">*</td>' in html
-
-
-def test_complementary_suppression_worked_by_hand() -> None:
-    kpi = load_catalogue().get(KPI)  # a percentage: small when the denominator is 1 to 4
-
-    def pct(num: float, den: float) -> Value:
-        return Value(KPI, "2026-03", 100 * num / den, num, den)
-
-    # team A: 3 of 4 (hidden); B: 9 of 10; C: 18 of 20. One hidden row would be worked out
-    # from the service's total, so the next smallest numerator, B, is hidden too.
-    assert hidden_rows([pct(3, 4), pct(9, 10), pct(18, 20)], kpi) == {0, 1}
-    assert hidden_rows([pct(3, 4), pct(1, 2), pct(18, 20)], kpi) == {0, 1}  # two: enough
-    assert hidden_rows([pct(9, 10), pct(18, 20)], kpi) == set()
 
 
 def test_the_period_and_snapshot_are_in_the_url(

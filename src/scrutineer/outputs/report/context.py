@@ -15,14 +15,12 @@ from datetime import date
 from scrutineer.assess.assessment import Assessment
 from scrutineer.assess.text import amount, indicator_text, neighbours_average, theme_text
 from scrutineer.calendar import Period
-from scrutineer.catalogue.model import Catalogue
 from scrutineer.engine.compute import Value
 from scrutineer.outputs.disclosure import disclosed
 from scrutineer.outputs.figures import SUPPRESSED, assessment_chart, flagged, short
 from scrutineer.outputs.qa_summary import GRADES, QaSummary, count_text, grade_cells, tally_cells
 from scrutineer.outputs.report.layouts import Layout
 from scrutineer.outputs.report.revisions import Revisions
-from scrutineer.outputs.report.suppression import suppressed_cells
 from scrutineer.records.narratives import Narrative
 from scrutineer.settings import ALERT_LEVELS
 
@@ -116,13 +114,12 @@ def build_context(
     population: str,
     changed: Revisions | None = None,
     narratives: dict[str, Narrative] | None = None,
+    hidden: set[tuple[str, str]] | None = None,
 ) -> ReportContext:
+    """`hidden`: the (kpi, month) cells the edition must not show (`outputs.suppression`)."""
     by_kpi = {a.kpi.id: a for a in assessments}
     months = _columns(layout, period)
-    hidden: set[tuple[str, str]] = set()
-    if edition == "public" and assessments:
-        catalogue = Catalogue(tuple(a.kpi for a in assessments), {})
-        hidden = suppressed_cells({a.kpi.id: list(a.series) for a in assessments}, catalogue)
+    hidden = hidden or set()
     sections = tuple(
         SectionContext(
             section.title,

@@ -17,6 +17,7 @@ from scrutineer.outputs.report.context import build_context, months_shown, qa_ta
 from scrutineer.outputs.report.layouts import load_layout
 from scrutineer.outputs.report.render import write_report
 from scrutineer.outputs.report.revisions import revisions
+from scrutineer.outputs.suppression import suppress_snapshot
 from scrutineer.records.narratives import narratives_for
 from scrutineer.records.qa import engine_rows
 from scrutineer.records.store import open_records
@@ -68,6 +69,11 @@ def make_report(
         )
         written = narratives_for(records, str(month))
         summary = qa_summary(records, month.shift(-11).start, month.end)  # the same 12 months
+        hidden = (  # the cells the dashboard hides from councillors, hidden here alike
+            suppress_snapshot(session.engine, session.latest_period).authority()
+            if edition == "public"
+            else set()
+        )
         context = build_context(
             layout,
             found,
@@ -78,6 +84,7 @@ def make_report(
             population,
             changed,
             written,
+            hidden,
         )
         if layout.qa_tables:
             context = replace(context, qa=qa_tables(summary, edition))

@@ -20,7 +20,7 @@ from typing import TypeVar, cast
 import duckdb
 from sqlalchemy import Engine as Records
 
-from scrutineer.assess.assessment import SERIES_MONTHS, Assessment, assess_values
+from scrutineer.assess.assessment import Assessment, assess_values
 from scrutineer.assess.benchmarks import Benchmarks, imported_path
 from scrutineer.assess.targets import Target, TargetStore
 from scrutineer.calendar import Period
@@ -36,11 +36,17 @@ from scrutineer.engine.population import Populations
 from scrutineer.engine.session import Session
 from scrutineer.errors import NoSnapshot, SnapshotDamaged, SnapshotNotFound
 from scrutineer.extract.snapshots import Damaged, Manifest, SnapshotStore, first_line, sequence
+from scrutineer.outputs.suppression import (
+    PICKABLE_MONTHS,
+    PUBLISHED_LEVELS,
+    Suppressed,
+    first_published,
+    suppress,
+)
 from scrutineer.records.qa import engine_rows
 from scrutineer.settings import Settings
 
 T = TypeVar("T")
-PICKABLE_MONTHS = 12  # the months a user can pick; each needs SERIES_MONTHS before it
 KEPT_SNAPSHOTS = 3
 RECORDS_SECONDS = 5.0  # a target or QA record imported shows on the dashboard within this
 
@@ -99,6 +105,14 @@ class SnapshotFigures:
         ).fetchall()
         con.close()
         return {(str(p), d): (str(team), str(service)) for p, d, team, service in rows}
+
+    def levels(self, levels: tuple[str, ...]) -> dict[str, list[Value]]:
+        """Every value held at each of `levels`."""
+        found: dict[str, list[Value]] = {level: [] for level in levels}
+        for (_, level), series in self.values.items():
+            if level in found:
+                found[level] += series
+        return found
 
     def at(self, kpi: str, level: str, period: Period) -> list[Value]:
         """The values of one month at one level (one per group)."""
@@ -267,6 +281,12 @@ class Figures:
             self._assessments[key] = found
         return self._assessments[key]
 
+    def suppressed(self, figures: SnapshotFigures) -> Suppressed:
+        """What councillors may not see of a snapshot: one set for every page and month
+        (and the public report), so no page gives back what another hides."""
+        key = ("suppressed", figures.manifest.id, figures.qa_version)
+        return self.memo(key, lambda: suppress(figures.levels(PUBLISHED_LEVELS), self.catalogue))
+
     def exceptions(self, figures: SnapshotFigures, kpi: Kpi, period: Period) -> list[ExceptionRow]:
         key = (kpi.id, str(period))
         with figures.lock:
@@ -284,7 +304,7 @@ class Figures:
         """The indicators over the QA records, computed again from `rows`."""
         kpis = [k.id for k in self.catalogue if k.from_records]
         latest = figures.latest
-        first = latest.shift(1 - PICKABLE_MONTHS - SERIES_MONTHS + 1)
+        first = first_published(latest)
         batch = compute_everything(
             figures.con,
             self.catalogue.only(*kpis),
@@ -313,7 +333,7 @@ class Figures:
 
     def _compute_from(self, con: duckdb.DuckDBPyConnection, manifest: Manifest) -> SnapshotFigures:
         latest = Session(manifest, Engine(con, self.catalogue, self._populations())).latest_period
-        first = latest.shift(1 - PICKABLE_MONTHS - SERIES_MONTHS + 1)
+        first = first_published(latest)
         batch = compute_everything(
             con, self.catalogue, self._populations(), first, latest, exceptions_for=latest
         )

@@ -19,16 +19,14 @@ from scrutineer.assess.text import (
     theme_text,
 )
 from scrutineer.calendar import Period
-from scrutineer.catalogue.model import Catalogue, Kpi
+from scrutineer.catalogue.model import Kpi
 from scrutineer.engine.compute import Value
 from scrutineer.engine.exceptions import ExceptionRow
 from scrutineer.errors import ScrutineerError
 from scrutineer.outputs.disclosure import disclosed
 from scrutineer.outputs.figures import SUPPRESSED, assessment_chart, flagged, short
-from scrutineer.outputs.report.suppression import suppressed_cells
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures, SnapshotFigures
-from scrutineer.outputs.web.suppress import hidden_rows
 from scrutineer.records.access_log import log_access
 from scrutineer.records.narratives import narratives_for
 
@@ -88,7 +86,7 @@ def overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
 
 def _overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
     whole = cache.assessments(choice.figures, choice.period)
-    hidden = _hidden(viewer, whole)
+    hidden = _hidden(viewer, cache, choice.figures)
     found = [disclosed(a, hidden) for a in whole]  # in the list a suppressed one is not
     themes: dict[str, list[Assessment]] = {}
     for a in found:
@@ -154,7 +152,7 @@ def _indicator_figures(
     """Everything on an indicator's page but the children: the same for every viewer who
     sees the same kind of figures."""
     whole = next(x for x in cache.assessments(figures, period) if x.kpi.id == kpi.id)
-    hidden = _hidden(viewer, [whole])
+    hidden = _hidden(viewer, cache, figures)
     a = disclosed(whole, hidden)  # no RAG, trend or SPC line telling of a suppressed figure
     return {
         "kpi": _definition(kpi),
@@ -172,7 +170,7 @@ def _indicator_figures(
         "chart": assessment_chart(a),
         "series": [_figure(v, kpi, (v.kpi, v.period) in hidden) for v in whole.series],
         "explain": cache.explain(kpi, period),
-        "breakdown": _breakdown(viewer, figures, kpi, period, service, team),
+        "breakdown": _breakdown(viewer, cache, figures, kpi, period, service, team),
     }
 
 
@@ -269,12 +267,12 @@ def _most_overdue(
     return [{"kpi": kpi.id, "title": kpi.title, **_child(row)} for kpi, row in worst]
 
 
-def _hidden(viewer: Viewer, found: list[Assessment]) -> set[tuple[str, str]]:
-    """(kpi, month) cells this viewer must not see: none for child-level roles."""
-    if not viewer.aggregates_only or not found:
+def _hidden(viewer: Viewer, cache: Figures, figures: SnapshotFigures) -> set[tuple[str, str]]:
+    """(kpi, month) cells of the authority this viewer must not see: none for child-level
+    roles; for the rest, the snapshot's one set (`Figures.suppressed`)."""
+    if not viewer.aggregates_only:
         return set()
-    catalogue = Catalogue(tuple(a.kpi for a in found), {})
-    return suppressed_cells({a.kpi.id: list(a.series) for a in found}, catalogue)
+    return cache.suppressed(figures).authority()
 
 
 def _cell(value: Value | None, unit: str, hidden: set[tuple[str, str]]) -> str:
@@ -361,6 +359,7 @@ def _by(values: list[Value], key: str) -> dict[str | None, Value]:
 
 def _breakdown(
     viewer: Viewer,
+    cache: Figures,
     figures: SnapshotFigures,
     kpi: Kpi,
     period: Period,
@@ -381,16 +380,16 @@ def _breakdown(
         if parent is None or parent[1] is None or dict(v.group).get(parent[0]) == parent[1]
     ]
     values.sort(key=lambda v: str(dict(v.group).get(level)))
-    hidden = hidden_rows(values, kpi) if viewer.aggregates_only else set()
+    suppressed = cache.suppressed(figures) if viewer.aggregates_only else None
     rows = []
-    for i, v in enumerate(values):
+    for v in values:
         group = dict(v.group)
         rows.append(
             {
                 "id": group.get(key),
                 "name": group.get(level),
                 "service_id": group.get("service_id"),
-                **_figure(v, kpi, i in hidden),
+                **_figure(v, kpi, suppressed is not None and suppressed.hides(v, level)),
             }
         )
     return {"level": level, "service": service, "team": team, "rows": rows}
