@@ -6,19 +6,27 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 from tests.conftest import Cli
 from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fixture)
 
+from scrutineer.assess.targets import Target, TargetStore
+from scrutineer.catalogue.load import load_catalogue
 from scrutineer.records import governance_files, models
 from scrutineer.records.qa import (
     count,
+    engine_rows,
     export_file,
     import_files,
     record_types,
+    records_of,
     render_files_doc,
 )
 from scrutineer.records.record_files import FilesRejected
@@ -208,4 +216,84 @@ def test_what_a_database_column_cannot_hold_is_refused_with_its_row(
     with pytest.raises(FilesRejected, match="more than this column holds"):
         governance_files.import_files(engine, [tmp_path / "gov" / "panels.csv"])
     assert count(engine, "audit_programmes") == 0
+    engine.dispose()
+
+
+def moment() -> datetime:
+    """Now, as the records store keeps times (UTC, no zone), a moment apart from the last."""
+    time.sleep(0.01)
+    found = datetime.now(UTC).replace(tzinfo=None)
+    time.sleep(0.01)
+    return found
+
+
+def test_the_records_as_they_stood_at_a_time_are_rebuilt_from_their_changes(
+    url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Alerts I1 and I2 imported; then I2 resolved and I3 raised. As they stood between,
+    I2 is open and I3 not yet raised; before the first import, nothing; now, all three as
+    they are. An alert stored before changes were kept (written straight to the table)
+    stood as it is at any time. The engine's rows are rebuilt alike."""
+    upgrade(url)
+    engine = create_engine(url)
+    before_any = moment()
+    write(tmp_path / "one", {"iro_alerts": FILES["iro_alerts"]})
+    import_files(engine, [tmp_path / "one" / "iro_alerts.csv"])
+    between = moment()
+    later = (
+        FILES["iro_alerts"].replace(
+            "Plan Disagreement,,,", "Plan Disagreement,informal,2026-02-20,"
+        )
+        + "I3,000791,Ian IRO,2026-03-02,other,,,\n"
+    )
+    write(tmp_path / "two", {"iro_alerts": later})
+    import_files(engine, [tmp_path / "two" / "iro_alerts.csv"])
+    with Session(engine) as session, session.begin():  # as a store from before 0007 holds it
+        session.add(
+            models.IroAlert(
+                alert_ref="I0",
+                person_id="000788",
+                iro="Ian IRO",
+                raised_date=date(2025, 12, 1),
+                reasons="other",
+                resolved_level="",
+                impact="",
+            )
+        )
+
+    def alerts(as_at: datetime | None) -> dict[str, str]:
+        rows = records_of(engine, "iro_alerts", as_at=as_at)
+        return {r["alert_ref"]: r["resolved_level"] or "open" for r in rows}
+
+    assert alerts(before_any) == {"I0": "open"}
+    assert alerts(between) == {"I0": "open", "I1": "service_manager", "I2": "open"}
+    assert (
+        alerts(None)
+        == alerts(moment())
+        == {
+            "I0": "open",
+            "I1": "service_manager",
+            "I2": "informal",
+            "I3": "open",
+        }
+    )
+    rows = engine_rows(engine, between)
+    assert rows is not None and len(rows["qa_iro_alerts"]) == 3
+    assert records_of(engine, "iro_alerts", "000790", between)[0]["resolved_date"] is None
+    engine.dispose()
+
+
+def test_the_targets_as_they_stood_are_kept_with_each_replacement(url: str) -> None:  # noqa: F811
+    upgrade(url)
+    engine = create_engine(url)
+    store = TargetStore(engine, load_catalogue())
+    first = [Target("cp_visits_10wd_pct", "monthly", 80.0, 2025, "Board", date(2025, 4, 10))]
+    second = [replace(first[0], value=85.0, set_on=date(2025, 9, 1))]
+    before_any = moment()
+    store.replace(first, "cli:analyst")
+    between = moment()
+    store.replace(second)
+    assert store.all(before_any) == [] and store.all(between) == first
+    assert store.all() == store.all(moment()) == second
     engine.dispose()

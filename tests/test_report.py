@@ -184,3 +184,36 @@ def test_written_analysis_and_actions_appear_under_their_section(reporting: Cli)
     assert "A weekly clinic with the two team managers." in page
     assert "Written by Head of Performance on" in page
     assert page.count("No analysis has been written") == 6  # the other six sections
+
+
+def test_a_report_is_made_again_with_the_records_as_they_stood(
+    small_authority: Path, tmp_path: Path
+) -> None:
+    """The demo's PDF said 12 IRO alerts and the same snapshot's report an hour later 14.
+    A report states when it read the QA records and targets; made again for that time after
+    another alert is recorded, it is the same file; made for now, it counts the new one."""
+    cli = Cli(tmp_path)
+    cli.run("load", str(small_authority))
+    header = "alert_ref,person_id,iro,raised_date,reasons,resolved_level,resolved_date,impact\n"
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "iro_alerts.csv").write_text(
+        header + "I1,000789,Ian IRO,2026-01-05,other,,,\nI2,000790,Ian IRO,2026-02-02,other,,,\n"
+    )
+    cli.run("qa", "import", str(tmp_path / "one" / "iro_alerts.csv"))
+    first = tmp_path / "first.html"
+    cli.run("report", "--out", str(first))
+    stated = re.search(r"--records-as-at (\S+)` makes it again", first.read_text())
+    assert stated, "the report says when it read the records"
+    (tmp_path / "two").mkdir()
+    (tmp_path / "two" / "iro_alerts.csv").write_text(
+        header + "I3,000791,Ian IRO,2026-03-02,other,,,\n"
+    )
+    cli.run("qa", "import", str(tmp_path / "two" / "iro_alerts.csv"))
+    again, now = tmp_path / "again.html", tmp_path / "now.html"
+    cli.run("report", "--out", str(again), "--records-as-at", stated.group(1))
+    cli.run("report", "--out", str(now))
+    assert again.read_text() == first.read_text()
+    alerts = re.compile(r"IRO alerts \((\d+) raised\)")
+    assert [alerts.findall(p.read_text()) for p in (first, now)] == [["2"], ["3"]]
+    done = cli.run("report", "--out", "x.html", "--records-as-at", "yesterday", check=False)
+    assert done.returncode == 2 and "2026-04-10T09:30" in done.stderr

@@ -6,7 +6,7 @@ become a message on stderr and a non-zero exit code in `main`, the only place th
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, cast
 
@@ -440,11 +440,31 @@ def report(
     layout: Annotated[str, typer.Option(help="board, scrutiny or partnership")] = "board",
     edition: Annotated[str, typer.Option(help="internal or public")] = "internal",
     snapshot: Annotated[str, typer.Option(help="Snapshot id (default: latest)")] = "latest",
+    records_as_at: Annotated[
+        str | None,
+        typer.Option(
+            help="QA records and targets as they stood then: YYYY-MM-DDTHH:MM[:SS], UTC "
+            "(default: now; the report states the time it used)"
+        ),
+    ] = None,
 ) -> None:
     """Write the monthly performance report for a board, panel or partnership."""
     month = Period.parse(period) if period else None
-    written = make_report(load_settings(), out, layout, edition, month, snapshot)
+    as_at = _moment(records_as_at, "--records-as-at") if records_as_at else None
+    written = make_report(load_settings(), out, layout, edition, month, snapshot, as_at)
     typer.echo(f"Wrote {written}.")
+
+
+def _moment(text: str, option: str) -> datetime:
+    """A date and time given on the command line, UTC unless it says its offset."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not a date and time: write it as 2026-04-10T09:30 (UTC).",
+            param_hint=option,
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 @app.command()
@@ -565,7 +585,7 @@ def targets_import(
     settings = load_settings()
     store = TargetStore(open_records(settings), load_catalogue())
     targets = read_targets_file(file, store.catalogue)
-    store.replace(targets)
+    store.replace(targets, command_user())
     typer.echo(f"Imported {len(targets)} target(s) into the records store.")
 
 

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, delete, select
@@ -53,6 +54,7 @@ COLUMNS = (
 )
 OPTIONAL = ("polarity", "tolerance")  # files from before they existed are still read
 POLARITIES = ("higher", "lower")
+HISTORY = "targets"  # their changes' record_type in record_changes (replaced as a whole)
 
 
 @dataclass(frozen=True)
@@ -241,8 +243,22 @@ class TargetStore:
         self.records = records
         self.catalogue = catalogue
 
-    def all(self) -> list[Target]:
+    def all(self, as_at: datetime | None = None) -> list[Target]:
+        """The targets in force now, or (`as_at`, UTC) as they stood then: the first
+        replacement since found them as its `before`."""
         with Session(self.records) as session:
+            if as_at is not None:
+                later = session.execute(
+                    select(models.RecordChange.before)
+                    .where(
+                        models.RecordChange.record_type == HISTORY,
+                        models.RecordChange.changed_at > as_at,
+                    )
+                    .order_by(models.RecordChange.id)
+                    .limit(1)
+                ).first()
+                if later is not None:
+                    return _from_json(later.before)
             rows = session.scalars(select(models.Target).order_by(models.Target.id)).all()
             return [
                 Target(
@@ -259,11 +275,36 @@ class TargetStore:
                 for r in rows
             ]
 
-    def replace(self, targets: list[Target]) -> None:
+    def replace(self, targets: list[Target], by: str = "import") -> None:
+        """All the targets replaced in one transaction, the change kept (who, when, the
+        targets before and after) so a report can be made again as they stood."""
+        before = self.all()
         with Session(self.records) as session, session.begin():
             session.execute(delete(models.Target))
             session.add_all(models.Target(**asdict(t)) for t in targets)
+            session.add(
+                models.RecordChange(
+                    record_type=HISTORY,
+                    record_key="all",
+                    action="replaced" if before else "created",
+                    changed_by=by,
+                    changed_at=datetime.now(UTC).replace(tzinfo=None),
+                    before=_as_json(before) if before else None,
+                    after=_as_json(targets),
+                )
+            )
 
     def empty(self) -> bool:
         with Session(self.records) as session:
             return session.scalar(select(models.Target.id).limit(1)) is None
+
+
+def _as_json(targets: list[Target]) -> str:
+    return json.dumps([{**asdict(t), "set_on": t.set_on.isoformat()} for t in targets])
+
+
+def _from_json(text: str | None) -> list[Target]:
+    """Targets kept in a change (None: there were none)."""
+    return [
+        Target(**{**t, "set_on": date.fromisoformat(t["set_on"])}) for t in json.loads(text or "[]")
+    ]

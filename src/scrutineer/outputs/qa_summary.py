@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from statistics import correlation
 from typing import Any
 
@@ -55,11 +55,18 @@ class QaSummary:
         return sum(self.supervision.values())
 
 
-def qa_summary(records: Engine, first: date, last: date) -> QaSummary:
-    """Audits completed and alerts raised from `first` to `last`."""
-    audits = [a for a in records_of(records, "audits") if within(a["completed_date"], first, last)]
-    alerts = [a for a in records_of(records, "iro_alerts") if within(a["raised_date"], first, last)]
-    reached = levels_reached(records_of(records, "iro_alert_stages"))
+def qa_summary(
+    records: Engine, first: date, last: date, as_at: datetime | None = None
+) -> QaSummary:
+    """Audits completed and alerts raised from `first` to `last` (the records as they stood
+    at `as_at`, UTC, if given)."""
+
+    def kept(name: str) -> list[dict[str, Any]]:
+        return records_of(records, name, as_at=as_at)
+
+    audits = [a for a in kept("audits") if within(a["completed_date"], first, last)]
+    alerts = [a for a in kept("iro_alerts") if within(a["raised_date"], first, last)]
+    reached = levels_reached(kept("iro_alert_stages"))
     counted = [counted_grade(a) for a in audits]
     pairs = [(a["grade_supervision"], counted_grade(a)) for a in audits if a["grade_supervision"]]
     return QaSummary(

@@ -8,11 +8,11 @@ column and how to fix it). The indicators read them through `engine_rows`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 from scrutineer.records import models, record_files
 from scrutineer.records.record_files import FileSet, RecordType, as_text
@@ -77,8 +77,10 @@ def export_file(records: Engine, name: str) -> str:
     return record_files.export_file(QA, records, name)
 
 
-def records_of(records: Engine, name: str, person_id: str | None = None) -> list[dict[str, Any]]:
-    return record_files.records_of(QA, records, name, person_id)
+def records_of(
+    records: Engine, name: str, person_id: str | None = None, as_at: datetime | None = None
+) -> list[dict[str, Any]]:
+    return record_files.records_of(QA, records, name, person_id, as_at)
 
 
 def count(records: Engine, name: str) -> int:
@@ -93,18 +95,13 @@ ENGINE_TABLES = {  # the engine's table for each record type its indicators read
 }
 
 
-def engine_rows(records: Engine) -> dict[str, list[dict[str, Any]]] | None:
-    """The records the indicators are computed from, as the engine's qa_* tables' rows; None
-    when none has ever been recorded (the indicators then say "no data", not 0)."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    with Session(records) as session:
-        for name, table in ENGINE_TABLES.items():
-            kind = record_types()[name]
-            columns = [getattr(kind.model, c.name) for c in kind.columns]
-            found[table] = [
-                dict(zip((c.name for c in kind.columns), row, strict=True))
-                for row in session.execute(select(*columns).order_by(*columns[:1])).all()
-            ]
+def engine_rows(
+    records: Engine, as_at: datetime | None = None
+) -> dict[str, list[dict[str, Any]]] | None:
+    """The records the indicators are computed from, as the engine's qa_* tables' rows (as
+    they stood at `as_at`, UTC, if given); None when there are none (the indicators then say
+    "no data", not 0)."""
+    found = {table: records_of(records, name, as_at=as_at) for name, table in ENGINE_TABLES.items()}
     return found if any(found.values()) else None
 
 

@@ -416,18 +416,57 @@ def export_file(files: FileSet, records: Engine, name: str) -> str:
 
 
 def records_of(
-    files: FileSet, records: Engine, name: str, person_id: str | None = None
+    files: FileSet,
+    records: Engine,
+    name: str,
+    person_id: str | None = None,
+    as_at: datetime | None = None,
 ) -> list[Row]:
-    """Every record of one type (or one child's), as {column: value}, in key order."""
+    """Every record of one type (or one child's), as {column: value}, in key order; with
+    `as_at` (UTC), as they stood then, from the changes kept since (`record_changes`)."""
     kind = files.types[name]
     columns = [getattr(kind.model, c) for c in kind.stored_columns]
     query = select(*columns).order_by(*(getattr(kind.model, k) for k in kind.key))
-    if person_id is not None and hasattr(kind.model, "person_id"):
-        query = query.where(kind.model.person_id == person_id)
     with Session(records) as session:
-        return [
+        rows = [
             dict(zip(kind.stored_columns, row, strict=True)) for row in session.execute(query).all()
         ]
+        if as_at is not None:
+            rows = _as_they_stood(kind, session, rows, as_at)
+    if person_id is not None and "person_id" in kind.stored_columns:
+        rows = [r for r in rows if r["person_id"] == person_id]
+    return rows
+
+
+def _as_they_stood(
+    kind: RecordType, session: Session, rows: list[Row], as_at: datetime
+) -> list[Row]:
+    """The records at `as_at`: a record changed since stood as its first later change found
+    it (`before`; none: not yet made); one not changed since stands as it is."""
+    later = session.execute(
+        select(models.RecordChange.record_key, models.RecordChange.before)
+        .where(models.RecordChange.record_type == kind.name, models.RecordChange.changed_at > as_at)
+        .order_by(models.RecordChange.id)
+    ).all()
+    if not set(kind.key) <= set(kind.stored_columns):  # a key through a link: not rebuilt
+        raise ValueError(f"{kind.name} is not rebuilt as it stood: its key is in another table")
+    first: dict[str, str | None] = {}
+    for key, before in later:
+        first.setdefault(key, before)
+    if not first:
+        return rows
+    table = kind.model.__table__.columns
+    by_key = {json.dumps([_cell(row.get(k)) for k in kind.key]): row for row in rows}
+    for key, before in first.items():
+        if before is None:
+            by_key.pop(key, None)
+            continue
+        typed = typed_row(kind, json.loads(before), "record_changes", None, [])
+        by_key[key] = {
+            c: "" if typed[c] is None and not table[c].nullable else typed[c]
+            for c in kind.stored_columns
+        }
+    return sorted(by_key.values(), key=lambda r: [_sortable(r.get(k)) for k in kind.key])
 
 
 def count(files: FileSet, records: Engine, name: str) -> int:

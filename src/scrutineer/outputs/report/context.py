@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from scrutineer.assess.assessment import Assessment
 from scrutineer.assess.text import amount, indicator_text, neighbours_average, theme_text
@@ -115,8 +115,10 @@ def build_context(
     changed: Revisions | None = None,
     narratives: dict[str, Narrative] | None = None,
     hidden: set[tuple[str, str]] | None = None,
+    records_as_at: datetime | None = None,
 ) -> ReportContext:
-    """`hidden`: the (kpi, month) cells the edition must not show (`outputs.suppression`)."""
+    """`hidden`: the (kpi, month) cells the edition must not show (`outputs.suppression`);
+    `records_as_at`: when the QA records and targets were read as they stood (UTC)."""
     by_kpi = {a.kpi.id: a for a in assessments}
     months = _columns(layout, period)
     hidden = hidden or set()
@@ -153,7 +155,7 @@ def build_context(
         tuple(_column_label(m, layout.quarterly) for m in months),
         lists,
         sections,
-        notes=_notes(edition, snapshot, as_at, population),
+        notes=_notes(edition, snapshot, as_at, population, records_as_at),
         revisions=_revisions(changed, edition, hidden),
         sources=tuple(
             (k.title, k.source or "not stated")
@@ -244,10 +246,25 @@ def _public_text(a: Assessment, hidden: set[tuple[str, str]]) -> str:
     return indicator_text(a, counts=False)
 
 
-def _notes(edition: str, snapshot: str, as_at: date, population: str) -> tuple[str, ...]:
+def _notes(
+    edition: str, snapshot: str, as_at: date, population: str, records_as_at: datetime | None
+) -> tuple[str, ...]:
     notes = [
         f"Figures are computed from snapshot {snapshot} of the case records, as at "
         f"{as_at:%d %B %Y}; recomputing them from that snapshot gives the same numbers.",
+    ]
+    if records_as_at is not None:
+        again = (
+            f" (`scrutineer report --records-as-at {records_as_at.isoformat()}` makes "
+            "it again with the same figures)"
+            if edition == "internal"
+            else ""
+        )
+        notes.append(
+            "Case audits, IRO alerts and targets are as they stood at "
+            f"{records_as_at:%H:%M:%S} UTC on {records_as_at:%d %B %Y}{again}."
+        )
+    notes += [
         f"Rates per 10,000 use the {population}.",
         "Every indicator's definition is in the indicator catalogue (docs/catalogue.md), and "
         "`scrutineer explain ID` prints the calculation.",

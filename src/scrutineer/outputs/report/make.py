@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from scrutineer.assess.assessment import assess
@@ -38,11 +39,17 @@ def make_report(
     edition: str = "internal",
     period: Period | None = None,
     snapshot: str = "latest",
+    records_as_at: datetime | None = None,
 ) -> Path:
+    """The report, from the snapshot and the records (QA records and targets) as they stood
+    at `records_as_at` (UTC; default now, stated in the report so it can be made again with
+    the same figures)."""
     if edition not in EDITIONS:
         raise EditionInvalid(edition)
+    # to the microsecond: a time cut to the second would be before the changes of that second
+    as_at = (records_as_at or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
     records = open_records(settings)  # migrated once: QA records, targets, narratives
-    session = open_session(settings, snapshot, engine_rows(records))
+    session = open_session(settings, snapshot, engine_rows(records, as_at))
     try:
         month = session.month(period) if period else session.latest_period
         layout = load_layout(layout_name, session.engine.catalogue)
@@ -50,7 +57,7 @@ def make_report(
         found = assess(
             session.engine,
             month,
-            TargetStore(records, session.engine.catalogue).all(),
+            TargetStore(records, session.engine.catalogue).all(as_at),
             Benchmarks(imported if imported.is_file() else None),
             settings.la_code,
         )
@@ -68,7 +75,7 @@ def make_report(
             months[-1],
         )
         written = narratives_for(records, str(month))
-        summary = qa_summary(records, month.shift(-11).start, month.end)  # the same 12 months
+        summary = qa_summary(records, month.shift(-11).start, month.end, as_at)  # the 12 months
         hidden = (  # the cells the dashboard hides from councillors, hidden here alike
             suppress_snapshot(session.engine, session.latest_period).authority()
             if edition == "public"
@@ -85,6 +92,7 @@ def make_report(
             changed,
             written,
             hidden,
+            as_at,
         )
         if layout.qa_tables:
             context = replace(context, qa=qa_tables(summary, edition))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -246,7 +246,9 @@ async def monitoring_report(web: Web, request: Request) -> Response:
 async def paper(web: Web, request: Request) -> Response:
     """The performance report an agenda item presents, as the public edition (committee
     papers are public), from the newest snapshot on or before the meeting (the figures the
-    panel had), else the latest. Every signed-in role may read it."""
+    panel had), else the latest, and the records as they stood when the meeting's day began
+    (now, for a meeting still to come): the same paper each time it is asked for. Every
+    signed-in role may read it."""
     viewer = await run_in_threadpool(web.viewer, request)
     if viewer is None:
         return RedirectResponse("/login", 303)
@@ -260,9 +262,10 @@ async def paper(web: Web, request: Request) -> Response:
     settings = web.cache.settings
     before = [m for m in SnapshotStore(settings.snapshots_dir).manifests() if m.as_at <= held_on]
     snapshot = before[-1].id if before else "latest"
+    records_as_at = min(datetime.combine(held_on, time(0), UTC), datetime.now(UTC))
 
     def make(out: Path) -> None:
-        make_report(settings, out, layout, "public", Period.parse(month), snapshot)
+        make_report(settings, out, layout, "public", Period.parse(month), snapshot, records_as_at)
 
     return await _made_file(web, request, viewer, f"{layout}-{month}-public.{fmt}", make)
 
