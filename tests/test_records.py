@@ -24,6 +24,7 @@ from scrutineer.records.registry import registered, sync
 from scrutineer.records.sessions import end_session, signed_in, start_session
 from scrutineer.records.store import alembic_config, tables, upgrade
 from scrutineer.records.users import (
+    HASHER,
     MAX_FAILED_LOGINS,
     UserInvalid,
     add_user,
@@ -33,6 +34,7 @@ from scrutineer.records.users import (
     enable_user,
     list_users,
     set_password,
+    sign_in_from_provider,
     unlock_user,
 )
 
@@ -63,7 +65,7 @@ RECORDS = {
     "recommendations",
     "recommendation_updates",
 }
-HEAD = "0008"
+HEAD = "0009"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -207,7 +209,14 @@ def test_an_older_schema_is_upgraded_with_its_records_kept(url: str) -> None:
                 "VALUES ('cp_visits_10wd_pct', 'monthly', 80, 2025, 'Board', '2025-04-10', '')"
             )
         )
-    add_user(engine, "early", "An Early User", "viewer", password="early-password")
+        connection.execute(
+            text(
+                "INSERT INTO users (username, display_name, role, password_hash, active, "
+                "failed_logins, created_at) VALUES ('early', 'An Early User', 'viewer', :hash, "
+                "true, 0, '2025-04-01 09:00:00')"
+            ),
+            {"hash": HASHER.hash("early-password")},
+        )
     upgrade(url)
     assert {"snapshots", "web_sessions"} <= tables(engine) and store.all() == kept
     assert check_password(engine, "early", "early-password") is not None
@@ -346,4 +355,28 @@ def test_an_administrator_enables_and_a_user_changes_their_password(url: str) ->
     change_password(engine, "aud", "first-password", "second-password")
     assert check_password(engine, "aud", "first-password") is None
     assert check_password(engine, "aud", "second-password") is not None
+    engine.dispose()
+
+
+def test_a_user_of_the_identity_provider_is_known_by_their_identity(url: str) -> None:
+    """Made at the first sign-in; the role and services set from the provider each time;
+    known by the issuer and subject, so the same name from another provider, or a local
+    account's name, is not theirs; disabled by an administrator, refused."""
+    upgrade(url)
+    engine = create_engine(url)
+    issuer = "https://login.example/tenant/v2.0"
+    first = sign_in_from_provider(engine, f"{issuer} 123", "ann", "Ann", "manager", ("SVC-PC",))
+    assert (first.role, first.services) == ("manager", ("SVC-PC",))
+    again = sign_in_from_provider(engine, f"{issuer} 123", "ann", "Ann A", "analyst", ())
+    assert (again.display_name, again.role, again.services) == ("Ann A", "analyst", ())
+    assert [u.username for u in list_users(engine)] == ["ann"]
+    with pytest.raises(UserInvalid, match="exists already"):
+        sign_in_from_provider(engine, "https://other.example 123", "ann", "Ann", "admin", ())
+    add_user(engine, "bob", "Bob", "viewer", "bob-password-1")
+    with pytest.raises(UserInvalid, match="exists already"):
+        sign_in_from_provider(engine, f"{issuer} 456", "bob", "Bob", "admin", ())
+    assert check_password(engine, "ann", "") is None  # no password of theirs works
+    disable_user(engine, "ann")
+    with pytest.raises(UserInvalid, match="disabled"):
+        sign_in_from_provider(engine, f"{issuer} 123", "ann", "Ann", "analyst", ())
     engine.dispose()

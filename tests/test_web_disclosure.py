@@ -24,10 +24,23 @@ from scrutineer.outputs.web.app import create_app
 PRIME = 2**61 - 1
 # the families attacked: monthly counts with their sums over months, and the shares over
 # the same children as a count
-MONTHLY = {"contacts": ("contacts_ytd", "contacts_rate_r12"), "s47_started": ("s47_rate_r12",)}
-SAME_CHILDREN = [("cpp_open", "cp_visits_10wd_pct"), ("cpp_open", "cpp_rate")]
-KPIS = [*MONTHLY, *(s for sums in MONTHLY.values() for s in sums), "cpp_open"]
-KPIS += ["cp_visits_10wd_pct", "cpp_rate"]
+MONTHLY = {  # a monthly count: the sums of its months (the part of each that is the sum)
+    "contacts": (("contacts_ytd", "numerator"), ("contacts_rate_r12", "numerator")),
+    "s47_started": (("s47_rate_r12", "numerator"),),
+    "referrals": (
+        ("referrals_ytd", "numerator"),
+        ("referrals_rate_r12", "numerator"),
+        ("rereferrals_pct", "denominator"),  # re-referrals of the year's referrals
+    ),
+}
+SAME_CHILDREN = [  # a count, and the indicators over the same children (the part it is)
+    ("cpp_open", "cp_visits_10wd_pct", "denominator"),
+    ("cpp_open", "cpp_rate", "numerator"),
+    ("cla_open", "cla_visits_6wk_pct", "denominator"),
+    ("cla_open", "cla_rate", "numerator"),
+]
+KPIS = [*MONTHLY, *(kpi for sums in MONTHLY.values() for kpi, _ in sums)]
+KPIS += list(dict.fromkeys(k for pair in SAME_CHILDREN for k in pair[:2]))
 Var = tuple[str, str, str, str, str]  # (kpi, level, group, month, numerator|denominator)
 
 
@@ -69,8 +82,7 @@ def equations(cells: dict[Var, bool], parents: dict[str, str]) -> Iterator[dict[
     keys = {k[:4] for k in cells}
     yield from levels(keys, parents)
     yield from months(keys)
-    for count, share in SAME_CHILDREN:  # the same children under two names
-        part = "numerator" if share.endswith("rate") else "denominator"
+    for count, share, part in SAME_CHILDREN:  # the same children under two names
         for kpi, level, group, month in keys:
             if kpi == count:
                 yield {
@@ -98,12 +110,13 @@ def levels(
 def months(keys: set[tuple[str, str, str, str]]) -> Iterator[dict[Var, int]]:
     """A year to date adds its year's months up to it; a rolling year its last 12."""
     for kpi, level, group, month in keys:
-        monthly = next((m for m, sums in MONTHLY.items() if kpi in sums), None)
-        if monthly is None:
+        found = [(m, part) for m, sums in MONTHLY.items() for k, part in sums if k == kpi]
+        if not found:
             continue
+        monthly, part = found[0]
         end = Period.parse(month)
-        n = 12 if kpi.endswith("r12") else (end.month - 4) % 12 + 1
-        terms = {(kpi, level, group, month, "numerator"): -1}
+        n = (end.month - 4) % 12 + 1 if kpi.endswith("_ytd") else 12
+        terms = {(kpi, level, group, month, part): -1}
         for i in range(n):
             terms[(monthly, level, group, str(end.shift(-i)), "numerator")] = 1
         yield terms

@@ -50,6 +50,21 @@ SETTINGS: tuple[Setting, ...] = (
         0,
         "`scrutineer purge` deletes access-log entries older than this (0: keep every one)",
     ),
+    Setting(
+        "oidc_issuer",
+        "",
+        "The council's identity provider, for sign-in through it (OpenID Connect; Entra ID: "
+        "https://login.microsoftonline.com/TENANT/v2.0). Empty: Scrutineer's passwords only",
+    ),
+    Setting("oidc_client_id", "", "Scrutineer's client (application) id at the provider"),
+    Setting("oidc_client_secret", "", "Its client secret at the provider"),
+    Setting(
+        "oidc_roles",
+        "",
+        "Roles from the provider's groups: group=role,... (the first that names one of the "
+        "user's groups wins; a manager's services after colons: group=manager:SVC-PC)",
+    ),
+    Setting("oidc_name", "the council's account", "What the sign-in page calls the provider"),
 )
 
 
@@ -63,6 +78,11 @@ class Settings:
     iro_response_days: str = "informal=5,service_manager=10,head_of_service=10,director=20"
     retain_snapshot_months: int = 0
     retain_access_log_months: int = 0
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_roles: str = ""
+    oidc_name: str = "the council's account"
 
     @property
     def response_days(self) -> dict[str, int]:

@@ -37,6 +37,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # signed in by the council's identity provider: its issuer and the user's subject
+    identity: Mapped[str] = mapped_column(String(400), default="", server_default="")
 
 
 class ServiceAssignment(Base):

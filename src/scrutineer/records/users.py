@@ -10,7 +10,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from scrutineer.errors import ScrutineerError
@@ -198,3 +198,43 @@ def _user(session: Session, username: str) -> models.User:
     if user is None:
         raise UserInvalid(f"No user {username!r}. Run `scrutineer users list` to see them.")
     return user
+
+
+def sign_in_from_provider(
+    records: Engine,
+    identity: str,
+    username: str,
+    display_name: str,
+    role: str,
+    services: tuple[str, ...],
+) -> UserView:
+    """A user the council's identity provider signed in (`identity`: its issuer and their
+    subject): made at their first sign-in, their name, role and services set from the
+    provider's each time. Refused if an administrator disabled the account, or if the name
+    is that of an account made here (a provider's user does not take it over)."""
+    with Session(records) as session, session.begin():
+        user = session.scalar(select(models.User).where(models.User.identity == identity))
+        if user is None:
+            if session.scalar(select(models.User.id).where(models.User.username == username)):
+                raise UserInvalid(
+                    f"An account {username!r} exists already in Scrutineer (made here, or for "
+                    "another identity): ask an administrator to rename or disable it."
+                )
+            user = models.User(
+                username=username,
+                password_hash=HASHER.hash(secrets.token_urlsafe(32)),  # never given to anyone
+                active=True,
+                failed_logins=0,
+                created_at=datetime.now(UTC).replace(tzinfo=None),
+                identity=identity,
+            )
+            session.add(user)
+        elif not user.active:
+            raise UserInvalid("Your account is disabled in Scrutineer: ask an administrator.")
+        user.display_name, user.role = display_name, role
+        session.flush()
+        session.execute(
+            delete(models.ServiceAssignment).where(models.ServiceAssignment.user_id == user.id)
+        )
+        session.add_all(models.ServiceAssignment(user_id=user.id, service_id=s) for s in services)
+        return user_view(session, user)

@@ -38,6 +38,7 @@ from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.forms import FORMS, SESSION_COOKIE
 from scrutineer.outputs.web.guards import BodyLimit, SecurityHeaders
+from scrutineer.outputs.web.oidc import OIDC_FORMS, Provider
 from scrutineer.records.access_log import log_access
 from scrutineer.records.sessions import signed_in
 from scrutineer.settings import Settings
@@ -258,6 +259,7 @@ class Web:
         self.cache = Figures(settings, records)
         self.records = records
         self.building: set[str] = set()  # users a paper is being made for (governance_forms)
+        self.provider = Provider(settings) if settings.oidc_issuer else None
         folder = Path(str(resources.files(__package__))) / "templates"
         self.templates = Environment(
             loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"])
@@ -378,7 +380,7 @@ def create_app(settings: Settings, records: Records) -> Starlette:
     for route in PAGES:
         routes.append(Route(route.path, web.page(route, api=False), name=route.name))
         routes.append(Route(route.api, web.page(route, api=True)))
-    for form in (*FORMS, *qa_forms.QA_FORMS, *governance_forms.GOVERNANCE_FORMS):
+    for form in (*FORMS, *qa_forms.QA_FORMS, *governance_forms.GOVERNANCE_FORMS, *OIDC_FORMS):
         routes.append(Route(form.path, form.handler(web), methods=[form.method]))
     routes.append(Route("/ready", web.ready))
     routes.append(Route("/api/session", web.session))
@@ -386,6 +388,8 @@ def create_app(settings: Settings, records: Records) -> Starlette:
     routes.append(Mount("/static", StaticFiles(directory=static), name="static"))
     app = Starlette(routes=routes)
     app.state.web = web
+    if web.provider:
+        web.provider.install(app)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)  # the outermost: its headers on BodyLimit's 413 too
     return app

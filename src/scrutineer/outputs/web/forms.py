@@ -62,6 +62,7 @@ async def login_page(web: Web, request: Request, message: str = "", status: int 
         csrf=token,
         next=safe_next(request.query_params.get("next")),
         message=message,
+        provider=web.provider.name if web.provider else None,
     )
     response.set_cookie(
         LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure(request)
@@ -84,8 +85,13 @@ async def login(web: Web, request: Request) -> Response:
             "(an administrator can unlock it).",
             401,
         )
-    token = await run_in_threadpool(start_session, web.records, user.username)
-    response = RedirectResponse(safe_next(str(form.get("next", "/"))), 303)
+    return await session_response(web, request, user.username, str(form.get("next", "/")))
+
+
+async def session_response(web: Web, request: Request, username: str, target: str) -> Response:
+    """Signed in: a session started, its cookie set, and on to `target` (on this site)."""
+    token = await run_in_threadpool(start_session, web.records, username)
+    response = RedirectResponse(safe_next(target), 303)
     response.set_cookie(
         SESSION_COOKIE,
         token,
