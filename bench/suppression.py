@@ -17,11 +17,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from scrutineer.engine.batch import compute_everything
 from scrutineer.engine.session import open_session
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
-from scrutineer.outputs.suppression import PUBLISHED_LEVELS, first_published, is_small, suppress
+from scrutineer.outputs.suppression import (
+    PUBLISHED_LEVELS,
+    first_published,
+    is_small,
+    published_values,
+    suppress,
+)
 from scrutineer.settings import load_settings
 from scrutineer.synth.generate import generate
 from scrutineer.synth.params import AuthorityParams
@@ -38,19 +43,12 @@ def main() -> None:
         session = open_session(settings)
         engine, latest = session.engine, session.latest_period
         started = time.perf_counter()
-        batch = compute_everything(
-            engine.con,
-            engine.catalogue,
-            engine.populations,
-            first_published(latest),
-            latest,
-            levels=PUBLISHED_LEVELS,
-        )
+        values = published_values(engine, latest)
         computed = time.perf_counter() - started
         times = []
         for _ in range(repeat):
             started = time.perf_counter()
-            hidden = suppress(batch.values, engine.catalogue)
+            hidden = suppress(values, engine.catalogue)
             times.append(time.perf_counter() - started)
         session.close()
     units = {k.id: k.unit for k in engine.catalogue}
@@ -59,10 +57,10 @@ def main() -> None:
     print(f"suppress: median {statistics.median(times):.2f} s, min {min(times):.2f} s")
     print("| level | cells | small (primary) | hidden | hidden share |\n|---|---|---|---|---|")
     for level in PUBLISHED_LEVELS:
-        values = batch.values[level]
-        small = sum(is_small(v, units[v.kpi]) for v in values)
+        found = values[level]
+        small = sum(is_small(v, units[v.kpi]) for v in found)
         shown = sum(1 for cell in hidden.cells if cell[1] == level)
-        print(f"| {level} | {len(values)} | {small} | {shown} | {shown / len(values):.1%} |")
+        print(f"| {level} | {len(found)} | {small} | {shown} | {shown / len(found):.1%} |")
 
 
 if __name__ == "__main__":

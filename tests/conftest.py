@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
+import socket
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session as SqlSession
 
@@ -225,3 +228,21 @@ def web_data(small_authority: Path, tmp_path_factory: pytest.TempPathFactory) ->
         session.flush()
         ids = (meeting.id, panel.id, review.id)
     return WebData(settings, records, passwords, service, other, child, *ids)
+
+
+def free_port() -> int:
+    """A TCP port on the loopback address that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright."""
+    chromium = shutil.which("chromium")
+    assert chromium, "install Debian's chromium (scripts/install-debian does)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield launched
+        launched.close()

@@ -8,8 +8,6 @@ $SCRUTINEER_SCREENSHOTS when set: `docs/img` for the documentation).
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,8 +16,8 @@ from typing import Any
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from tests.conftest import WebData
+from playwright.sync_api import Browser, Page, expect
+from tests.conftest import WebData, free_port
 
 from scrutineer.outputs.web.app import create_app
 
@@ -28,9 +26,7 @@ KPI_TITLE = "Children on a CP plan visited within 10 working days"
 
 @pytest.fixture(scope="module")
 def server(web_data: WebData) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     app = create_app(web_data.settings, web_data.records)
     app.state.web.cache.snapshot()  # computed before the browser asks
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
@@ -45,16 +41,6 @@ def server(web_data: WebData) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     running.should_exit = True
     thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = shutil.which("chromium")
-    assert chromium, "install Debian's chromium (scripts/install-debian does)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

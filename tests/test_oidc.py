@@ -6,7 +6,6 @@ The provider's accounts and their groups are in tests/oidc/provider.mjs."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -17,9 +16,9 @@ from pathlib import Path
 import httpx2
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from sqlalchemy import Engine
-from tests.conftest import WebData
+from tests.conftest import WebData, free_port
 
 from scrutineer.errors import SettingInvalid
 from scrutineer.outputs.web.app import create_app
@@ -30,12 +29,6 @@ from scrutineer.records.users import add_user, disable_user, list_users
 PROVIDER = Path(__file__).parent / "oidc"
 SECRET = "a-client-secret-for-the-tests"
 ROLES = "sg-performance=analyst,sg-safeguarding-managers=manager:SVC-PC,sg-members=panel"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def started(url: str, what: str) -> None:
@@ -94,16 +87,6 @@ def sites(web_data: WebData, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     thread.join(10)
     provider.terminate()
     provider.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = shutil.which("chromium")
-    assert chromium, "install Debian's chromium (scripts/install-debian does)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 def sign_in_at_the_provider(browser: Browser, site: str, login: str) -> Page:

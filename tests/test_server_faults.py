@@ -9,7 +9,6 @@ import csv
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 from sqlalchemy import create_engine, text
+from tests.conftest import free_port
 from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fixture)
 
 from scrutineer.extract.load import load_extract
@@ -80,12 +80,6 @@ def csrf(html: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', html)
     assert found, "no CSRF field"
     return found.group(1)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

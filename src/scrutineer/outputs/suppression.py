@@ -140,10 +140,11 @@ def _bases(
     return sizes, primary, parents
 
 
-def suppress_snapshot(engine: Engine, latest: Period) -> Suppressed:
-    """The hidden cells of a snapshot whose newest month is `latest`, worked out over what
-    the dashboard publishes of it (the public report shows a part of the same)."""
-    batch = compute_everything(
+def published_values(engine: Engine, latest: Period) -> dict[str, list[Value]]:
+    """Every value a snapshot whose newest month is `latest` publishes to councillors and
+    the public: each indicator at each published level, over the months the dashboard shows
+    (the public report shows a part of the same)."""
+    return compute_everything(
         engine.con,
         engine.catalogue,
         engine.populations,
@@ -151,8 +152,12 @@ def suppress_snapshot(engine: Engine, latest: Period) -> Suppressed:
         latest,
         levels=PUBLISHED_LEVELS,
         qa=engine.qa,
-    )
-    return suppress(batch.values, engine.catalogue)
+    ).values
+
+
+def suppress_snapshot(engine: Engine, latest: Period) -> Suppressed:
+    """The hidden cells of what the snapshot publishes (`published_values`)."""
+    return suppress(published_values(engine, latest), engine.catalogue)
 
 
 def _base(kpi: Kpi) -> Base:
