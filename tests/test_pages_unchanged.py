@@ -1,0 +1,156 @@
+"""Every page, its JSON twin and the reports, as every role sees them, are the same as they
+were at the commit named in tests/pages-baseline.txt (issue 19: the web package is rebuilt
+with no change of behaviour). Both versions render from copies of one prepared data folder
+(tests/render_pages.py, run with each version's `src`); tokens and clock times aside, they
+must agree byte for byte. A deliberate change (a bug fixed) moves the baseline forward in
+the commit that makes it, saying why."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session as SqlSession
+from tests.conftest import SMALL
+
+from scrutineer.assess.targets import TargetStore, read_targets
+from scrutineer.catalogue.load import load_catalogue
+from scrutineer.extract.load import load_extract
+from scrutineer.extract.snapshots import SnapshotStore
+from scrutineer.records import models
+from scrutineer.records.narratives import write_narrative
+from scrutineer.records.qa import import_files
+from scrutineer.records.store import open_records
+from scrutineer.records.users import ROLES, add_user
+from scrutineer.settings import load_settings
+from scrutineer.synth.qa import generate_qa
+
+ROOT = Path(__file__).parent.parent
+BASELINE = (ROOT / "tests" / "pages-baseline.txt").read_text(encoding="utf-8").split()[0]
+SERVICE = "SVC-PC"
+
+
+def prepare(data: Path, extract: Path, scratch: Path) -> None:
+    """A snapshot, a user per role, a year of QA records, targets, a narrative and a panel
+    with a meeting and a practice review: something on every page."""
+    settings = load_settings({"SCRUTINEER_DATA_DIR": str(data)}, data / ".env")
+    load_extract(extract, SnapshotStore(settings.snapshots_dir))
+    records = open_records(settings)
+    passwords = {
+        role: add_user(
+            records,
+            role,
+            f"Test {role}",
+            role,
+            f"{role}-password-1",
+            (SERVICE,) if role == "manager" else (),
+        )
+        for role in ROLES
+    }
+    generate_qa(extract, scratch / "qa", SMALL.end, settings.response_days)
+    import_files(records, sorted((scratch / "qa").glob("*.csv")))
+    demo = resources.files("scrutineer.assess").joinpath("data", "demo_targets.csv")
+    targets = TargetStore(records, load_catalogue())
+    targets.replace(read_targets(demo.read_text("utf-8"), targets.catalogue))
+    write_narrative(records, "purposeful_contact", "2026-03", "Visits held up.", "Keep on.", "An")
+    with SqlSession(records) as session, session.begin():
+        panel = models.Panel(name="Scrutiny Panel", terms_of_reference="", quorum=3)
+        session.add(panel)
+        session.flush()
+        meeting = models.Meeting(
+            panel_id=panel.id,
+            held_on=date(2026, 3, 10),
+            place="Town Hall",
+            status="held",
+            minutes="",
+        )
+        review = models.PracticeReview(name="Review of Child A", kind="cspr")
+        session.add_all((meeting, review))
+        session.flush()
+        ids = (panel.id, meeting.id, review.id)
+        child = session.scalar(select(models.IroAlert.person_id).order_by(models.IroAlert.id))
+    records.dispose()
+    urls = [
+        "/",
+        "/indicators/cp_visits_10wd_pct",
+        "/indicators/contacts_rate_r12?service=" + SERVICE,
+        "/clinics",
+        f"/clinics/{SERVICE}",
+        "/qa",
+        "/qa/audits",
+        "/qa/alerts?state=open",
+        f"/qa/children/{child}",
+        "/qa/audits/new",
+        "/qa/alerts/new",
+        "/governance",
+        f"/governance/panels/{ids[0]}",
+        f"/governance/meetings/{ids[1]}",
+        f"/governance/reviews/{ids[2]}",
+        "/governance/recommendations",
+        "/snapshots",
+        "/snapshots/latest",
+        "/narratives",
+        "/account",
+        "/admin/users",
+    ]
+    plan = {"passwords": passwords, "urls": urls, "month": "2026-03"}
+    (data / "pages.json").write_text(json.dumps(plan), encoding="utf-8")
+
+
+def rendered(data: Path, out: Path, src: Path) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "render_pages.py"), str(data), str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, f"rendering with {src} failed:\n{done.stderr[-3000:]}"
+    return {
+        str(p.relative_to(out)): p.read_text(encoding="utf-8")
+        for p in out.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_every_page_and_report_is_as_it_was_at_the_baseline(
+    small_authority: Path, tmp_path: Path
+) -> None:
+    found = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--verify", f"{BASELINE}^{{commit}}"],
+        capture_output=True,
+        text=True,
+    )
+    if found.returncode != 0:
+        pytest.fail(f"the baseline {BASELINE} is not in this clone's history (a full clone has it)")
+    base = tmp_path / "base"
+    base.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", BASELINE, "src"], capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
+    prepare(tmp_path / "data", small_authority, tmp_path)
+    shutil.copytree(tmp_path / "data", tmp_path / "data-base")
+    before = rendered(tmp_path / "data-base", tmp_path / "out-base", base / "src")
+    after = rendered(tmp_path / "data", tmp_path / "out", ROOT / "src")
+    assert len(before) > 300 and set(before) == set(after)
+    changed = [name for name in sorted(before) if before[name] != after[name]]
+    if changed:
+        first = changed[0]
+        diff = difflib.unified_diff(
+            before[first].splitlines(), after[first].splitlines(), "baseline", "now", lineterm=""
+        )
+        pytest.fail(
+            f"{len(changed)} of {len(before)} differ from {BASELINE[:10]}, first {first}:\n"
+            + "\n".join(list(diff)[:60])
+        )
