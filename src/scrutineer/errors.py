@@ -15,9 +15,33 @@ if TYPE_CHECKING:
 
 
 class ScrutineerError(Exception):
-    """An error the user can fix. The message names what, where, and the next step."""
+    """An error the user can fix. The message names what, where, and the next step. The
+    CLI exits with `exit_code`; the web answers with `http_status`."""
 
     exit_code = 1
+    http_status = 400  # a request that cannot be done as asked
+
+
+class Invalid(ScrutineerError):
+    """A request (a form, an action) that cannot be done as sent."""
+
+
+class Forbidden(ScrutineerError):
+    """Not for this user: their role, or a service they are not assigned."""
+
+    http_status = 403
+
+
+class NotShown(ScrutineerError):
+    """Nothing of that name here: a month, a service, a meeting, an audit."""
+
+    http_status = 404
+
+
+class Busy(ScrutineerError):
+    """Too much asked at once: try again shortly."""
+
+    http_status = 429
 
 
 class SettingInvalid(ScrutineerError):
@@ -35,6 +59,8 @@ class PeriodInvalid(ScrutineerError):
 
 class MonthWithoutData(ScrutineerError):
     """A month the snapshot cannot give figures for: it has no records of it."""
+
+    http_status = 404
 
     def __init__(self, month: object, first: object, last: object, snapshot: str, why: str) -> None:
         super().__init__(
@@ -93,6 +119,8 @@ class AlreadyLoaded(ScrutineerError):
 
 
 class SnapshotNotFound(ScrutineerError):
+    http_status = 404
+
     def __init__(self, wanted: str) -> None:
         super().__init__(
             f"No snapshot {wanted!r}. Run `scrutineer snapshots` to list them, or "
@@ -101,6 +129,8 @@ class SnapshotNotFound(ScrutineerError):
 
 
 class SnapshotDamaged(ScrutineerError):
+    http_status = 404
+
     def __init__(self, snapshot_id: str, reason: str) -> None:
         self.snapshot_id, self.reason = snapshot_id, reason
         super().__init__(
@@ -111,6 +141,8 @@ class SnapshotDamaged(ScrutineerError):
 
 
 class NoSnapshot(ScrutineerError):
+    http_status = 404
+
     def __init__(self, where: Path) -> None:
         super().__init__(
             f"No snapshot has been loaded in {where} yet. Run `scrutineer load DIR` first "
@@ -124,6 +156,8 @@ class GeneratorInvalid(ScrutineerError):
 
 
 class UnknownKpi(ScrutineerError):
+    http_status = 404
+
     def __init__(self, kpi_id: str) -> None:
         super().__init__(
             f"No indicator {kpi_id!r}. Run `scrutineer kpis` to list them (ids as in KPIS.csv)."

@@ -25,7 +25,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from scrutineer.errors import PeriodInvalid, ScrutineerError, SnapshotNotFound, UnknownKpi
+from scrutineer.errors import Forbidden, ScrutineerError
 from scrutineer.outputs.web import (
     admin_pages,
     governance_forms,
@@ -36,7 +36,7 @@ from scrutineer.outputs.web import (
 )
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.forms import FORMS, SESSION_COOKIE
+from scrutineer.outputs.web.forms import FORMS, SEE_PAGE, SESSION_COOKIE
 from scrutineer.outputs.web.guards import BodyLimit, SecurityHeaders
 from scrutineer.outputs.web.oidc import OIDC_FORMS, Provider
 from scrutineer.records.access_log import log_access
@@ -249,7 +249,6 @@ NAV = (  # (permission, path, label): what the menu offers each role
     ("admin", "/admin/users", "Users"),
     ("admin", "/admin/access-log", "Access log"),
 )
-STATUS = {pages.Forbidden: 403, SnapshotNotFound: 404, UnknownKpi: 404, PeriodInvalid: 400}
 
 
 class Web:
@@ -309,12 +308,11 @@ class Web:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse("/login?" + urlencode({"next": target}), 303)
             if not viewer.can(route.permission):
-                return self.refuse(request, viewer, api, 403, "Your role cannot see this page.")
+                return self.refuse(request, viewer, Forbidden(SEE_PAGE), api=api)
             try:
                 page = route.build(request, viewer, self.cache)
             except ScrutineerError as error:
-                status = next((s for kind, s in STATUS.items() if isinstance(error, kind)), 404)
-                return self.refuse(request, viewer, api, status, str(error))
+                return self.refuse(request, viewer, error, api=api)
             if api:
                 return JSONResponse(page)
             return self.render(
@@ -363,14 +361,16 @@ class Web:
         return JSONResponse({"ready": done, "process": os.getpid()}, 200 if done else 503)
 
     def refuse(
-        self, request: Request, viewer: Viewer, api: bool, status: int, message: str
+        self, request: Request, viewer: Viewer, error: ScrutineerError, api: bool = False
     ) -> Response:
+        """The error's page (or, for the JSON twin, its message), with its HTTP status."""
+        status = error.http_status
         if status == 403:  # a refusal is kept as a view would be: who tried what, and when
             log_access(self.records, viewer.user.username, "refused", request.url.path)
         if api:
-            return JSONResponse({"error": message}, status)
+            return JSONResponse({"error": str(error)}, status)
         return self.render(
-            request, "error.html", status, viewer=viewer, title="Not shown", error=message
+            request, "error.html", status, viewer=viewer, title="Not shown", error=str(error)
         )
 
 

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from scrutineer.calendar import Period
-from scrutineer.errors import ScrutineerError
+from scrutineer.errors import Forbidden, Invalid, NotShown, ScrutineerError
 from scrutineer.outputs.web import admin_pages
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.records.narratives import write_narrative
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 SESSION_COOKIE = "scrutineer_session"
 LOGIN_CSRF_COOKIE = "scrutineer_login"
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
+SEE_PAGE = "Your role cannot see this page."
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -113,9 +114,9 @@ async def checked(
         return RedirectResponse("/login", 303)
     form = await request.form()
     if not secrets.compare_digest(viewer.csrf, str(form.get("csrf", ""))):
-        return web.refuse(request, viewer, False, 403, "The form had expired: go back and retry.")
+        return web.refuse(request, viewer, Forbidden("The form had expired: go back and retry."))
     if permission and not viewer.can(permission):
-        return web.refuse(request, viewer, False, 403, "Your role cannot do this.")
+        return web.refuse(request, viewer, Forbidden("Your role cannot do this."))
     return viewer, form
 
 
@@ -173,7 +174,7 @@ async def users_action(web: Web, request: Request, viewer: Viewer, form: FormDat
             said = f"New password for {username} (shown once): {password}"
             return await _users_page(web, request, viewer, said)
         else:
-            return web.refuse(request, viewer, False, 400, f"No user action {action!r}.")
+            return web.refuse(request, viewer, Invalid(f"No user action {action!r}."))
     except ScrutineerError as error:
         message = str(error)
     return RedirectResponse("/admin/users?" + urlencode({"message": message}), 303)
@@ -216,7 +217,7 @@ class Posted:
             try:
                 return await self.run(web, request, viewer, form)
             except (ScrutineerError, ValueError) as error:
-                return web.refuse(request, viewer, False, 400, str(error))
+                return web.refuse(request, viewer, Invalid(str(error)))
 
         return handle
 
@@ -227,14 +228,14 @@ async def quality_download(web: Web, request: Request) -> Response:
     if viewer is None:
         return RedirectResponse("/login", 303)
     if not viewer.can("snapshots"):
-        return web.refuse(request, viewer, False, 403, "Your role cannot see this page.")
+        return web.refuse(request, viewer, Forbidden(SEE_PAGE))
     try:
         found = web.cache.store.get(request.path_params["snapshot"])
     except ScrutineerError as error:
-        return web.refuse(request, viewer, False, 404, str(error))
+        return web.refuse(request, viewer, NotShown(str(error)))
     text = await run_in_threadpool(web.cache.store.quality_text, found.id)
     if text is None:
-        return web.refuse(request, viewer, False, 404, "This snapshot has no quality report.")
+        return web.refuse(request, viewer, NotShown("This snapshot has no quality report."))
     disposition = f'attachment; filename="{found.id}-quality.csv"'
     return Response(text, media_type="text/csv", headers={"Content-Disposition": disposition})
 

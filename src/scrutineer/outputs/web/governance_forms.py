@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from scrutineer.calendar import Period
-from scrutineer.errors import ScrutineerError
+from scrutineer.errors import Busy, Forbidden, NotShown, ScrutineerError
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.outputs.report.layouts import layout_names
 from scrutineer.outputs.report.make import make_report
@@ -177,7 +177,7 @@ async def new_update(web: Web, request: Request, viewer: Viewer, form: FormData)
     owner = await run_in_threadpool(owner_of, web.records, ref)
     if not (viewer.can("governance") or owner == viewer.user.display_name):
         return web.refuse(
-            request, viewer, False, 403, "Only its owner or a scrutiny officer updates an item."
+            request, viewer, Forbidden("Only its owner or a scrutiny officer updates an item.")
         )
     await run_in_threadpool(
         update,
@@ -235,7 +235,7 @@ async def monitoring_report(web: Web, request: Request) -> Response:
     fmt = request.path_params["fmt"]
     meeting_id = request.path_params["meeting"]
     if fmt not in MEDIA or not meeting_id.isdigit():
-        return web.refuse(request, viewer, False, 404, "No such report.")
+        return web.refuse(request, viewer, NotShown("No such report."))
 
     def make(out: Path) -> None:
         write_monitoring(monitoring_context(web.records, int(meeting_id)), out)
@@ -254,10 +254,10 @@ async def paper(web: Web, request: Request) -> Response:
         return RedirectResponse("/login", 303)
     meeting, item, fmt = (request.path_params[k] for k in ("meeting", "item", "fmt"))
     if fmt not in ("pdf", "html") or not (meeting.isdigit() and item.isdigit()):
-        return web.refuse(request, viewer, False, 404, "No such paper.")
+        return web.refuse(request, viewer, NotShown("No such paper."))
     found = await run_in_threadpool(agenda_paper, web.records, int(meeting), int(item))
     if found is None:
-        return web.refuse(request, viewer, False, 404, "This agenda item has no report.")
+        return web.refuse(request, viewer, NotShown("This agenda item has no report."))
     layout, month, held_on = found
     settings = web.cache.settings
     before = [m for m in SnapshotStore(settings.snapshots_dir).manifests() if m.as_at <= held_on]
@@ -281,7 +281,7 @@ async def _made_file(
     who = viewer.user.username
     if who in web.building or len(web.building) >= MAX_BUILDS:  # each takes a core
         busy = "One is being made for you already" if who in web.building else "Others are"
-        return web.refuse(request, viewer, False, 429, f"{busy}: try again in a minute.")
+        return web.refuse(request, viewer, Busy(f"{busy}: try again in a minute."))
     folder = Path(tempfile.mkdtemp(prefix="scrutineer-"))
     out = folder / name
     web.building.add(who)
@@ -289,7 +289,7 @@ async def _made_file(
         await run_in_threadpool(make, out)
     except ScrutineerError as error:
         shutil.rmtree(folder, ignore_errors=True)
-        return web.refuse(request, viewer, False, 404, str(error))
+        return web.refuse(request, viewer, NotShown(str(error)))
     finally:
         web.building.discard(who)
     return FileResponse(

@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scrutineer.errors import NotShown
 from scrutineer.outputs.report.layouts import layout_names
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.pages import NotShown, Page
+from scrutineer.outputs.web.pages import Page
 from scrutineer.records import models
 from scrutineer.records.governance import (
     OPEN,

@@ -22,7 +22,7 @@ from scrutineer.calendar import Period
 from scrutineer.catalogue.model import Kpi
 from scrutineer.engine.compute import Value
 from scrutineer.engine.exceptions import ExceptionRow
-from scrutineer.errors import ScrutineerError
+from scrutineer.errors import Forbidden, NotShown
 from scrutineer.outputs.disclosure import disclosed
 from scrutineer.outputs.figures import SUPPRESSED, assessment_chart, flagged, short
 from scrutineer.outputs.web.access import Viewer
@@ -33,14 +33,6 @@ from scrutineer.records.narratives import narratives_for
 CATEGORIES = ("going well", "one to watch", "need to do better")
 WORST_EXCEPTIONS = 25
 Page = dict[str, Any]
-
-
-class Forbidden(ScrutineerError):
-    pass
-
-
-class NotShown(ScrutineerError):
-    """A month or a service the dashboard does not have."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from scrutineer.calendar import add_working_days, parse_day
+from scrutineer.errors import Forbidden, Invalid, NotShown
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.forms import Form, Posted, checked
@@ -74,7 +75,7 @@ async def create_audit(web: Web, request: Request, viewer: Viewer, form: FormDat
 async def moderate_audit(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
     audit = _one(web, "audits", "audit_ref", str(form.get("audit_ref", "")))
     if audit is None:
-        return web.refuse(request, viewer, False, 404, "No such audit.")
+        return web.refuse(request, viewer, NotShown("No such audit."))
     raw = {
         **as_text(audit),
         "moderated_grade": str(form.get("moderated_grade", "")),
@@ -95,7 +96,7 @@ async def audit_action(web: Web, request: Request) -> Response:
     viewer, form = found
     audit = _one(web, "audits", "audit_ref", str(form.get("audit_ref", "")))
     if audit is None:
-        return web.refuse(request, viewer, False, 404, "No such audit.")
+        return web.refuse(request, viewer, NotShown("No such audit."))
     person = str(audit["person_id"])
     if step == "add":
         raw = {k: str(form.get(k, "")) for k in ("audit_ref", "action", "owner", "due_date")}
@@ -105,9 +106,7 @@ async def audit_action(web: Web, request: Request) -> Response:
             viewer.can("audit")
             or (viewer.can("respond") and viewer.sees_children_of(_service_now(web, person)))
         ):
-            return web.refuse(
-                request, viewer, False, 403, "Your role cannot mark this action done."
-            )
+            return web.refuse(request, viewer, Forbidden("Your role cannot mark this action done."))
         action = next(
             (
                 a
@@ -117,10 +116,10 @@ async def audit_action(web: Web, request: Request) -> Response:
             None,
         )
         if action is None:
-            return web.refuse(request, viewer, False, 404, "No such action.")
+            return web.refuse(request, viewer, NotShown("No such action."))
         raw = {**as_text(action), "done_date": date.today().isoformat()}
         return await _save(web, request, viewer, [("audit_actions", raw)], person=person)
-    return web.refuse(request, viewer, False, 400, f"No action step {step!r}.")
+    return web.refuse(request, viewer, Invalid(f"No action step {step!r}."))
 
 
 async def raise_alert(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
@@ -150,7 +149,7 @@ async def alert_stage(web: Web, request: Request) -> Response:
     viewer, form = found
     alert = _one(web, "iro_alerts", "alert_ref", str(form.get("alert_ref", "")))
     if alert is None:
-        return web.refuse(request, viewer, False, 404, "No such alert.")
+        return web.refuse(request, viewer, NotShown("No such alert."))
     person = str(alert["person_id"])
     stages = [
         s
@@ -161,7 +160,7 @@ async def alert_stage(web: Web, request: Request) -> Response:
     if action == "respond":
         if not viewer.sees_children_of(_service_now(web, person)):
             return web.refuse(
-                request, viewer, False, 403, "This child's case is not in your services."
+                request, viewer, Forbidden("This child's case is not in your services.")
             )
         raw = {
             **as_text(last),
@@ -172,9 +171,7 @@ async def alert_stage(web: Web, request: Request) -> Response:
     if action == "escalate":
         level = ALERT_LEVELS.index(last["level"]) + 1
         if level == len(ALERT_LEVELS):
-            return web.refuse(
-                request, viewer, False, 400, "The alert is with the Director already."
-            )
+            return web.refuse(request, viewer, Invalid("The alert is with the Director already."))
         stage = _stage(web, str(alert["alert_ref"]), ALERT_LEVELS[level], date.today())
         escalated = f"Escalated to {ALERT_LEVELS[level].replace('_', ' ')}."
         return await _save(web, request, viewer, [("iro_alert_stages", stage)], None, escalated)
@@ -186,7 +183,7 @@ async def alert_stage(web: Web, request: Request) -> Response:
             "impact": str(form.get("impact", "")),
         }
         return await _save(web, request, viewer, [("iro_alerts", raw)])
-    return web.refuse(request, viewer, False, 400, f"No alert action {action!r}.")
+    return web.refuse(request, viewer, Invalid(f"No alert action {action!r}."))
 
 
 async def adjourn_review(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
@@ -210,7 +207,7 @@ async def _save(
         rows = await run_in_threadpool(save_records, web.records, given, viewer.user.username)
     except FilesRejected as rejected:
         if form_page is None:
-            return web.refuse(request, viewer, False, 400, str(rejected))
+            return web.refuse(request, viewer, Invalid(str(rejected)))
         template, options, values = form_page
         page = {**options(web.cache, values), "problems": [str(i) for i in rejected.issues]}
         return web.render(request, template, 400, page=page, viewer=viewer, title="Check the form")

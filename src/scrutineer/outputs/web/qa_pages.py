@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from scrutineer.errors import Forbidden
 from scrutineer.outputs.qa_summary import (
     GRADES,
     count_text,
@@ -23,7 +24,7 @@ from scrutineer.outputs.qa_summary import (
 )
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.pages import Choice, Forbidden, Page
+from scrutineer.outputs.web.pages import Choice, Page
 from scrutineer.records.access_log import log_access
 from scrutineer.records.qa import records_of
 from scrutineer.settings import ALERT_LEVELS
