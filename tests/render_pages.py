@@ -24,7 +24,6 @@ from starlette.testclient import TestClient
 
 from scrutineer.calendar import Period
 from scrutineer.outputs.report.make import make_report
-from scrutineer.outputs.web.app import create_app
 from scrutineer.records.store import open_records
 from scrutineer.settings import load_settings
 
@@ -40,6 +39,11 @@ def normal(text: str) -> str:
 
 
 def render(data: Path, out: Path) -> None:
+    try:  # where the version at hand keeps it
+        from scrutineer.outputs.web.routes import create_app
+    except ImportError:
+        from scrutineer.outputs.web.app import create_app  # type: ignore[no-redef]
+
     plan = json.loads((data / "pages.json").read_text(encoding="utf-8"))
     settings = load_settings({"SCRUTINEER_DATA_DIR": str(data)}, data / ".env")
     app = create_app(settings, open_records(settings))

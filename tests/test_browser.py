@@ -19,7 +19,7 @@ import uvicorn
 from playwright.sync_api import Browser, Page, expect
 from tests.conftest import WebData, free_port
 
-from scrutineer.outputs.web.app import create_app
+from scrutineer.outputs.web.routes import create_app
 
 KPI_TITLE = "Children on a CP plan visited within 10 working days"
 

@@ -15,7 +15,7 @@ from scrutineer.engine.session import open_session
 from scrutineer.errors import SnapshotDamaged
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import DB_NAME, MANIFEST_NAME, SnapshotStore
-from scrutineer.outputs.web.app import create_app
+from scrutineer.outputs.web.routes import create_app
 from scrutineer.records.store import open_records
 from scrutineer.records.users import add_user
 from scrutineer.settings import Settings, load_settings

@@ -32,7 +32,7 @@ from scrutineer.outputs.report.monitoring import (
     monitoring_context,
     write_monitoring,
 )
-from scrutineer.outputs.web.app import create_app
+from scrutineer.outputs.web.routes import create_app
 from scrutineer.records import models
 from scrutineer.records.governance import accept, monitoring_list, responses, update
 from scrutineer.records.governance_year import record_governance_year

@@ -22,7 +22,7 @@ from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fix
 from tests.test_web import client as client_of
 from tests.test_web import sign_in
 
-from scrutineer.outputs.web.app import create_app
+from scrutineer.outputs.web.routes import create_app
 from scrutineer.records import models
 from scrutineer.records.governance import (
     add_review,

@@ -14,8 +14,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from tests.conftest import WebData
 
-from scrutineer.outputs.web.app import create_app
 from scrutineer.outputs.web.guards import HEADERS, MAX_BODY_BYTES, BodyLimit, SecurityHeaders
+from scrutineer.outputs.web.routes import create_app
 
 
 def secured(headers: Any) -> bool:

@@ -21,8 +21,8 @@ from sqlalchemy import Engine
 from tests.conftest import WebData, free_port
 
 from scrutineer.errors import SettingInvalid
-from scrutineer.outputs.web.app import create_app
 from scrutineer.outputs.web.oidc import RoleRule, role_rules
+from scrutineer.outputs.web.routes import create_app
 from scrutineer.records.store import open_records
 from scrutineer.records.users import add_user, disable_user, list_users
 

@@ -19,7 +19,7 @@ from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.demo import demo_users
 from scrutineer.engine.session import open_session
-from scrutineer.outputs.web.app import PAGES, create_app
+from scrutineer.outputs.web.routes import PAGES, create_app
 from scrutineer.outputs.web.serve import first_admin
 from scrutineer.records.access_log import recent_access
 from scrutineer.records.narratives import narratives_for

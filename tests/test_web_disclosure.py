@@ -19,7 +19,7 @@ from tests.test_web import sign_in
 from scrutineer.calendar import Period
 from scrutineer.engine.session import open_session
 from scrutineer.outputs.suppression import suppress_snapshot
-from scrutineer.outputs.web.app import create_app
+from scrutineer.outputs.web.routes import create_app
 
 PRIME = 2**61 - 1
 # the families attacked: monthly counts with their sums over months, and the shares over

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from tests.conftest import SMALL, WebData
 from tests.test_web import client, csrf_of, sign_in
 
-from scrutineer.outputs.web.app import create_app
+from scrutineer.outputs.web.routes import create_app
 from scrutineer.records.access_log import recent_access
 from scrutineer.records.qa import changes, export_file, import_files
 from scrutineer.records.users import add_user

@@ -5,14 +5,15 @@ from __future__ import annotations
 from scrutineer.extract.quality import read_quality
 from scrutineer.outputs.report.layouts import layout_names, load_layout
 from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.pages import Choice, Page
+from scrutineer.outputs.web.pages import Page, PageRequest
 from scrutineer.records.access_log import recent_access
 from scrutineer.records.narratives import narratives_for
 from scrutineer.records.users import ROLES, list_users, locked
 
 
-def snapshots(cache: Figures) -> Page:
+def snapshots(p: PageRequest) -> Page:
     """Every load, newest first, with its manifest and warnings."""
+    cache = p.cache
     return {
         "snapshots": [
             {
@@ -33,9 +34,10 @@ def snapshots(cache: Figures) -> Page:
     }
 
 
-def snapshot(cache: Figures, snapshot_id: str) -> Page:
+def snapshot(p: PageRequest) -> Page:
     """One load for the analysts who mend the CMS: the values left unmapped, and per table
     and column what was filled, placeheld, unmapped, failing or out of range."""
+    cache, snapshot_id = p.cache, p.path("snapshot")
     m = cache.store.get(snapshot_id)
     text = cache.store.quality_text(m.id)
     columns = list(read_quality(text)) if text is not None else []
@@ -83,7 +85,8 @@ def narrative_keys(cache: Figures) -> list[str]:
     return keys
 
 
-def narratives(cache: Figures, choice: Choice) -> Page:
+def narratives(p: PageRequest) -> Page:
+    cache, choice = p.cache, p.choice
     written = narratives_for(cache.records, str(choice.period))
     return {
         **choice.header(),
@@ -104,7 +107,8 @@ def narratives(cache: Figures, choice: Choice) -> Page:
     }
 
 
-def users(cache: Figures) -> Page:
+def users(p: PageRequest) -> Page:
+    cache = p.cache
     shut = locked(cache.records)
     return {
         "roles": list(ROLES),
@@ -125,7 +129,8 @@ def users(cache: Figures) -> Page:
     }
 
 
-def access_log(cache: Figures) -> Page:
+def access_log(p: PageRequest) -> Page:
+    cache = p.cache
     return {
         "entries": [
             {

@@ -19,6 +19,7 @@ from scrutineer.calendar import Period
 from scrutineer.errors import Forbidden, Invalid, NotShown, ScrutineerError
 from scrutineer.outputs.web import admin_pages
 from scrutineer.outputs.web.access import Viewer
+from scrutineer.outputs.web.pages import PageRequest
 from scrutineer.records.narratives import write_narrative
 from scrutineer.records.sessions import LIFETIME, end_session, start_session
 from scrutineer.records.users import (
@@ -32,7 +33,7 @@ from scrutineer.records.users import (
 )
 
 if TYPE_CHECKING:
-    from scrutineer.outputs.web.app import Web
+    from scrutineer.outputs.web.site import Site
 
 SESSION_COOKIE = "scrutineer_session"
 LOGIN_CSRF_COOKIE = "scrutineer_login"
@@ -53,7 +54,7 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
-async def login_page(web: Web, request: Request, message: str = "", status: int = 200) -> Response:
+async def login_page(web: Site, request: Request, message: str = "", status: int = 200) -> Response:
     token = secrets.token_urlsafe(32)
     response = web.render(
         request,
@@ -71,7 +72,7 @@ async def login_page(web: Web, request: Request, message: str = "", status: int 
     return response
 
 
-async def login(web: Web, request: Request) -> Response:
+async def login(web: Site, request: Request) -> Response:
     form = await request.form()
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(expected, str(form.get("csrf", ""))):
@@ -89,7 +90,7 @@ async def login(web: Web, request: Request) -> Response:
     return await session_response(web, request, user.username, str(form.get("next", "/")))
 
 
-async def session_response(web: Web, request: Request, username: str, target: str) -> Response:
+async def session_response(web: Site, request: Request, username: str, target: str) -> Response:
     """Signed in: a session started, its cookie set, and on to `target` (on this site)."""
     token = await run_in_threadpool(start_session, web.records, username)
     response = RedirectResponse(safe_next(target), 303)
@@ -106,7 +107,7 @@ async def session_response(web: Web, request: Request, username: str, target: st
 
 
 async def checked(
-    web: Web, request: Request, permission: str | None
+    web: Site, request: Request, permission: str | None
 ) -> tuple[Viewer, FormData] | Response:
     """The viewer and the form, if signed in, allowed and carrying this session's token."""
     viewer = await run_in_threadpool(web.viewer, request)
@@ -120,14 +121,14 @@ async def checked(
     return viewer, form
 
 
-async def logout(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def logout(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     await run_in_threadpool(end_session, web.records, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/login", 303)
     response.delete_cookie(SESSION_COOKIE)
     return response
 
 
-async def save_narrative(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def save_narrative(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     period = Period.parse(str(form.get("period", "")))
     theme = str(form.get("theme", ""))
     await run_in_threadpool(
@@ -143,7 +144,7 @@ async def save_narrative(web: Web, request: Request, viewer: Viewer, form: FormD
     return RedirectResponse(f"/narratives?{query}#{theme}", 303)
 
 
-async def users_action(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def users_action(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """Add, disable, enable or unlock a user, or give them a new password (an
     administrator)."""
     action, username = str(form.get("action", "")), str(form.get("username", "")).strip()
@@ -184,16 +185,16 @@ async def users_action(web: Web, request: Request, viewer: Viewer, form: FormDat
 class Form:
     path: str
     method: str
-    run: Callable[[Web, Request], Awaitable[Response]]
+    run: Callable[[Site, Request], Awaitable[Response]]
 
-    def handler(self, web: Web) -> Handler:
+    def handler(self, web: Site) -> Handler:
         async def handle(request: Request) -> Response:
             return await self.run(web, request)
 
         return handle
 
 
-PostedRun = Callable[["Web", Request, Viewer, FormData], Awaitable[Response]]
+PostedRun = Callable[["Site", Request, Viewer, FormData], Awaitable[Response]]
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ class Posted:
     run: PostedRun
     method: str = "POST"
 
-    def handler(self, web: Web) -> Handler:
+    def handler(self, web: Site) -> Handler:
         async def handle(request: Request) -> Response:
             found = await checked(web, request, self.permission)
             if isinstance(found, Response):
@@ -222,7 +223,7 @@ class Posted:
         return handle
 
 
-async def quality_download(web: Web, request: Request) -> Response:
+async def quality_download(web: Site, request: Request) -> Response:
     """A snapshot's data-quality report as the CSV written beside it (analysts' roles)."""
     viewer = await run_in_threadpool(web.viewer, request)
     if viewer is None:
@@ -240,16 +241,16 @@ async def quality_download(web: Web, request: Request) -> Response:
     return Response(text, media_type="text/csv", headers={"Content-Disposition": disposition})
 
 
-async def _users_page(web: Web, request: Request, viewer: Viewer, message: str) -> Response:
+async def _users_page(web: Site, request: Request, viewer: Viewer, message: str) -> Response:
     """The users page saying `message`: rendered, not a redirect, so that a password shown
     once never goes into a URL."""
-    page = await run_in_threadpool(admin_pages.users, web.cache)
+    page = await run_in_threadpool(admin_pages.users, PageRequest(request, viewer, web.cache))
     return web.render(
         request, "users.html", page=page, viewer=viewer, title="Users", message=message
     )
 
 
-async def account_page(web: Web, request: Request) -> Response:
+async def account_page(web: Site, request: Request) -> Response:
     """The signed-in user's own account: who they are, and a form to change the password."""
     viewer = await run_in_threadpool(web.viewer, request)
     if viewer is None:
@@ -259,7 +260,7 @@ async def account_page(web: Web, request: Request) -> Response:
 
 
 async def change_own_password(
-    web: Web, request: Request, viewer: Viewer, form: FormData
+    web: Site, request: Request, viewer: Viewer, form: FormData
 ) -> Response:
     """Change the signed-in user's password, given the current one; a mistake comes back
     on the form (400), and a wrong current password counts as a failed sign-in."""

@@ -50,7 +50,7 @@ from scrutineer.records.panels import (
 )
 
 if TYPE_CHECKING:
-    from scrutineer.outputs.web.app import Web
+    from scrutineer.outputs.web.site import Site
 
 MEDIA = {
     "html": "text/html",
@@ -59,7 +59,7 @@ MEDIA = {
 }
 
 
-async def new_panel(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def new_panel(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     panel_id = await run_in_threadpool(
         add_panel,
         web.records,
@@ -70,7 +70,7 @@ async def new_panel(web: Web, request: Request, viewer: Viewer, form: FormData) 
     return RedirectResponse(f"/governance/panels/{panel_id}", 303)
 
 
-async def new_seat(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def new_seat(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """A member's seat, or a vacant seat (no name)."""
     panel_id = _id(form, "panel_id")
     ends = _text(form, "ends")
@@ -87,12 +87,12 @@ async def new_seat(web: Web, request: Request, viewer: Viewer, form: FormData) -
     return RedirectResponse(f"/governance/panels/{panel_id}", 303)
 
 
-async def seat_ends(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def seat_ends(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     await run_in_threadpool(end_seat, web.records, _id(form, "seat_id"), _day(_text(form, "ends")))
     return RedirectResponse(f"/governance/panels/{_id(form, 'panel_id')}", 303)
 
 
-async def new_meeting(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def new_meeting(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     meeting_id = await run_in_threadpool(
         add_meeting,
         web.records,
@@ -104,7 +104,7 @@ async def new_meeting(web: Web, request: Request, viewer: Viewer, form: FormData
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def new_resolution(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def new_resolution(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """A resolution; with a title, the recommendation it makes too."""
     meeting_id = _id(form, "meeting_id")
     fields = {k: _text(form, k) for k in RECOMMENDATION_FIELDS}
@@ -119,7 +119,7 @@ async def new_resolution(web: Web, request: Request, viewer: Viewer, form: FormD
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def new_agenda_item(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def new_agenda_item(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """An agenda item; with a layout and month, the performance report it presents."""
     meeting_id = _id(form, "meeting_id")
     layout, month = _text(form, "report_layout"), _text(form, "report_period")
@@ -139,7 +139,7 @@ async def new_agenda_item(web: Web, request: Request, viewer: Viewer, form: Form
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def attendance(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def attendance(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """Each seat's presence, from fields named seat-ID."""
     meeting_id = _id(form, "meeting_id")
     presence = {
@@ -151,7 +151,7 @@ async def attendance(web: Web, request: Request, viewer: Viewer, form: FormData)
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def declaration(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def declaration(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     meeting_id = _id(form, "meeting_id")
     await run_in_threadpool(
         add_declaration,
@@ -164,13 +164,13 @@ async def declaration(web: Web, request: Request, viewer: Viewer, form: FormData
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def minutes(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def minutes(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     meeting_id = _id(form, "meeting_id")
     await run_in_threadpool(set_minutes, web.records, meeting_id, _text(form, "minutes"))
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def new_update(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def new_update(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """A dated update (an agency's response, for a review's item), by the officer or by the
     item's owner."""
     ref = _text(form, "ref")
@@ -192,13 +192,13 @@ async def new_update(web: Web, request: Request, viewer: Viewer, form: FormData)
     return RedirectResponse(safe_next(_text(form, "back") or "/governance/recommendations"), 303)
 
 
-async def accept_item(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def accept_item(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     meeting_id = _id(form, "meeting_id")
     await run_in_threadpool(accept, web.records, _text(form, "ref"), meeting_id)
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def new_review(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def new_review(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     published = _text(form, "published_on")
     review_id = await run_in_threadpool(
         add_review,
@@ -213,7 +213,7 @@ async def new_review(web: Web, request: Request, viewer: Viewer, form: FormData)
 
 
 async def review_recommendation(
-    web: Web, request: Request, viewer: Viewer, form: FormData
+    web: Site, request: Request, viewer: Viewer, form: FormData
 ) -> Response:
     review_id = _id(form, "review_id")
     fields = {k: _text(form, k) for k in RECOMMENDATION_FIELDS}
@@ -227,7 +227,7 @@ async def review_recommendation(
     return RedirectResponse(f"/governance/reviews/{review_id}", 303)
 
 
-async def monitoring_report(web: Web, request: Request) -> Response:
+async def monitoring_report(web: Site, request: Request) -> Response:
     """The meeting's monitoring report as a file (every signed-in role may read it)."""
     viewer = await run_in_threadpool(web.viewer, request)
     if viewer is None:
@@ -243,7 +243,7 @@ async def monitoring_report(web: Web, request: Request) -> Response:
     return await _made_file(web, request, viewer, f"monitoring-{meeting_id}.{fmt}", make)
 
 
-async def paper(web: Web, request: Request) -> Response:
+async def paper(web: Site, request: Request) -> Response:
     """The performance report an agenda item presents, as the public edition (committee
     papers are public), from the newest snapshot on or before the meeting (the figures the
     panel had), else the latest, and the records as they stood when the meeting's day began
@@ -274,7 +274,7 @@ MAX_BUILDS = 2  # papers made at once, one per user: a PDF takes a core for seco
 
 
 async def _made_file(
-    web: Web, request: Request, viewer: Viewer, name: str, make: Callable[[Path], None]
+    web: Site, request: Request, viewer: Viewer, name: str, make: Callable[[Path], None]
 ) -> Response:
     """A file made on request in a folder of its own, served, and removed once sent (or at
     once when it cannot be made: 404 with the reason)."""

@@ -15,9 +15,7 @@ from sqlalchemy.orm import Session
 
 from scrutineer.errors import NotShown
 from scrutineer.outputs.report.layouts import layout_names
-from scrutineer.outputs.web.access import Viewer
-from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.pages import Page
+from scrutineer.outputs.web.pages import Page, PageRequest
 from scrutineer.records import models
 from scrutineer.records.governance import (
     OPEN,
@@ -30,7 +28,8 @@ from scrutineer.records.governance import (
 from scrutineer.records.panels import MEETING_STATUSES, SEAT_KINDS, quorum, sitting
 
 
-def governance(viewer: Viewer, cache: Figures) -> Page:
+def governance(p: PageRequest) -> Page:
+    viewer, cache = p.viewer, p.cache
     today = date.today()
     with Session(cache.records) as session:
         panels = session.scalars(select(models.Panel).order_by(models.Panel.name)).all()
@@ -76,7 +75,8 @@ def governance(viewer: Viewer, cache: Figures) -> Page:
         }
 
 
-def meeting(viewer: Viewer, cache: Figures, meeting_id: str) -> Page:
+def meeting(p: PageRequest) -> Page:
+    viewer, cache, meeting_id = p.viewer, p.cache, p.path("meeting")
     if not meeting_id.isdigit():
         raise NotShown(f"No meeting {meeting_id!r}.")
     with Session(cache.records) as session:
@@ -159,8 +159,9 @@ def meeting(viewer: Viewer, cache: Figures, meeting_id: str) -> Page:
         }
 
 
-def recommendations(viewer: Viewer, cache: Figures) -> Page:
+def recommendations(p: PageRequest) -> Page:
     """Every recommendation with its status today, open ones first."""
+    viewer, cache = p.viewer, p.cache
     today = date.today()
     statuses = statuses_on(cache.records, today)
     with Session(cache.records) as session:
@@ -205,8 +206,9 @@ def _item(item: Any) -> Page:
     }
 
 
-def panel(viewer: Viewer, cache: Figures, panel_id: str) -> Page:
+def panel(p: PageRequest) -> Page:
     """A panel's seats, past and present (a vacant seat shows as vacant)."""
+    viewer, cache, panel_id = p.viewer, p.cache, p.path("panel")
     today = date.today()
     with Session(cache.records) as session:
         found = session.get(models.Panel, int(panel_id)) if panel_id.isdigit() else None
@@ -247,8 +249,9 @@ REVIEW_NAMES = {
 }
 
 
-def review(viewer: Viewer, cache: Figures, review_id: str) -> Page:
+def review(p: PageRequest) -> Page:
     """A practice review, its numbered recommendations and each agency's responses."""
+    viewer, cache, review_id = p.viewer, p.cache, p.path("review")
     today = date.today()
     with Session(cache.records) as session:
         found = session.get(models.PracticeReview, int(review_id)) if review_id.isdigit() else None

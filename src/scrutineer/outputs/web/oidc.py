@@ -30,7 +30,7 @@ from scrutineer.records.users import ROLES, UserInvalid, sign_in_from_provider
 from scrutineer.settings import PREFIX, Settings
 
 if TYPE_CHECKING:
-    from scrutineer.outputs.web.app import Web
+    from scrutineer.outputs.web.site import Site
 
 STATE_COOKIE = "scrutineer_oidc"
 CALLBACK = "/login/oidc/callback"
@@ -140,14 +140,14 @@ def user_from(claims: dict[str, Any], provider: Provider) -> tuple[str, str, Rol
     return username, str(claims.get("name") or username), rule
 
 
-async def oidc_start(web: Web, request: Request) -> Response:
+async def oidc_start(web: Site, request: Request) -> Response:
     if web.provider is None:
         return await login_page(web, request, "Sign-in through the council is not set up.", 404)
     request.session["next"] = safe_next(request.query_params.get("next"))
     return await web.provider.start(request)
 
 
-async def oidc_callback(web: Web, request: Request) -> Response:
+async def oidc_callback(web: Site, request: Request) -> Response:
     """Back from the provider: the user made or updated from its claims, and signed in."""
     provider = web.provider
     if provider is None:

@@ -8,7 +8,10 @@ roles with aggregates only get suppressed figures and never a child or a worker.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
+
+from starlette.requests import Request
 
 from scrutineer.assess.assessment import Assessment
 from scrutineer.assess.text import (
@@ -65,7 +68,30 @@ def choose(cache: Figures, snapshot: str | None, period: str | None) -> Choice:
     return Choice(figures, month, tuple(m.id for m in reversed(cache.manifests())))
 
 
-def overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
+@dataclass
+class PageRequest:
+    """What a page's builder is given: who asks, for which URL, and the figures."""
+
+    request: Request
+    viewer: Viewer
+    cache: Figures
+
+    @cached_property
+    def choice(self) -> Choice:
+        """The snapshot and month the URL names (the latest if it names none)."""
+        return choose(self.cache, self.query("snapshot"), self.query("period"))
+
+    def path(self, name: str) -> str:
+        """A part of the URL's path (`{name}` in the route)."""
+        return str(self.request.path_params[name])
+
+    def query(self, name: str) -> str | None:
+        """A query parameter as sent (None if it is not)."""
+        return self.request.query_params.get(name)
+
+
+def overview(p: PageRequest) -> Page:
+    viewer, cache, choice = p.viewer, p.cache, p.choice
     key = (
         "overview",
         choice.figures.manifest.id,
@@ -101,14 +127,9 @@ def _overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
     }
 
 
-def indicator(
-    viewer: Viewer,
-    cache: Figures,
-    choice: Choice,
-    kpi_id: str,
-    service: str | None = None,
-    team: str | None = None,
-) -> Page:
+def indicator(p: PageRequest) -> Page:
+    viewer, cache, choice, kpi_id = p.viewer, p.cache, p.choice, p.path("kpi")
+    service, team = p.query("service") or None, p.query("team") or None
     kpi = cache.catalogue.get(kpi_id)
     figures, period = choice.figures, choice.period
     key = (
@@ -166,8 +187,9 @@ def _indicator_figures(
     }
 
 
-def clinics(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
+def clinics(p: PageRequest) -> Page:
     """The services whose assurance clinic this viewer may open."""
+    viewer, choice = p.viewer, p.choice
     allowed = viewer.child_services()
     return {
         **choice.header(),
@@ -179,8 +201,9 @@ def clinics(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
     }
 
 
-def clinic(viewer: Viewer, cache: Figures, choice: Choice, service: str) -> Page:
+def clinic(p: PageRequest) -> Page:
     """A service's indicators by team, its most overdue children, last month's actions."""
+    viewer, cache, choice, service = p.viewer, p.cache, p.choice, p.path("service")
     figures, period = choice.figures, choice.period
     names = dict(figures.services())
     if service not in names:

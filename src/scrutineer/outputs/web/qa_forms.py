@@ -22,14 +22,14 @@ from scrutineer.errors import Forbidden, Invalid, NotShown
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.forms import Form, Posted, checked
-from scrutineer.outputs.web.pages import Page
+from scrutineer.outputs.web.pages import Page, PageRequest
 from scrutineer.records.access_log import log_access
 from scrutineer.records.qa import as_text, record_types, records_of, save_record, save_records
 from scrutineer.records.record_files import FilesRejected, NotYours
 from scrutineer.settings import ALERT_LEVELS
 
 if TYPE_CHECKING:
-    from scrutineer.outputs.web.app import Web
+    from scrutineer.outputs.web.site import Site
 
 AUDIT_FIELDS = (
     "programme",
@@ -45,8 +45,18 @@ Options = Callable[[Figures, dict[str, str]], Page]
 AUTHORS = {"audits": "auditor", "iro_alerts": "iro"}  # each record's author, by its column
 
 
+def new_audit(p: PageRequest) -> Page:
+    """The audit form, empty (the page, and its JSON twin)."""
+    return audit_form(p.cache, {})
+
+
+def new_alert(p: PageRequest) -> Page:
+    """The alert form, empty."""
+    return alert_form(p.cache, {})
+
+
 def audit_form(cache: Figures, values: dict[str, str]) -> Page:
-    """What the audit form offers (the page's JSON twin too)."""
+    """What the audit form offers, with the values sent back if they need mending."""
     return {
         "programmes": [p["name"] for p in records_of(cache.records, "audit_programmes")],
         "grades": list(_codes("audits", "grade_overall")),
@@ -65,14 +75,14 @@ def alert_form(cache: Figures, values: dict[str, str]) -> Page:
     }
 
 
-async def create_audit(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def create_audit(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     values = {f: str(form.get(f, "")) for f in AUDIT_FIELDS}
     raw = {**values, "audit_ref": _ref("AU"), "auditor": viewer.user.display_name}
     form_page = ("qa_audit_form.html", audit_form, values)
     return await _save(web, request, viewer, [("audits", raw)], form_page)
 
 
-async def moderate_audit(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def moderate_audit(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     audit = _one(web, "audits", "audit_ref", str(form.get("audit_ref", "")))
     if audit is None:
         return web.refuse(request, viewer, NotShown("No such audit."))
@@ -86,7 +96,7 @@ async def moderate_audit(web: Web, request: Request, viewer: Viewer, form: FormD
     return await _save(web, request, viewer, [("audits", raw)])
 
 
-async def audit_action(web: Web, request: Request) -> Response:
+async def audit_action(web: Site, request: Request) -> Response:
     """Add an action to an audit (an auditor), or mark one done (the auditor, or a manager
     whose service holds the child's case)."""
     step = str((await request.form()).get("step", ""))
@@ -122,7 +132,7 @@ async def audit_action(web: Web, request: Request) -> Response:
     return web.refuse(request, viewer, Invalid(f"No action step {step!r}."))
 
 
-async def raise_alert(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def raise_alert(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """A new alert, and its informal stage from the day it was raised."""
     values = {
         "person_id": str(form.get("person_id", "")),
@@ -139,7 +149,7 @@ async def raise_alert(web: Web, request: Request, viewer: Viewer, form: FormData
     return await _save(web, request, viewer, given, form_page)
 
 
-async def alert_stage(web: Web, request: Request) -> Response:
+async def alert_stage(web: Site, request: Request) -> Response:
     """Answer the level awaiting a response (a manager, for their services), escalate to the
     next level, or resolve (an IRO)."""
     action = str((await request.form()).get("action", ""))
@@ -186,14 +196,14 @@ async def alert_stage(web: Web, request: Request) -> Response:
     return web.refuse(request, viewer, Invalid(f"No alert action {action!r}."))
 
 
-async def adjourn_review(web: Web, request: Request, viewer: Viewer, form: FormData) -> Response:
+async def adjourn_review(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     values = {k: str(form.get(k, "")) for k in ("person_id", "review_date", "reason", "note")}
     form_page = ("qa_alert_form.html", alert_form, values)
     return await _save(web, request, viewer, [("review_adjournments", values)], form_page)
 
 
 async def _save(
-    web: Web,
+    web: Site,
     request: Request,
     viewer: Viewer,
     given: list[tuple[str, dict[str, str]]],
@@ -215,7 +225,7 @@ async def _save(
     return _back(person or str(rows[0].get("person_id", "")), message)
 
 
-def _stage(web: Web, ref: str, level: str, start: date) -> dict[str, str]:
+def _stage(web: Site, ref: str, level: str, start: date) -> dict[str, str]:
     """A level of an alert begun on `start`, its response due by the working days set."""
     due = add_working_days(start, web.cache.settings.response_days[level])
     return {
@@ -226,13 +236,13 @@ def _stage(web: Web, ref: str, level: str, start: date) -> dict[str, str]:
     }
 
 
-def _service_now(web: Web, person: str) -> str:
+def _service_now(web: Site, person: str) -> str:
     figures = web.cache.snapshot()
     day = figures.manifest.as_at
     return figures.teams_on([(person, day)]).get((person, day), ("", ""))[1]
 
 
-def _one(web: Web, name: str, key: str, value: str) -> dict[str, Any] | None:
+def _one(web: Site, name: str, key: str, value: str) -> dict[str, Any] | None:
     return next((r for r in records_of(web.records, name) if r[key] == value), None)
 
 
@@ -253,7 +263,7 @@ def _kind_permission(name: str) -> str:
     return "audit" if name.startswith("audit") else "alert"
 
 
-async def api_records(web: Web, request: Request) -> Response:
+async def api_records(web: Site, request: Request) -> Response:
     """GET: every record of a type, as JSON; POST: one record (JSON, with the session's
     CSRF token in X-CSRF-Token), checked as a file's row is: 201 and the record as stored,
     or 400 and what to fix. A record whose key exists is replaced."""
@@ -274,7 +284,7 @@ async def api_records(web: Web, request: Request) -> Response:
 
 
 async def _api_write(
-    web: Web, request: Request, viewer: Viewer, name: str, allowed: bool
+    web: Site, request: Request, viewer: Viewer, name: str, allowed: bool
 ) -> Response:
     token = request.headers.get("x-csrf-token", "")
     if not secrets.compare_digest(token, viewer.csrf):

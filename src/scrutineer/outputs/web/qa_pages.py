@@ -24,15 +24,16 @@ from scrutineer.outputs.qa_summary import (
 )
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.pages import Choice, Page
+from scrutineer.outputs.web.pages import Choice, Page, PageRequest
 from scrutineer.records.access_log import log_access
 from scrutineer.records.qa import records_of
 from scrutineer.settings import ALERT_LEVELS
 
 
-def qa_overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
+def qa_overview(p: PageRequest) -> Page:
     """The 12 months to the chosen month: audit grades by domain, supervision against
     overall grade, and IRO alerts by reason and by the level they reached."""
+    viewer, cache, choice = p.viewer, p.cache, p.choice
     summary = qa_summary(cache.records, choice.period.shift(-11).start, choice.period.end)
     hide = viewer.aggregates_only
     pairs = {f"{s} {o}": summary.supervision.get((s, o), 0) for s in GRADES for o in GRADES}
@@ -68,8 +69,9 @@ def qa_overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
     }
 
 
-def audit_list(viewer: Viewer, cache: Figures, choice: Choice, grade: str | None) -> Page:
+def audit_list(p: PageRequest) -> Page:
     """Audits in the 12 months to the chosen month, newest first, for the viewer's services."""
+    viewer, cache, choice, grade = p.viewer, p.cache, p.choice, p.query("grade")
     first, last = choice.period.shift(-11).start, choice.period.end
     audits = [
         a
@@ -91,9 +93,10 @@ def audit_list(viewer: Viewer, cache: Figures, choice: Choice, grade: str | None
     }
 
 
-def alert_list(viewer: Viewer, cache: Figures, choice: Choice, state: str | None) -> Page:
+def alert_list(p: PageRequest) -> Page:
     """Alerts raised in the 12 months to the chosen month; `state` "open" for those not yet
     resolved, with the stage awaiting a response and whether it is overdue."""
+    viewer, cache, choice, state = p.viewer, p.cache, p.choice, p.query("state")
     first, last = choice.period.shift(-11).start, choice.period.end
     as_at = choice.figures.manifest.as_at
     stages = records_of(cache.records, "iro_alert_stages")
@@ -116,8 +119,9 @@ def alert_list(viewer: Viewer, cache: Figures, choice: Choice, state: str | None
     }
 
 
-def child_history(viewer: Viewer, cache: Figures, choice: Choice, person_id: str) -> Page:
+def child_history(p: PageRequest) -> Page:
     """Everything quality assurance holds about one child, with the team at each date."""
+    viewer, cache, choice, person_id = p.viewer, p.cache, p.choice, p.path("person_id")
     audits = records_of(cache.records, "audits", person_id)
     alerts = records_of(cache.records, "iro_alerts", person_id)
     adjourned = records_of(cache.records, "review_adjournments", person_id)

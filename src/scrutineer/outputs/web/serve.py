@@ -19,7 +19,7 @@ from sqlalchemy import Engine as Records
 from starlette.applications import Starlette
 
 from scrutineer.errors import ScrutineerError
-from scrutineer.outputs.web.app import create_app
+from scrutineer.outputs.web.routes import create_app
 from scrutineer.records.store import open_records
 from scrutineer.records.users import add_user, count_users
 from scrutineer.settings import Settings, load_settings

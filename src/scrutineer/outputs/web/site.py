@@ -1,9 +1,10 @@
-"""The web application: routes as data, one handler for every page and its JSON twin.
+"""The site: what every handler needs (the figures, the records store, the templates),
+one handler for every page and its JSON twin, and one way to refuse.
 
 Every page needs a signed-in user whose role has the page's permission (`access.py`); its
-content is built by `pages.py` or `admin_pages.py`, then served as HTML at its path and as
-JSON under /api. Forms post with the session's CSRF token; signing in uses a double-submit
-token, since there is no session yet.
+content is built by its builder (a `PageRequest` in, the page's data out), then served as
+HTML at its path and as JSON under /api. The URL map is `routes.py`. Forms post with the
+session's CSRF token; signing in uses a double-submit token, since there is no session yet.
 """
 
 from __future__ import annotations
@@ -19,31 +20,20 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine as Records
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from scrutineer.errors import Forbidden, ScrutineerError
-from scrutineer.outputs.web import (
-    admin_pages,
-    governance_forms,
-    governance_pages,
-    pages,
-    qa_forms,
-    qa_pages,
-)
+from scrutineer.outputs.web import pages
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.forms import FORMS, SEE_PAGE, SESSION_COOKIE
-from scrutineer.outputs.web.guards import BodyLimit, SecurityHeaders
-from scrutineer.outputs.web.oidc import OIDC_FORMS, Provider
+from scrutineer.outputs.web.forms import SEE_PAGE, SESSION_COOKIE
+from scrutineer.outputs.web.oidc import Provider
 from scrutineer.records.access_log import log_access
 from scrutineer.records.sessions import signed_in
 from scrutineer.settings import Settings
 
-Build = Callable[[Request, Viewer, Figures], pages.Page]
+Build = Callable[[pages.PageRequest], pages.Page]
 
 
 @dataclass(frozen=True)
@@ -62,183 +52,6 @@ class PageRoute:
         return "/api/overview" if self.path == "/" else "/api" + self.path
 
 
-def _choice(request: Request, cache: Figures) -> pages.Choice:
-    return pages.choose(
-        cache, request.query_params.get("snapshot"), request.query_params.get("period")
-    )
-
-
-PAGES = (
-    PageRoute(
-        "overview",
-        "/",
-        "aggregates",
-        "overview.html",
-        lambda r, v, c: pages.overview(v, c, _choice(r, c)),
-        "Overview",
-        figures_only=True,
-    ),
-    PageRoute(
-        "indicator",
-        "/indicators/{kpi}",
-        "aggregates",
-        "indicator.html",
-        lambda r, v, c: pages.indicator(
-            v,
-            c,
-            _choice(r, c),
-            r.path_params["kpi"],
-            r.query_params.get("service") or None,
-            r.query_params.get("team") or None,
-        ),
-        "Indicator",
-        figures_only=True,
-    ),
-    PageRoute(
-        "clinics",
-        "/clinics",
-        "children",
-        "clinics.html",
-        lambda r, v, c: pages.clinics(v, c, _choice(r, c)),
-        "Assurance clinics",
-    ),
-    PageRoute(
-        "clinic",
-        "/clinics/{service}",
-        "children",
-        "clinic.html",
-        lambda r, v, c: pages.clinic(v, c, _choice(r, c), r.path_params["service"]),
-        "Assurance clinic",
-    ),
-    PageRoute(
-        "qa",
-        "/qa",
-        "aggregates",
-        "qa.html",
-        lambda r, v, c: qa_pages.qa_overview(v, c, _choice(r, c)),
-        "Quality assurance",
-    ),
-    PageRoute(
-        "audits",
-        "/qa/audits",
-        "children",
-        "qa_audits.html",
-        lambda r, v, c: qa_pages.audit_list(v, c, _choice(r, c), r.query_params.get("grade")),
-        "Case audits",
-    ),
-    PageRoute(
-        "audit_form",
-        "/qa/audits/new",
-        "audit",
-        "qa_audit_form.html",
-        lambda r, v, c: qa_forms.audit_form(c, {}),
-        "Record a case audit",
-    ),
-    PageRoute(
-        "alert_form",
-        "/qa/alerts/new",
-        "alert",
-        "qa_alert_form.html",
-        lambda r, v, c: qa_forms.alert_form(c, {}),
-        "Raise an IRO alert",
-    ),
-    PageRoute(
-        "alerts",
-        "/qa/alerts",
-        "children",
-        "qa_alerts.html",
-        lambda r, v, c: qa_pages.alert_list(v, c, _choice(r, c), r.query_params.get("state")),
-        "IRO alerts",
-    ),
-    PageRoute(
-        "qa_child",
-        "/qa/children/{person_id}",
-        "children",
-        "qa_child.html",
-        lambda r, v, c: qa_pages.child_history(v, c, _choice(r, c), r.path_params["person_id"]),
-        "A child's quality-assurance history",
-    ),
-    PageRoute(
-        "governance",
-        "/governance",
-        "aggregates",
-        "governance.html",
-        lambda r, v, c: governance_pages.governance(v, c),
-        "Panels and meetings",
-    ),
-    PageRoute(
-        "meeting",
-        "/governance/meetings/{meeting}",
-        "aggregates",
-        "meeting.html",
-        lambda r, v, c: governance_pages.meeting(v, c, r.path_params["meeting"]),
-        "Meeting",
-    ),
-    PageRoute(
-        "panel",
-        "/governance/panels/{panel}",
-        "aggregates",
-        "panel.html",
-        lambda r, v, c: governance_pages.panel(v, c, r.path_params["panel"]),
-        "Panel",
-    ),
-    PageRoute(
-        "review",
-        "/governance/reviews/{review}",
-        "aggregates",
-        "review.html",
-        lambda r, v, c: governance_pages.review(v, c, r.path_params["review"]),
-        "Practice review",
-    ),
-    PageRoute(
-        "recommendations",
-        "/governance/recommendations",
-        "aggregates",
-        "recommendations.html",
-        lambda r, v, c: governance_pages.recommendations(v, c),
-        "Recommendations",
-    ),
-    PageRoute(
-        "snapshots",
-        "/snapshots",
-        "snapshots",
-        "snapshots.html",
-        lambda r, v, c: admin_pages.snapshots(c),
-        "Snapshots",
-    ),
-    PageRoute(
-        "snapshot",
-        "/snapshots/{snapshot}",
-        "snapshots",
-        "snapshot.html",
-        lambda r, v, c: admin_pages.snapshot(c, r.path_params["snapshot"]),
-        "Snapshot and its data quality",
-    ),
-    PageRoute(
-        "narratives",
-        "/narratives",
-        "narratives",
-        "narratives.html",
-        lambda r, v, c: admin_pages.narratives(c, _choice(r, c)),
-        "Analysis and actions",
-    ),
-    PageRoute(
-        "users",
-        "/admin/users",
-        "admin",
-        "users.html",
-        lambda r, v, c: admin_pages.users(c),
-        "Users",
-    ),
-    PageRoute(
-        "access_log",
-        "/admin/access-log",
-        "admin",
-        "access_log.html",
-        lambda r, v, c: admin_pages.access_log(c),
-        "Access log",
-    ),
-)
 NAV = (  # (permission, path, label): what the menu offers each role
     ("aggregates", "/", "Overview"),
     ("children", "/clinics", "Assurance clinics"),
@@ -251,7 +64,7 @@ NAV = (  # (permission, path, label): what the menu offers each role
 )
 
 
-class Web:
+class Site:
     """What every handler needs: the figures, the records store and the templates."""
 
     def __init__(self, settings: Settings, records: Records) -> None:
@@ -310,7 +123,7 @@ class Web:
             if not viewer.can(route.permission):
                 return self.refuse(request, viewer, Forbidden(SEE_PAGE), api=api)
             try:
-                page = route.build(request, viewer, self.cache)
+                page = route.build(pages.PageRequest(request, viewer, self.cache))
             except ScrutineerError as error:
                 return self.refuse(request, viewer, error, api=api)
             if api:
@@ -372,27 +185,6 @@ class Web:
         return self.render(
             request, "error.html", status, viewer=viewer, title="Not shown", error=str(error)
         )
-
-
-def create_app(settings: Settings, records: Records) -> Starlette:
-    web = Web(settings, records)
-    routes: list[BaseRoute] = []
-    for route in PAGES:
-        routes.append(Route(route.path, web.page(route, api=False), name=route.name))
-        routes.append(Route(route.api, web.page(route, api=True)))
-    for form in (*FORMS, *qa_forms.QA_FORMS, *governance_forms.GOVERNANCE_FORMS, *OIDC_FORMS):
-        routes.append(Route(form.path, form.handler(web), methods=[form.method]))
-    routes.append(Route("/ready", web.ready))
-    routes.append(Route("/api/session", web.session))
-    static = Path(str(resources.files(__package__))) / "static"
-    routes.append(Mount("/static", StaticFiles(directory=static), name="static"))
-    app = Starlette(routes=routes)
-    app.state.web = web
-    if web.provider:
-        web.provider.install(app)
-    app.add_middleware(BodyLimit)
-    app.add_middleware(SecurityHeaders)  # the outermost: its headers on BodyLimit's 413 too
-    return app
 
 
 def new_token() -> str:
