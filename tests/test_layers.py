@@ -54,3 +54,16 @@ def test_layers_only_import_downwards() -> None:
             allowed = set(LAYERS[: LAYERS.index(layer) + 1])
             upwards = imported_layers(path) - allowed
             assert not upwards, f"{path.relative_to(PACKAGE)} imports upwards: {upwards}"
+
+
+def test_outputs_read_the_records_through_their_views_not_the_models() -> None:
+    """The records layer hands outputs frozen values and lookups by key (issue 19): no
+    page or paper holds an ORM object or writes a query of its own."""
+    for path in (PACKAGE / "outputs").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "scrutineer.records":
+                names = {a.name for a in node.names}
+                assert "models" not in names, f"{path.relative_to(PACKAGE)} imports records.models"
+            if isinstance(node, ast.ImportFrom) and node.module == "scrutineer.records.models":
+                raise AssertionError(f"{path.relative_to(PACKAGE)} imports records.models")

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from scrutineer.records import models
+from scrutineer.records.governance_views import UpdateView, as_update
 from scrutineer.records.panels import GovernanceInvalid, meeting_of
 
 STATUSES = ("outstanding", "partially_complete", "complete", "rejected")
@@ -313,7 +314,7 @@ def add_review_recommendation(
         return ref
 
 
-def responses(records: Engine, review_id: int) -> dict[str, list[models.RecommendationUpdate]]:
+def responses(records: Engine, review_id: int) -> dict[str, list[UpdateView]]:
     """Each of the review's recommendations' dated updates (agencies' responses), by ref."""
     with Session(records) as session:
         found = session.execute(
@@ -325,8 +326,7 @@ def responses(records: Engine, review_id: int) -> dict[str, list[models.Recommen
             .where(models.Recommendation.review_id == review_id)
             .order_by(models.RecommendationUpdate.on, models.RecommendationUpdate.id)
         ).all()
-        session.expunge_all()
-    by_ref: dict[str, list[models.RecommendationUpdate]] = {}
-    for ref, row in found:
-        by_ref.setdefault(ref, []).append(row)
+        by_ref: dict[str, list[UpdateView]] = {}
+        for ref, row in found:
+            by_ref.setdefault(ref, []).append(as_update(row))
     return by_ref

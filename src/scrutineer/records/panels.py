@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -91,7 +92,16 @@ def end_seat(records: Engine, seat_id: int, ends: date) -> None:
         seat.ends = ends
 
 
-def sitting(seat: models.PanelMember, day: date) -> bool:
+class Sits(Protocol):
+    @property
+    def starts(self) -> date: ...
+
+    @property
+    def ends(self) -> date | None: ...
+
+
+def sitting(seat: Sits, day: date) -> bool:
+    """The seat is held (or vacant) on `day`: a stored seat or its view alike."""
     return seat.starts <= day and (seat.ends is None or seat.ends >= day)
 
 

@@ -13,10 +13,9 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from scrutineer.errors import ScrutineerError
-from scrutineer.records import models
+from scrutineer.records import governance_views as views
 from scrutineer.records.governance import Item, monitoring_list
 from scrutineer.records.panels import Quorum, quorum
 
@@ -56,12 +55,11 @@ class MonitoringContext:
 
 def monitoring_context(records: Engine, meeting_id: int) -> MonitoringContext:
     items = monitoring_list(records, meeting_id)
-    with Session(records) as session:
-        meeting = session.get(models.Meeting, meeting_id)
-        assert meeting is not None  # monitoring_list has checked it
-        panel = session.get(models.Panel, meeting.panel_id)
-        assert panel is not None
-        name, held_on, place, status = panel.name, meeting.held_on, meeting.place, meeting.status
+    meeting = views.meeting(records, meeting_id)
+    assert meeting is not None  # monitoring_list has checked it
+    panel = views.panel(records, meeting.panel_id)
+    assert panel is not None
+    name, held_on, place, status = panel.name, meeting.held_on, meeting.place, meeting.status
     groups = tuple(
         (origin, tuple(found)) for origin, found in groupby(items, key=lambda i: i.origin)
     )

@@ -10,13 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from scrutineer.errors import NotShown
 from scrutineer.outputs.report.layouts import layout_names
 from scrutineer.outputs.web.pages import Page, PageRequest
-from scrutineer.records import models
+from scrutineer.records import governance_views as views
 from scrutineer.records.governance import (
     OPEN,
     REVIEW_KINDS,
@@ -25,138 +22,108 @@ from scrutineer.records.governance import (
     responses,
     statuses_on,
 )
+from scrutineer.records.governance_views import UpdateView
 from scrutineer.records.panels import MEETING_STATUSES, SEAT_KINDS, quorum, sitting
 
 
 def governance(p: PageRequest) -> Page:
     viewer, cache = p.viewer, p.cache
     today = date.today()
-    with Session(cache.records) as session:
-        panels = session.scalars(select(models.Panel).order_by(models.Panel.name)).all()
-        return {
-            "can_edit": viewer.can("governance"),
-            "statuses": list(MEETING_STATUSES),
-            "reviews": [
-                {"id": r.id, "name": r.name, "kind": REVIEW_NAMES.get(r.kind, r.kind)}
-                for r in session.scalars(
-                    select(models.PracticeReview).order_by(models.PracticeReview.name)
-                )
-            ],
-            "review_kinds": list(REVIEW_KINDS),
-            "panels": [
-                {
-                    "id": p.id,
-                    "name": p.name,
-                    "quorum": p.quorum,
-                    "terms_of_reference": p.terms_of_reference,
-                    "members": [
-                        {"name": m.name or "(vacant)", "kind": m.kind, "title": m.title}
-                        for m in session.scalars(
-                            select(models.PanelMember).where(models.PanelMember.panel_id == p.id)
-                        )
-                        if sitting(m, today)
-                    ],
-                    "meetings": [
-                        {
-                            "id": m.id,
-                            "held_on": m.held_on.isoformat(),
-                            "place": m.place,
-                            "status": m.status,
-                        }
-                        for m in session.scalars(
-                            select(models.Meeting)
-                            .where(models.Meeting.panel_id == p.id)
-                            .order_by(models.Meeting.held_on.desc())
-                        )
-                    ],
-                }
-                for p in panels
-            ],
-        }
+    all_seats, all_meetings = views.seats(cache.records), views.meetings(cache.records)
+    return {
+        "can_edit": viewer.can("governance"),
+        "statuses": list(MEETING_STATUSES),
+        "reviews": [
+            {"id": r.id, "name": r.name, "kind": REVIEW_NAMES.get(r.kind, r.kind)}
+            for r in views.reviews(cache.records)
+        ],
+        "review_kinds": list(REVIEW_KINDS),
+        "panels": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "quorum": p.quorum,
+                "terms_of_reference": p.terms_of_reference,
+                "members": [
+                    {"name": m.name or "(vacant)", "kind": m.kind, "title": m.title}
+                    for m in all_seats
+                    if m.panel_id == p.id and sitting(m, today)
+                ],
+                "meetings": [
+                    {
+                        "id": m.id,
+                        "held_on": m.held_on.isoformat(),
+                        "place": m.place,
+                        "status": m.status,
+                    }
+                    for m in sorted(all_meetings, key=lambda m: m.held_on, reverse=True)
+                    if m.panel_id == p.id
+                ],
+            }
+            for p in views.panels(cache.records)
+        ],
+    }
 
 
 def meeting(p: PageRequest) -> Page:
     viewer, cache, meeting_id = p.viewer, p.cache, p.path("meeting")
-    if not meeting_id.isdigit():
+    found = views.meeting(cache.records, int(meeting_id)) if meeting_id.isdigit() else None
+    if found is None:
         raise NotShown(f"No meeting {meeting_id!r}.")
-    with Session(cache.records) as session:
-        found = session.get(models.Meeting, int(meeting_id))
-        if found is None:
-            raise NotShown(f"No meeting {meeting_id!r}.")
-        panel = session.get(models.Panel, found.panel_id)
-        assert panel is not None
-        members = {m.id: m for m in session.scalars(select(models.PanelMember))}
-        agenda = session.scalars(
-            select(models.AgendaItem)
-            .where(models.AgendaItem.meeting_id == found.id)
-            .order_by(models.AgendaItem.number)
-        ).all()
-        attendance = session.scalars(
-            select(models.Attendance).where(models.Attendance.meeting_id == found.id)
-        ).all()
-        declarations = session.scalars(
-            select(models.Declaration).where(models.Declaration.meeting_id == found.id)
-        ).all()
-        resolutions = session.scalars(
-            select(models.Resolution)
-            .where(models.Resolution.meeting_id == found.id)
-            .order_by(models.Resolution.number)
-        ).all()
-        made = session.scalars(
-            select(models.Recommendation).where(models.Recommendation.meeting_id == found.id)
-        ).all()
-        accepted = session.scalars(
-            select(models.Recommendation).where(models.Recommendation.accepted_at == found.id)
-        ).all()
-        held = quorum(cache.records, found.id)
-        return {
-            "id": found.id,
-            "panel": panel.name,
-            "held_on": found.held_on.isoformat(),
-            "place": found.place,
-            "status": found.status,
-            "minutes": found.minutes,
-            "can_edit": viewer.can("governance"),
-            "quorum": {"present": held.present, "needed": held.needed, "met": held.met},
-            "agenda": [
-                {
-                    "number": a.number,
-                    "title": a.title,
-                    "report": a.report,
-                    "author_role": a.author_role,
-                    "report_layout": a.report_layout,
-                    "report_period": a.report_period,
-                }
-                for a in agenda
-            ],
-            "attendance": [
-                {"name": members[a.member_id].name or "(vacant)", "present": a.present}
-                for a in attendance
-            ],
-            "seats": [
-                {
-                    "id": m.id,
-                    "name": m.name or "(vacant)",
-                    "present": next((a.present for a in attendance if a.member_id == m.id), ""),
-                }
-                for m in members.values()
-                if m.panel_id == found.panel_id
-                and m.name is not None
-                and (sitting(m, found.held_on) or any(a.member_id == m.id for a in attendance))
-            ],
-            "declarations": [
-                {"name": members[d.member_id].name, "item": d.item_number, "interest": d.interest}
-                for d in declarations
-            ],
-            "agenda_numbers": [a.number for a in agenda],
-            "resolutions": [
-                {"number": r.number, "item": r.item_number, "text": r.text} for r in resolutions
-            ],
-            "made": [{"ref": r.ref, "title": r.title, "owner": r.owner} for r in made],
-            "accepted": [{"ref": r.ref, "title": r.title, "owner": r.owner} for r in accepted],
-            "layouts": layout_names(),
-            "monitoring": [_item(i) for i in monitoring_list(cache.records, found.id)],
-        }
+    panel = views.panel(cache.records, found.panel_id)
+    assert panel is not None
+    members = {m.id: m for m in views.seats(cache.records)}
+    done = views.business(cache.records, found.id)
+    agenda, attendance = done.agenda, done.attendance
+    held = quorum(cache.records, found.id)
+    return {
+        "id": found.id,
+        "panel": panel.name,
+        "held_on": found.held_on.isoformat(),
+        "place": found.place,
+        "status": found.status,
+        "minutes": found.minutes,
+        "can_edit": viewer.can("governance"),
+        "quorum": {"present": held.present, "needed": held.needed, "met": held.met},
+        "agenda": [
+            {
+                "number": a.number,
+                "title": a.title,
+                "report": a.report,
+                "author_role": a.author_role,
+                "report_layout": a.report_layout,
+                "report_period": a.report_period,
+            }
+            for a in agenda
+        ],
+        "attendance": [
+            {"name": members[a.member_id].name or "(vacant)", "present": a.present}
+            for a in attendance
+        ],
+        "seats": [
+            {
+                "id": m.id,
+                "name": m.name or "(vacant)",
+                "present": next((a.present for a in attendance if a.member_id == m.id), ""),
+            }
+            for m in members.values()
+            if m.panel_id == found.panel_id
+            and m.name is not None
+            and (sitting(m, found.held_on) or any(a.member_id == m.id for a in attendance))
+        ],
+        "declarations": [
+            {"name": members[d.member_id].name, "item": d.item_number, "interest": d.interest}
+            for d in done.declarations
+        ],
+        "agenda_numbers": [a.number for a in agenda],
+        "resolutions": [
+            {"number": r.number, "item": r.item_number, "text": r.text} for r in done.resolutions
+        ],
+        "made": [{"ref": r.ref, "title": r.title, "owner": r.owner} for r in done.made],
+        "accepted": [{"ref": r.ref, "title": r.title, "owner": r.owner} for r in done.accepted],
+        "layouts": layout_names(),
+        "monitoring": [_item(i) for i in monitoring_list(cache.records, found.id)],
+    }
 
 
 def recommendations(p: PageRequest) -> Page:
@@ -164,23 +131,20 @@ def recommendations(p: PageRequest) -> Page:
     viewer, cache = p.viewer, p.cache
     today = date.today()
     statuses = statuses_on(cache.records, today)
-    with Session(cache.records) as session:
-        found = session.scalars(
-            select(models.Recommendation).order_by(models.Recommendation.made_on)
-        ).all()
-        meetings = {m.id: m.held_on for m in session.scalars(select(models.Meeting))}
-        items: list[dict[str, Any]] = [
-            {
-                "ref": r.ref,
-                "title": r.title,
-                "owner": r.owner,
-                "made_on": r.made_on.isoformat(),
-                "due_on": r.due_on.isoformat() if r.due_on else None,
-                "status": statuses[r.ref],
-                "accepted_on": meetings[r.accepted_at].isoformat() if r.accepted_at else None,
-            }
-            for r in found
-        ]
+    found = sorted(views.recommendations(cache.records), key=lambda r: r.made_on)
+    meetings = {m.id: m.held_on for m in views.meetings(cache.records)}
+    items: list[dict[str, Any]] = [
+        {
+            "ref": r.ref,
+            "title": r.title,
+            "owner": r.owner,
+            "made_on": r.made_on.isoformat(),
+            "due_on": r.due_on.isoformat() if r.due_on else None,
+            "status": statuses[r.ref],
+            "accepted_on": meetings[r.accepted_at].isoformat() if r.accepted_at else None,
+        }
+        for r in found
+    ]
     for item in items:
         item["overdue"] = item["status"] in ("outstanding", "partially_complete") and bool(
             item["due_on"] and item["due_on"] < today.isoformat()
@@ -210,35 +174,33 @@ def panel(p: PageRequest) -> Page:
     """A panel's seats, past and present (a vacant seat shows as vacant)."""
     viewer, cache, panel_id = p.viewer, p.cache, p.path("panel")
     today = date.today()
-    with Session(cache.records) as session:
-        found = session.get(models.Panel, int(panel_id)) if panel_id.isdigit() else None
-        if found is None:
-            raise NotShown(f"No panel {panel_id!r}.")
-        seats = session.scalars(
-            select(models.PanelMember)
-            .where(models.PanelMember.panel_id == found.id)
-            .order_by(models.PanelMember.starts, models.PanelMember.id)
-        ).all()
-        return {
-            "id": found.id,
-            "name": found.name,
-            "quorum": found.quorum,
-            "terms_of_reference": found.terms_of_reference,
-            "can_edit": viewer.can("governance"),
-            "kinds": list(SEAT_KINDS),
-            "seats": [
-                {
-                    "id": m.id,
-                    "name": m.name or "(vacant)",
-                    "kind": m.kind,
-                    "title": m.title,
-                    "starts": m.starts.isoformat(),
-                    "ends": m.ends.isoformat() if m.ends else None,
-                    "sitting": sitting(m, today),
-                }
-                for m in seats
-            ],
-        }
+    found = views.panel(cache.records, int(panel_id)) if panel_id.isdigit() else None
+    if found is None:
+        raise NotShown(f"No panel {panel_id!r}.")
+    seats = sorted(
+        (m for m in views.seats(cache.records) if m.panel_id == found.id),
+        key=lambda m: (m.starts, m.id),
+    )
+    return {
+        "id": found.id,
+        "name": found.name,
+        "quorum": found.quorum,
+        "terms_of_reference": found.terms_of_reference,
+        "can_edit": viewer.can("governance"),
+        "kinds": list(SEAT_KINDS),
+        "seats": [
+            {
+                "id": m.id,
+                "name": m.name or "(vacant)",
+                "kind": m.kind,
+                "title": m.title,
+                "starts": m.starts.isoformat(),
+                "ends": m.ends.isoformat() if m.ends else None,
+                "sitting": sitting(m, today),
+            }
+            for m in seats
+        ],
+    }
 
 
 REVIEW_NAMES = {
@@ -253,36 +215,33 @@ def review(p: PageRequest) -> Page:
     """A practice review, its numbered recommendations and each agency's responses."""
     viewer, cache, review_id = p.viewer, p.cache, p.path("review")
     today = date.today()
-    with Session(cache.records) as session:
-        found = session.get(models.PracticeReview, int(review_id)) if review_id.isdigit() else None
-        if found is None:
-            raise NotShown(f"No review {review_id!r}.")
-        made = session.scalars(
-            select(models.Recommendation).where(models.Recommendation.review_id == found.id)
-        ).all()
-        items: list[dict[str, Any]] = sorted(
-            (
-                {
-                    "ref": r.ref,
-                    "number": r.number,
-                    "title": r.title,
-                    "action_proposed": r.action_proposed,
-                    "owner": r.owner,
-                    "due_on": r.due_on.isoformat() if r.due_on else None,
-                    "made_on": r.made_on.isoformat(),
-                }
-                for r in made
-            ),
-            key=lambda i: (int(i["number"]) if i["number"].isdigit() else 0, i["number"]),
-        )
-        head = {
-            "id": found.id,
-            "name": found.name,
-            "kind": REVIEW_NAMES.get(found.kind, found.kind),
-            "published_on": found.published_on.isoformat() if found.published_on else None,
-            "lead_reviewer": found.lead_reviewer,
-            "themes": found.themes,
-        }
+    found = views.review(cache.records, int(review_id)) if review_id.isdigit() else None
+    if found is None:
+        raise NotShown(f"No review {review_id!r}.")
+    made = [r for r in views.recommendations(cache.records) if r.review_id == found.id]
+    items: list[dict[str, Any]] = sorted(
+        (
+            {
+                "ref": r.ref,
+                "number": r.number,
+                "title": r.title,
+                "action_proposed": r.action_proposed,
+                "owner": r.owner,
+                "due_on": r.due_on.isoformat() if r.due_on else None,
+                "made_on": r.made_on.isoformat(),
+            }
+            for r in made
+        ),
+        key=lambda i: (int(i["number"]) if i["number"].isdigit() else 0, i["number"]),
+    )
+    head = {
+        "id": found.id,
+        "name": found.name,
+        "kind": REVIEW_NAMES.get(found.kind, found.kind),
+        "published_on": found.published_on.isoformat() if found.published_on else None,
+        "lead_reviewer": found.lead_reviewer,
+        "themes": found.themes,
+    }
     answered = responses(cache.records, found.id)
     for item in items:  # the status the latest update to today left (outstanding if none)
         so_far = [u for u in answered.get(item["ref"], []) if u.on <= today]
@@ -301,9 +260,9 @@ def review(p: PageRequest) -> Page:
     }
 
 
-def _by_agency(updates: list[models.RecommendationUpdate]) -> list[Page]:
+def _by_agency(updates: list[UpdateView]) -> list[Page]:
     """Each agency's responses, oldest first, and the status its latest leaves."""
-    agencies: dict[str, list[models.RecommendationUpdate]] = {}
+    agencies: dict[str, list[UpdateView]] = {}
     for u in updates:
         agencies.setdefault(u.agency or "(no agency named)", []).append(u)
     return [
