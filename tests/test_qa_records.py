@@ -297,3 +297,14 @@ def test_the_targets_as_they_stood_are_kept_with_each_replacement(url: str) -> N
     assert store.all(before_any) == [] and store.all(between) == first
     assert store.all() == store.all(moment()) == second
     engine.dispose()
+
+
+def test_the_synthetic_records_use_the_records_own_codes() -> None:
+    """The generator sits below the records layer and keeps its own lists: they are the
+    definitions' (one vocabulary, issue 19)."""
+    from scrutineer.outputs.qa_summary import DOMAINS, GRADES
+    from scrutineer.synth import qa as synth
+
+    overall = next(c for c in record_types()["audits"].columns if c.name == "grade_overall")
+    assert synth.GRADES == GRADES == overall.codes
+    assert synth.DOMAINS == DOMAINS

@@ -16,11 +16,15 @@ from typing import Any
 from sqlalchemy import Engine
 
 from scrutineer.outputs.disclosure import protect
-from scrutineer.records.qa import records_of
+from scrutineer.records.qa import QA, records_of
 from scrutineer.settings import ALERT_LEVELS
 
-GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
-DOMAINS = ("chronology", "assessment", "plan", "visiting", "supervision")
+GRADES = QA.codes["grade"]  # as qa_files.yaml lists them, best first
+DOMAINS = tuple(  # the Focus 5 domains: an audit's grade_* columns but the overall grade
+    c.name.removeprefix("grade_")
+    for c in QA.types["audits"].columns
+    if c.name.startswith("grade_") and c.name != "grade_overall"
+)
 SMALL = range(1, 5)
 
 

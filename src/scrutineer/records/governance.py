@@ -22,12 +22,14 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from scrutineer.records import models
+from scrutineer.records.governance_files import GOVERNANCE
 from scrutineer.records.governance_views import UpdateView, as_update
 from scrutineer.records.panels import GovernanceInvalid, meeting_of
 
-STATUSES = ("outstanding", "partially_complete", "complete", "rejected")
+STATUSES = GOVERNANCE.codes["progress"]  # as governance_files.yaml lists them
 RECOMMENDATION_FIELDS = ("title", "action_proposed", "owner", "due_on")  # as a form sends
-OPEN = ("outstanding", "partially_complete")
+OPEN = ("outstanding", "partially_complete")  # still to be done: on the monitoring list
+assert set(OPEN) <= set(STATUSES), "OPEN names a status governance_files.yaml does not"
 
 
 @dataclass(frozen=True)
@@ -248,7 +250,7 @@ def owner_of(records: Engine, ref: str) -> str:
         return _recommendation(session, ref).owner
 
 
-REVIEW_KINDS = ("scr", "cspr", "inspection", "thematic")
+REVIEW_KINDS = GOVERNANCE.codes["review_kind"]
 
 
 def add_review(

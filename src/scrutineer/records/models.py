@@ -332,7 +332,7 @@ class RecommendationUpdate(Base):
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"))
     on: Mapped[date] = mapped_column(Date)
     action_taken: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(30))  # outstanding, partial, complete, rejected
+    status: Mapped[str] = mapped_column(String(30))  # governance_files.yaml's progress codes
     agency: Mapped[str] = mapped_column(String(200), default="")  # for a review's responses
     by: Mapped[str] = mapped_column(String(200), default="")
 

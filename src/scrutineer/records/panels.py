@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from scrutineer.calendar import Period
 from scrutineer.errors import ScrutineerError
 from scrutineer.records import models
+from scrutineer.records.governance_files import GOVERNANCE
 
-MEETING_STATUSES = ("scheduled", "held", "consultation", "cancelled")
-PRESENCE = ("present", "apologies", "absent")
-SEAT_KINDS = ("councillor", "appointed", "officer")
+MEETING_STATUSES = GOVERNANCE.codes["meeting_status"]  # as governance_files.yaml lists them
+PRESENCE = GOVERNANCE.codes["presence"]
+SEAT_KINDS = GOVERNANCE.codes["seat_kind"]
 
 
 class GovernanceInvalid(ScrutineerError):

@@ -146,7 +146,7 @@ def recommendations(p: PageRequest) -> Page:
         for r in found
     ]
     for item in items:
-        item["overdue"] = item["status"] in ("outstanding", "partially_complete") and bool(
+        item["overdue"] = item["status"] in OPEN and bool(
             item["due_on"] and item["due_on"] < today.isoformat()
         )
         item["can_update"] = viewer.can("governance") or item["owner"] == viewer.user.display_name
