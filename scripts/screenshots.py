@@ -19,7 +19,7 @@ import uvicorn
 from playwright.sync_api import Page, sync_playwright
 
 from scrutineer.demo import demo_users
-from scrutineer.outputs.web.app import create_app
+from scrutineer.outputs.web.routes import create_app
 from scrutineer.records.store import open_records
 from scrutineer.settings import load_settings
 

@@ -99,7 +99,8 @@ def prepare(data: Path, extract: Path, scratch: Path) -> None:
 
 
 def rendered(data: Path, out: Path, src: Path) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(src)}
+    # one hash seed for both: what is compared is the code, not the order of a set
+    env = {**os.environ, "PYTHONPATH": str(src), "PYTHONHASHSEED": "0"}
     done = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "render_pages.py"), str(data), str(out)],
         env=env,
@@ -138,11 +139,22 @@ def test_every_page_and_report_is_as_it_was_at_the_baseline(
     assert len(before) > 400 and set(before) == set(after)
     changed = [name for name in sorted(before) if before[name] != after[name]]
     if changed:
+        report = tmp_path / "changed.txt"  # every difference, for whoever mends it
+        report.write_text(
+            "\n".join(
+                line
+                for name in changed
+                for line in difflib.unified_diff(
+                    before[name].splitlines(), after[name].splitlines(), name, name, lineterm=""
+                )
+            ),
+            encoding="utf-8",
+        )
         first = changed[0]
         diff = difflib.unified_diff(
             before[first].splitlines(), after[first].splitlines(), "baseline", "now", lineterm=""
         )
         pytest.fail(
-            f"{len(changed)} of {len(before)} differ from {BASELINE[:10]}, first {first}:\n"
-            + "\n".join(list(diff)[:60])
+            f"{len(changed)} of {len(before)} differ from {BASELINE[:10]} (all in {report}), "
+            f"first {first}:\n" + "\n".join(list(diff)[:60])
         )

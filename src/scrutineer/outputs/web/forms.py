@@ -106,33 +106,17 @@ async def session_response(web: Site, request: Request, username: str, target: s
     return response
 
 
-async def checked(
-    web: Site, request: Request, permission: str | None
-) -> tuple[Viewer, FormData] | Response:
-    """The viewer and the form, if signed in, allowed and carrying this session's token."""
-    viewer = await run_in_threadpool(web.viewer, request)
-    if viewer is None:
-        return RedirectResponse("/login", 303)
-    form = await request.form()
-    if not secrets.compare_digest(viewer.csrf, str(form.get("csrf", ""))):
-        return web.refuse(request, viewer, Forbidden("The form had expired: go back and retry."))
-    if permission and not viewer.can(permission):
-        return web.refuse(request, viewer, Forbidden("Your role cannot do this."))
-    return viewer, form
-
-
-async def logout(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
-    await run_in_threadpool(end_session, web.records, request.cookies.get(SESSION_COOKIE, ""))
+def logout(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+    end_session(web.records, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/login", 303)
     response.delete_cookie(SESSION_COOKIE)
     return response
 
 
-async def save_narrative(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def save_narrative(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     period = Period.parse(str(form.get("period", "")))
     theme = str(form.get("theme", ""))
-    await run_in_threadpool(
-        write_narrative,
+    write_narrative(
         web.records,
         theme,
         str(period),
@@ -144,14 +128,13 @@ async def save_narrative(web: Site, request: Request, viewer: Viewer, form: Form
     return RedirectResponse(f"/narratives?{query}#{theme}", 303)
 
 
-async def users_action(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def users_action(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """Add, disable, enable or unlock a user, or give them a new password (an
     administrator)."""
     action, username = str(form.get("action", "")), str(form.get("username", "")).strip()
     try:
         if action == "add":
-            password = await run_in_threadpool(
-                add_user,
+            password = add_user(
                 web.records,
                 username,
                 str(form.get("display_name", "")).strip() or username,
@@ -160,20 +143,20 @@ async def users_action(web: Site, request: Request, viewer: Viewer, form: FormDa
                 tuple(str(s) for s in form.getlist("services")),
             )
             said = f"Added {username}. Their password (shown once): {password}"
-            return await _users_page(web, request, viewer, said)
+            return _users_page(web, request, viewer, said)
         elif action == "disable":
-            await run_in_threadpool(disable_user, web.records, username)
+            disable_user(web.records, username)
             message = f"Disabled {username}: their sessions end now."
         elif action == "unlock":
-            await run_in_threadpool(unlock_user, web.records, username)
+            unlock_user(web.records, username)
             message = f"Unlocked {username}."
         elif action == "enable":
-            await run_in_threadpool(enable_user, web.records, username)
+            enable_user(web.records, username)
             message = f"Enabled {username}: they can sign in again."
         elif action == "reset":
-            password = await run_in_threadpool(set_password, web.records, username)
+            password = set_password(web.records, username)
             said = f"New password for {username} (shown once): {password}"
-            return await _users_page(web, request, viewer, said)
+            return _users_page(web, request, viewer, said)
         else:
             return web.refuse(request, viewer, Invalid(f"No user action {action!r}."))
     except ScrutineerError as error:
@@ -194,33 +177,46 @@ class Form:
         return handle
 
 
-PostedRun = Callable[["Site", Request, Viewer, FormData], Awaitable[Response]]
+PostedRun = Callable[["Site", Request, Viewer, FormData], Response]
+# the permission a posted form needs: one, none (any signed-in user), or one the form decides
+Permission = str | Callable[[FormData], str | None] | None
 
 
 @dataclass(frozen=True)
 class Posted:
-    """A form that changes something. Before `run` sees it: signed in (else to sign-in),
-    this session's CSRF token and `permission` (None: any signed-in user, `run` checks
-    more), each refused with 403. What `run` raises as bad input (a ScrutineerError or a
-    ValueError from parsing a field) is answered 400 with its message."""
+    """A form that changes something. Its `run` is plain (not async): the wrapper reads the
+    form, then runs the rest in the threadpool, so no database call waits on the event
+    loop. Before `run` sees it: signed in (else to sign-in), this session's CSRF token and
+    `permission`, each refused with 403. What `run` raises as bad input (a ScrutineerError
+    or a ValueError from parsing a field) is answered 400 with its message."""
 
     path: str
-    permission: str | None
+    permission: Permission
     run: PostedRun
     method: str = "POST"
 
     def handler(self, web: Site) -> Handler:
         async def handle(request: Request) -> Response:
-            found = await checked(web, request, self.permission)
-            if isinstance(found, Response):
-                return found
-            viewer, form = found
-            try:
-                return await self.run(web, request, viewer, form)
-            except (ScrutineerError, ValueError) as error:
-                return web.refuse(request, viewer, Invalid(str(error)))
+            viewer = web.viewer(request)
+            if viewer is None:
+                return RedirectResponse("/login", 303)
+            form = await request.form()
+            return self.act(web, request, viewer, form)
 
         return handle
+
+    def act(self, web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+        if not secrets.compare_digest(viewer.csrf, str(form.get("csrf", ""))):
+            return web.refuse(
+                request, viewer, Forbidden("The form had expired: go back and retry.")
+            )
+        needed = self.permission(form) if callable(self.permission) else self.permission
+        if needed and not viewer.can(needed):
+            return web.refuse(request, viewer, Forbidden("Your role cannot do this."))
+        try:
+            return self.run(web, request, viewer, form)
+        except (ScrutineerError, ValueError) as error:
+            return web.refuse(request, viewer, Invalid(str(error)))
 
 
 async def quality_download(web: Site, request: Request) -> Response:
@@ -241,10 +237,10 @@ async def quality_download(web: Site, request: Request) -> Response:
     return Response(text, media_type="text/csv", headers={"Content-Disposition": disposition})
 
 
-async def _users_page(web: Site, request: Request, viewer: Viewer, message: str) -> Response:
+def _users_page(web: Site, request: Request, viewer: Viewer, message: str) -> Response:
     """The users page saying `message`: rendered, not a redirect, so that a password shown
     once never goes into a URL."""
-    page = await run_in_threadpool(admin_pages.users, PageRequest(request, viewer, web.cache))
+    page = admin_pages.users(PageRequest(request, viewer, web.cache))
     return web.render(
         request, "users.html", page=page, viewer=viewer, title="Users", message=message
     )
@@ -259,9 +255,7 @@ async def account_page(web: Site, request: Request) -> Response:
     return web.render(request, "account.html", viewer=viewer, title="Your account", message=message)
 
 
-async def change_own_password(
-    web: Site, request: Request, viewer: Viewer, form: FormData
-) -> Response:
+def change_own_password(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """Change the signed-in user's password, given the current one; a mistake comes back
     on the form (400), and a wrong current password counts as a failed sign-in."""
     current, chosen = str(form.get("current", "")), str(form.get("chosen", ""))
@@ -269,7 +263,7 @@ async def change_own_password(
     if not problem:
         try:
             username = viewer.user.username
-            await run_in_threadpool(change_password, web.records, username, current, chosen)
+            change_password(web.records, username, current, chosen)
         except ScrutineerError as error:
             problem = str(error)
     if problem:

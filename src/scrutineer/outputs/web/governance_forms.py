@@ -59,9 +59,8 @@ MEDIA = {
 }
 
 
-async def new_panel(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
-    panel_id = await run_in_threadpool(
-        add_panel,
+def new_panel(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+    panel_id = add_panel(
         web.records,
         _text(form, "name"),
         int(_text(form, "quorum") or 0),
@@ -70,12 +69,11 @@ async def new_panel(web: Site, request: Request, viewer: Viewer, form: FormData)
     return RedirectResponse(f"/governance/panels/{panel_id}", 303)
 
 
-async def new_seat(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def new_seat(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """A member's seat, or a vacant seat (no name)."""
     panel_id = _id(form, "panel_id")
     ends = _text(form, "ends")
-    await run_in_threadpool(
-        add_seat,
+    add_seat(
         web.records,
         panel_id,
         _text(form, "name") or None,
@@ -87,14 +85,13 @@ async def new_seat(web: Site, request: Request, viewer: Viewer, form: FormData) 
     return RedirectResponse(f"/governance/panels/{panel_id}", 303)
 
 
-async def seat_ends(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
-    await run_in_threadpool(end_seat, web.records, _id(form, "seat_id"), _day(_text(form, "ends")))
+def seat_ends(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+    end_seat(web.records, _id(form, "seat_id"), _day(_text(form, "ends")))
     return RedirectResponse(f"/governance/panels/{_id(form, 'panel_id')}", 303)
 
 
-async def new_meeting(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
-    meeting_id = await run_in_threadpool(
-        add_meeting,
+def new_meeting(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+    meeting_id = add_meeting(
         web.records,
         _id(form, "panel_id"),
         _day(_text(form, "held_on")),
@@ -104,12 +101,11 @@ async def new_meeting(web: Site, request: Request, viewer: Viewer, form: FormDat
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def new_resolution(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def new_resolution(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """A resolution; with a title, the recommendation it makes too."""
     meeting_id = _id(form, "meeting_id")
     fields = {k: _text(form, k) for k in RECOMMENDATION_FIELDS}
-    await run_in_threadpool(
-        add_resolution,
+    add_resolution(
         web.records,
         meeting_id,
         _text(form, "text"),
@@ -119,7 +115,7 @@ async def new_resolution(web: Site, request: Request, viewer: Viewer, form: Form
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def new_agenda_item(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def new_agenda_item(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """An agenda item; with a layout and month, the performance report it presents."""
     meeting_id = _id(form, "meeting_id")
     layout, month = _text(form, "report_layout"), _text(form, "report_period")
@@ -127,8 +123,7 @@ async def new_agenda_item(web: Site, request: Request, viewer: Viewer, form: For
         raise GovernanceInvalid(f"No report layout {layout!r}: use {', '.join(layout_names())}.")
     if bool(layout) != bool(month):
         raise GovernanceInvalid("A performance report needs both its layout and its month.")
-    await run_in_threadpool(
-        add_agenda_item,
+    add_agenda_item(
         web.records,
         meeting_id,
         _text(form, "title"),
@@ -139,7 +134,7 @@ async def new_agenda_item(web: Site, request: Request, viewer: Viewer, form: For
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def attendance(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def attendance(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """Each seat's presence, from fields named seat-ID."""
     meeting_id = _id(form, "meeting_id")
     presence = {
@@ -147,14 +142,13 @@ async def attendance(web: Site, request: Request, viewer: Viewer, form: FormData
         for key, value in form.items()
         if key.startswith("seat-") and key.removeprefix("seat-").isdigit()
     }
-    await run_in_threadpool(record_attendance, web.records, meeting_id, presence)
+    record_attendance(web.records, meeting_id, presence)
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def declaration(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def declaration(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     meeting_id = _id(form, "meeting_id")
-    await run_in_threadpool(
-        add_declaration,
+    add_declaration(
         web.records,
         meeting_id,
         _id(form, "seat_id"),
@@ -164,23 +158,22 @@ async def declaration(web: Site, request: Request, viewer: Viewer, form: FormDat
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def minutes(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def minutes(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     meeting_id = _id(form, "meeting_id")
-    await run_in_threadpool(set_minutes, web.records, meeting_id, _text(form, "minutes"))
+    set_minutes(web.records, meeting_id, _text(form, "minutes"))
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def new_update(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def new_update(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """A dated update (an agency's response, for a review's item), by the officer or by the
     item's owner."""
     ref = _text(form, "ref")
-    owner = await run_in_threadpool(owner_of, web.records, ref)
+    owner = owner_of(web.records, ref)
     if not (viewer.can("governance") or owner == viewer.user.display_name):
         return web.refuse(
             request, viewer, Forbidden("Only its owner or a scrutiny officer updates an item.")
         )
-    await run_in_threadpool(
-        update,
+    update(
         web.records,
         ref,
         _day(_text(form, "on")),
@@ -192,16 +185,15 @@ async def new_update(web: Site, request: Request, viewer: Viewer, form: FormData
     return RedirectResponse(safe_next(_text(form, "back") or "/governance/recommendations"), 303)
 
 
-async def accept_item(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def accept_item(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     meeting_id = _id(form, "meeting_id")
-    await run_in_threadpool(accept, web.records, _text(form, "ref"), meeting_id)
+    accept(web.records, _text(form, "ref"), meeting_id)
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-async def new_review(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def new_review(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     published = _text(form, "published_on")
-    review_id = await run_in_threadpool(
-        add_review,
+    review_id = add_review(
         web.records,
         _text(form, "name"),
         _text(form, "kind"),
@@ -212,13 +204,10 @@ async def new_review(web: Site, request: Request, viewer: Viewer, form: FormData
     return RedirectResponse(f"/governance/reviews/{review_id}", 303)
 
 
-async def review_recommendation(
-    web: Site, request: Request, viewer: Viewer, form: FormData
-) -> Response:
+def review_recommendation(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     review_id = _id(form, "review_id")
     fields = {k: _text(form, k) for k in RECOMMENDATION_FIELDS}
-    await run_in_threadpool(
-        add_review_recommendation,
+    add_review_recommendation(
         web.records,
         review_id,
         fields,

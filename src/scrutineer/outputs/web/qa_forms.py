@@ -21,7 +21,7 @@ from scrutineer.calendar import add_working_days, parse_day
 from scrutineer.errors import Forbidden, Invalid, NotShown
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.forms import Form, Posted, checked
+from scrutineer.outputs.web.forms import Form, Posted
 from scrutineer.outputs.web.pages import Page, PageRequest
 from scrutineer.records.access_log import log_access
 from scrutineer.records.qa import as_text, record_types, records_of, save_record, save_records
@@ -75,14 +75,14 @@ def alert_form(cache: Figures, values: dict[str, str]) -> Page:
     }
 
 
-async def create_audit(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def create_audit(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     values = {f: str(form.get(f, "")) for f in AUDIT_FIELDS}
     raw = {**values, "audit_ref": _ref("AU"), "auditor": viewer.user.display_name}
     form_page = ("qa_audit_form.html", audit_form, values)
-    return await _save(web, request, viewer, [("audits", raw)], form_page)
+    return _save(web, request, viewer, [("audits", raw)], form_page)
 
 
-async def moderate_audit(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def moderate_audit(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     audit = _one(web, "audits", "audit_ref", str(form.get("audit_ref", "")))
     if audit is None:
         return web.refuse(request, viewer, NotShown("No such audit."))
@@ -93,24 +93,20 @@ async def moderate_audit(web: Site, request: Request, viewer: Viewer, form: Form
         "moderated_on": date.today().isoformat(),
         "moderation_reasons": str(form.get("moderation_reasons", "")),
     }
-    return await _save(web, request, viewer, [("audits", raw)])
+    return _save(web, request, viewer, [("audits", raw)])
 
 
-async def audit_action(web: Site, request: Request) -> Response:
+def audit_action(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """Add an action to an audit (an auditor), or mark one done (the auditor, or a manager
     whose service holds the child's case)."""
-    step = str((await request.form()).get("step", ""))
-    found = await checked(web, request, "audit" if step == "add" else None)
-    if isinstance(found, Response):
-        return found
-    viewer, form = found
+    step = str(form.get("step", ""))
     audit = _one(web, "audits", "audit_ref", str(form.get("audit_ref", "")))
     if audit is None:
         return web.refuse(request, viewer, NotShown("No such audit."))
     person = str(audit["person_id"])
     if step == "add":
         raw = {k: str(form.get(k, "")) for k in ("audit_ref", "action", "owner", "due_date")}
-        return await _save(web, request, viewer, [("audit_actions", raw)], person=person)
+        return _save(web, request, viewer, [("audit_actions", raw)], person=person)
     if step == "done":
         if not (
             viewer.can("audit")
@@ -128,11 +124,11 @@ async def audit_action(web: Site, request: Request) -> Response:
         if action is None:
             return web.refuse(request, viewer, NotShown("No such action."))
         raw = {**as_text(action), "done_date": date.today().isoformat()}
-        return await _save(web, request, viewer, [("audit_actions", raw)], person=person)
+        return _save(web, request, viewer, [("audit_actions", raw)], person=person)
     return web.refuse(request, viewer, Invalid(f"No action step {step!r}."))
 
 
-async def raise_alert(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def raise_alert(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """A new alert, and its informal stage from the day it was raised."""
     values = {
         "person_id": str(form.get("person_id", "")),
@@ -146,17 +142,22 @@ async def raise_alert(web: Site, request: Request, viewer: Viewer, form: FormDat
     if raised is not None:  # one transaction: never an alert without its first stage
         given.append(("iro_alert_stages", _stage(web, ref, "informal", raised)))
     form_page = ("qa_alert_form.html", alert_form, values)
-    return await _save(web, request, viewer, given, form_page)
+    return _save(web, request, viewer, given, form_page)
 
 
-async def alert_stage(web: Site, request: Request) -> Response:
+def _step_needs(form: FormData) -> str | None:
+    """Adding an action is an auditor's; marking one done is checked by who holds the case."""
+    return "audit" if form.get("step") == "add" else None
+
+
+def _action_needs(form: FormData) -> str:
+    return "respond" if form.get("action") == "respond" else "alert"
+
+
+def alert_stage(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     """Answer the level awaiting a response (a manager, for their services), escalate to the
     next level, or resolve (an IRO)."""
-    action = str((await request.form()).get("action", ""))
-    found = await checked(web, request, "respond" if action == "respond" else "alert")
-    if isinstance(found, Response):
-        return found
-    viewer, form = found
+    action = str(form.get("action", ""))
     alert = _one(web, "iro_alerts", "alert_ref", str(form.get("alert_ref", "")))
     if alert is None:
         return web.refuse(request, viewer, NotShown("No such alert."))
@@ -177,14 +178,14 @@ async def alert_stage(web: Site, request: Request) -> Response:
             "responded_date": str(form.get("responded_date", "")),
             "response": str(form.get("response", "")),
         }
-        return await _save(web, request, viewer, [("iro_alert_stages", raw)], person=person)
+        return _save(web, request, viewer, [("iro_alert_stages", raw)], person=person)
     if action == "escalate":
         level = ALERT_LEVELS.index(last["level"]) + 1
         if level == len(ALERT_LEVELS):
             return web.refuse(request, viewer, Invalid("The alert is with the Director already."))
         stage = _stage(web, str(alert["alert_ref"]), ALERT_LEVELS[level], date.today())
         escalated = f"Escalated to {ALERT_LEVELS[level].replace('_', ' ')}."
-        return await _save(web, request, viewer, [("iro_alert_stages", stage)], None, escalated)
+        return _save(web, request, viewer, [("iro_alert_stages", stage)], None, escalated)
     if action == "resolve":
         raw = {
             **as_text(alert),
@@ -192,17 +193,17 @@ async def alert_stage(web: Site, request: Request) -> Response:
             "resolved_date": date.today().isoformat(),
             "impact": str(form.get("impact", "")),
         }
-        return await _save(web, request, viewer, [("iro_alerts", raw)])
+        return _save(web, request, viewer, [("iro_alerts", raw)])
     return web.refuse(request, viewer, Invalid(f"No alert action {action!r}."))
 
 
-async def adjourn_review(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def adjourn_review(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
     values = {k: str(form.get(k, "")) for k in ("person_id", "review_date", "reason", "note")}
     form_page = ("qa_alert_form.html", alert_form, values)
-    return await _save(web, request, viewer, [("review_adjournments", values)], form_page)
+    return _save(web, request, viewer, [("review_adjournments", values)], form_page)
 
 
-async def _save(
+def _save(
     web: Site,
     request: Request,
     viewer: Viewer,
@@ -214,7 +215,7 @@ async def _save(
     """Store the records of one action in one transaction, kept as the signed-in user's,
     and go to the child's history; or show what to fix, nothing stored."""
     try:
-        rows = await run_in_threadpool(save_records, web.records, given, viewer.user.username)
+        rows = save_records(web.records, given, viewer.user.username)
     except FilesRejected as rejected:
         if form_page is None:
             return web.refuse(request, viewer, Invalid(str(rejected)))
@@ -320,9 +321,9 @@ async def _api_write(
 QA_FORMS: tuple[Form | Posted, ...] = (
     Posted("/qa/audits", "audit", create_audit),
     Posted("/qa/audits/moderate", "audit", moderate_audit),
-    Form("/qa/audits/actions", "POST", audit_action),
+    Posted("/qa/audits/actions", _step_needs, audit_action),
     Posted("/qa/alerts", "alert", raise_alert),
-    Form("/qa/alerts/stage", "POST", alert_stage),
+    Posted("/qa/alerts/stage", _action_needs, alert_stage),
     Posted("/qa/adjournments", "alert", adjourn_review),
     Form("/api/qa/records/{name}", "GET", api_records),
     Form("/api/qa/records/{name}", "POST", api_records),
