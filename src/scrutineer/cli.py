@@ -17,6 +17,7 @@ from scrutineer.assess.benchmarks import (
     EES_MEASURES,
     NEIGHBOUR_LISTS,
     Benchmarks,
+    benchmarks_for,
     import_lait,
     imported_path,
     kpi_benchmarks,
@@ -753,8 +754,7 @@ def returns_import(
 
 
 def _benchmarks() -> Benchmarks:
-    imported = imported_path(load_settings().data_dir)
-    return Benchmarks(imported if imported.is_file() else None)
+    return benchmarks_for(load_settings().data_dir)
 
 
 def _by(by: str | None) -> By | None:

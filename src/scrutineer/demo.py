@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from scrutineer.assess.assessment import assess
-from scrutineer.assess.benchmarks import Benchmarks, imported_path
+from scrutineer.assess.benchmarks import benchmarks_for
 from scrutineer.assess.targets import TargetStore, read_targets
 from scrutineer.engine.session import open_session
 from scrutineer.errors import AlreadyLoaded
@@ -127,12 +127,11 @@ def assessment(settings: Settings, snapshot: str) -> str:
             text = resources.files("scrutineer.assess").joinpath("data", "demo_targets.csv")
             store.replace(read_targets(text.read_text("utf-8"), store.catalogue))
         period = session.latest_period
-        imported = imported_path(settings.data_dir)
         found = assess(
             session.engine,
             period,
             store.all(),
-            Benchmarks(imported if imported.is_file() else None),
+            benchmarks_for(settings.data_dir),
             settings.la_code,
         )
     finally:

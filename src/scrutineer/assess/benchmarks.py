@@ -318,6 +318,13 @@ class NoBenchmark(ScrutineerError):
         )
 
 
+def benchmarks_for(data_dir: Path) -> Benchmarks:
+    """The benchmarks every command and page uses: a newer DfE release imported into
+    `data_dir` if there is one, else the release shipped with Scrutineer."""
+    imported = imported_path(data_dir)
+    return Benchmarks(imported if imported.is_file() else None)
+
+
 def imported_path(data_dir: Path) -> Path:
     """Where `scrutineer import-benchmarks` puts a newer DfE release (used when present)."""
     return data_dir / "benchmarks" / SHIPPED

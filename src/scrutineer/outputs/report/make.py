@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from scrutineer.assess.assessment import assess
-from scrutineer.assess.benchmarks import Benchmarks, imported_path
+from scrutineer.assess.benchmarks import benchmarks_for
 from scrutineer.assess.targets import TargetStore
 from scrutineer.calendar import Period
 from scrutineer.engine.session import open_session
@@ -53,12 +53,11 @@ def make_report(
     try:
         month = session.month(period) if period else session.latest_period
         layout = load_layout(layout_name, session.engine.catalogue)
-        imported = imported_path(settings.data_dir)
         found = assess(
             session.engine,
             month,
             TargetStore(records, session.engine.catalogue).all(as_at),
-            Benchmarks(imported if imported.is_file() else None),
+            benchmarks_for(settings.data_dir),
             settings.la_code,
         )
         population = session.engine.populations.for_period(month).source

@@ -21,7 +21,7 @@ import duckdb
 from sqlalchemy import Engine as Records
 
 from scrutineer.assess.assessment import Assessment, assess_values
-from scrutineer.assess.benchmarks import Benchmarks, imported_path
+from scrutineer.assess.benchmarks import benchmarks_for
 from scrutineer.assess.targets import Target, TargetStore
 from scrutineer.calendar import Period
 from scrutineer.catalogue import language
@@ -137,8 +137,7 @@ class Figures:
         self._manifests: tuple[int, list[Manifest]] = (-1, [])
         self._unreadable: dict[str, str] = {}  # snapshots whose database failed: why
         self._damaged: list[tuple[str, str]] = []  # the store's damaged snapshots: why
-        imported = imported_path(settings.data_dir)
-        self.benchmarks = Benchmarks(imported if imported.is_file() else None)
+        self.benchmarks = benchmarks_for(settings.data_dir)
 
     def manifests(self) -> list[Manifest]:
         """Every snapshot, oldest first: read again when the folder changes (a load adds a
