@@ -193,17 +193,7 @@ def web_data(small_authority: Path, tmp_path_factory: pytest.TempPathFactory) ->
     child = next(str(r.person_id) for r in rows if ids.get(r.service) == busiest[0][0])
     assert len(busiest) == 2, "SMALL needs children overdue in two services: change its seed"
     service, other = str(busiest[0][0]), str(busiest[1][0])
-    passwords = {
-        role: add_user(
-            records,
-            role,
-            f"Test {role}",
-            role,
-            f"{role}-password-1",
-            (service,) if role == "manager" else (),
-        )
-        for role in ROLES
-    }
+    passwords = user_per_role(records, service)
     with SqlSession(records) as session, session.begin():
         panel = models.Panel(
             name="Children and Families Scrutiny Panel", terms_of_reference="", quorum=3
@@ -246,3 +236,19 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         yield launched
         launched.close()
+
+
+def user_per_role(records: Engine, service: str) -> dict[str, str]:
+    """A user named after each role, password `ROLE-password-1`; the manager assigned
+    `service`. Returns username -> password."""
+    return {
+        role: add_user(
+            records,
+            role,
+            f"Test {role}",
+            role,
+            f"{role}-password-1",
+            (service,) if role == "manager" else (),
+        )
+        for role in ROLES
+    }

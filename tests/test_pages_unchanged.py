@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session as SqlSession
-from tests.conftest import SMALL
+from tests.conftest import SMALL, user_per_role
 
 from scrutineer.assess.targets import TargetStore, read_targets
 from scrutineer.catalogue.load import load_catalogue
@@ -32,7 +32,6 @@ from scrutineer.records.governance_year import record_governance_year
 from scrutineer.records.narratives import write_narrative
 from scrutineer.records.qa import import_files
 from scrutineer.records.store import open_records
-from scrutineer.records.users import ROLES, add_user
 from scrutineer.settings import load_settings
 from scrutineer.synth.qa import generate_qa
 
@@ -48,17 +47,7 @@ def prepare(data: Path, extract: Path, scratch: Path) -> None:
     settings = load_settings({"SCRUTINEER_DATA_DIR": str(data)}, data / ".env")
     load_extract(extract, SnapshotStore(settings.snapshots_dir))
     records = open_records(settings)
-    passwords = {
-        role: add_user(
-            records,
-            role,
-            f"Test {role}",
-            role,
-            f"{role}-password-1",
-            (SERVICE,) if role == "manager" else (),
-        )
-        for role in ROLES
-    }
+    passwords = user_per_role(records, SERVICE)
     generate_qa(extract, scratch / "qa", SMALL.end, settings.response_days)
     import_files(records, sorted((scratch / "qa").glob("*.csv")))
     demo = resources.files("scrutineer.assess").joinpath("data", "demo_targets.csv")
