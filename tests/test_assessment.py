@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Cli
 from scrutineer.assess.assessment import assess_kpi
 from scrutineer.assess.benchmarks import Authority, Benchmark
 from scrutineer.assess.rules import Category, Rag, Travel
@@ -18,8 +17,10 @@ from scrutineer.assess.text import indicator_text, theme_text
 from scrutineer.calendar import Period, periods
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.engine.compute import Value
+from tests.support.cli import Cli
+from tests.support.paths import ROOT
 
-DEMO_TARGETS = Path(__file__).parent.parent / "src/scrutineer/assess/data/demo_targets.csv"
+DEMO_TARGETS = ROOT / "src/scrutineer/assess/data/demo_targets.csv"
 HEADER = "kpi,kind,value,financial_year,set_by,set_on,note\n"
 
 

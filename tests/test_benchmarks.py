@@ -8,7 +8,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import Cli
 from scrutineer.assess.benchmarks import (
     EES_SHIPPED,
     SHIPPED,
@@ -17,8 +16,10 @@ from scrutineer.assess.benchmarks import (
     import_ees,
     statistical_neighbours,
 )
+from tests.support.cli import Cli
+from tests.support.paths import ROOT, SHARED
 
-SHARED = Path(__file__).parents[2] / "shared" / "data" / "dfe"
+SHARED = SHARED / "data" / "dfe"
 
 
 @pytest.fixture(scope="module")
@@ -133,10 +134,10 @@ def test_care_leavers_neet_at_17_18_from_the_ees_file(published: Benchmarks) -> 
 
 
 def test_the_shipped_ees_cut_is_what_the_script_makes(tmp_path: Path) -> None:
-    data = Path(__file__).parents[1] / "src" / "scrutineer" / "assess" / "data"
+    data = ROOT / "src" / "scrutineer" / "assess" / "data"
     rows = import_ees(SHARED, data / SHIPPED, tmp_path / "ees.parquet")
     shipped, made = (
-        duckdb.sql(f"SELECT * FROM read_parquet('{p}') ORDER BY ALL").fetchall()
+        duckdb.connect().execute(f"SELECT * FROM read_parquet('{p}') ORDER BY ALL").fetchall()
         for p in (data / EES_SHIPPED, tmp_path / "ees.parquet")
     )
     assert rows == len(made) and shipped == made, "run scripts/make-ees-benchmarks"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from golden_harness import snapshot_from_rows
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.engine.batch import compute_everything
@@ -18,6 +18,7 @@ from scrutineer.engine.exceptions import exception_list
 from scrutineer.engine.population import Populations
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
+from tests.support.golden import snapshot_from_rows
 
 DEPARTMENT = [
     {"dept_team_id": "S1", "dept_team_name": "Protection"},
@@ -30,7 +31,7 @@ WORKERS = [
 ]
 
 
-def engine_for(rows: dict[str, list[dict[str, object]]], as_at: date) -> Engine:
+def engine_for(rows: Mapping[str, Sequence[Mapping[str, object]]], as_at: date) -> Engine:
     con = snapshot_from_rows(rows, as_at)
     return Engine(con, load_catalogue(), Populations("E99000000", 10_000))
 

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect
-from tests.conftest import WebData, free_port
 
 from scrutineer.outputs.web.routes import create_app
+from tests.support.web import WebData, free_port
 
 KPI_TITLE = "Children on a CP plan visited within 10 working days"
 

@@ -12,9 +12,9 @@ from scrutineer.catalogue.docs import render_catalogue
 from scrutineer.catalogue.load import catalogue_folder, load_catalogue, read_catalogue
 from scrutineer.catalogue.rules import revisions, spec, validate
 from scrutineer.errors import UnknownKpi
+from tests.support.paths import DOCS, SHARED
 
-SHARED_SPEC = Path(__file__).parents[2] / "shared" / "KPIS.csv"
-DOCS = Path(__file__).parent.parent / "docs"
+SHARED_SPEC = SHARED / "KPIS.csv"
 
 
 def test_the_shipped_catalogue_is_clean_and_complete() -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import create_engine
-from tests.test_qa_records import FILES, exported, write
 
 from scrutineer.cells import read_cell, safe_cell
 from scrutineer.extract.report import write_issues_csv
@@ -21,6 +20,7 @@ from scrutineer.outputs.report.excel import _no_formulas
 from scrutineer.outputs.text import to_csv
 from scrutineer.records.qa import import_files
 from scrutineer.records.store import upgrade
+from tests.support.qa_files import FILES, exported, write
 
 WRITTEN = {  # value: the cell written
     '=HYPERLINK("http://x","click")': '\'=HYPERLINK("http://x","click")',
@@ -81,5 +81,5 @@ def test_the_workbook_holds_text_that_looks_like_a_formula_as_text(tmp_path: Pat
     sheet.append(["=1+1", "plain"])
     _no_formulas(book)
     book.save(tmp_path / "report.xlsx")
-    cell = load_workbook(tmp_path / "report.xlsx").active["A1"]  # type: ignore[index]
+    cell = load_workbook(tmp_path / "report.xlsx").active["A1"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import PERSON, Cli, tiny_extract, write_csv
+from tests.support.cli import Cli
+from tests.support.extracts import PERSON, tiny_extract, write_csv
 
 
 def test_generate_then_load_makes_a_snapshot(reference: tuple[Cli, Path]) -> None:

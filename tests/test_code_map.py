@@ -10,15 +10,15 @@ import duckdb
 import pytest
 import yaml
 
-from conftest import CONTACTS, INVOLVEMENTS, PERSON, write_csv
 from scrutineer.errors import ExtractRejected
 from scrutineer.extract.codemap import shipped_maps
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.findings import Level
+from tests.support.extracts import CONTACTS, INVOLVEMENTS, PERSON, write_csv
+from tests.support.paths import SHARED
 
 MAP_HEADER = ("table", "column", "local", "standard")
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def people(store: SnapshotStore) -> list[tuple[str, str]]:

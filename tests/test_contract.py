@@ -1,12 +1,10 @@
 """The extract contract is consistent, documented, and catches its own mistakes."""
 
 from dataclasses import replace
-from pathlib import Path
 
 from scrutineer.extract.contract import Column, Reference, contract_problems, load_contract
 from scrutineer.extract.docs import render_contract
-
-DOCS = Path(__file__).parent.parent / "docs"
+from tests.support.paths import DOCS
 
 
 def test_shipped_contract_is_consistent() -> None:

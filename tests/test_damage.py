@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
-from tests.conftest import Cli, tiny_extract
 
 from scrutineer.engine.session import open_session
 from scrutineer.errors import SnapshotDamaged
@@ -19,6 +18,8 @@ from scrutineer.outputs.web.routes import create_app
 from scrutineer.records.store import open_records
 from scrutineer.records.users import add_user
 from scrutineer.settings import Settings, load_settings
+from tests.support.cli import Cli
+from tests.support.extracts import tiny_extract
 
 
 def two_snapshots(home: Path) -> tuple[Settings, SnapshotStore]:

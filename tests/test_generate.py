@@ -10,7 +10,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import SMALL, Cli
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.engine.compute import Engine
@@ -20,6 +19,8 @@ from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.synth.generate import generate
 from scrutineer.synth.params import REFERENCE_POPULATION, AuthorityParams
+from tests.support.cli import Cli
+from tests.support.extracts import SMALL
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -123,7 +124,7 @@ def noise(name: str, high: float) -> float:
         return PERCENT_NOISE
     if name in ("cla_rate", "caseload_avg"):
         return 0.1 * high
-    return 3 * high**0.5
+    return float(3 * high**0.5)
 
 
 def reference_levels(cli: Cli) -> dict[str, list[float]]:

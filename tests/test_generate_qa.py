@@ -7,13 +7,12 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from tests.conftest import SMALL
-
 from scrutineer.calendar import add_working_days, working_days_between
 from scrutineer.records.qa import import_files
 from scrutineer.records.store import open_records
 from scrutineer.settings import load_settings
 from scrutineer.synth.qa import generate_qa
+from tests.support.extracts import SMALL
 
 DAYS = {"informal": 5, "service_manager": 10, "head_of_service": 10, "director": 20}
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from golden_harness import GOLDEN, golden_cases, snapshot_from_rows
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.engine.compute import Engine
 from scrutineer.engine.exceptions import exception_list
 from scrutineer.engine.population import Populations
+from tests.support.golden import GOLDEN, golden_cases, snapshot_from_rows
 
 CASES = golden_cases()
 

@@ -23,9 +23,6 @@ import pytest
 from docx import Document
 from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import Session
-from tests.conftest import WebData
-from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fixture)
-from tests.test_web import sign_in
 
 from scrutineer.outputs.report.monitoring import (
     MonitoringFormatInvalid,
@@ -45,6 +42,7 @@ from scrutineer.records.panels import (
     record_attendance,
 )
 from scrutineer.records.store import upgrade
+from tests.support.web import WebData, sign_in
 
 DAYS = {
     "jun": date(2025, 6, 10),
@@ -135,7 +133,7 @@ def listed(engine: Engine, meeting: int) -> dict[str, tuple[str, bool, bool]]:
     return {i.ref: (i.status, i.overdue, i.accepted_here) for i in monitoring_list(engine, meeting)}
 
 
-def test_a_recommendations_life_on_the_monitoring_list(url: str) -> None:  # noqa: F811
+def test_a_recommendations_life_on_the_monitoring_list(url: str) -> None:
     upgrade(url)
     engine = create_engine(url)
     ids = build(engine)
@@ -181,7 +179,7 @@ def test_a_recommendations_life_on_the_monitoring_list(url: str) -> None:  # noq
     engine.dispose()
 
 
-def test_the_quorum_counts_members_present_not_officers_or_vacant_seats(url: str) -> None:  # noqa: F811
+def test_the_quorum_counts_members_present_not_officers_or_vacant_seats(url: str) -> None:
     upgrade(url)
     engine = create_engine(url)
     ids = build(engine)
@@ -277,7 +275,7 @@ def test_the_demo_year_has_items_in_every_state(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_agenda_items_number_themselves_and_attendance_sets_the_quorum(url: str) -> None:  # noqa: F811
+def test_agenda_items_number_themselves_and_attendance_sets_the_quorum(url: str) -> None:
     upgrade(url)
     engine = create_engine(url)
     ids = build(engine)

@@ -17,10 +17,6 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
-from tests.conftest import WebData
-from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fixture)
-from tests.test_web import client as client_of
-from tests.test_web import sign_in
 
 from scrutineer.outputs.web.routes import create_app
 from scrutineer.records import models
@@ -43,9 +39,11 @@ from scrutineer.records.panels import (
     set_minutes,
 )
 from scrutineer.records.store import upgrade
+from tests.support.web import WebData, sign_in
+from tests.support.web import client as client_of
 
 
-def test_seats_declarations_and_minutes_in_the_records(url: str) -> None:  # noqa: F811
+def test_seats_declarations_and_minutes_in_the_records(url: str) -> None:
     upgrade(url)
     engine = create_engine(url)
     panel = add_panel(engine, "Corporate Parenting Panel", 2, "Holds the council to account.")
@@ -82,7 +80,7 @@ def test_seats_declarations_and_minutes_in_the_records(url: str) -> None:  # noq
     engine.dispose()
 
 
-def test_a_reviews_recommendations_and_agencies_responses(url: str) -> None:  # noqa: F811
+def test_a_reviews_recommendations_and_agencies_responses(url: str) -> None:
     """Two agencies answer recommendation 1; the item's status is its latest update's."""
     upgrade(url)
     engine = create_engine(url)

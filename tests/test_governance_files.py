@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, func, select
 from sqlalchemy.orm import Session
-from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fixture)
 
 from scrutineer.records import models
 from scrutineer.records.governance import REVIEW_KINDS, STATUSES, monitoring_list
@@ -26,6 +25,7 @@ from scrutineer.records.governance_year import record_governance_year
 from scrutineer.records.panels import MEETING_STATUSES, PRESENCE, SEAT_KINDS, find_meeting
 from scrutineer.records.record_files import FilesRejected
 from scrutineer.records.store import upgrade
+from tests.support.paths import DOCS
 
 # A panel's tracker as an officer keeps it. Worked out by hand: at the 9 December 2025
 # meeting, S1 (made 9 September, partially complete on 1 November, due 30 November) is on
@@ -98,7 +98,7 @@ def lists(engine: Engine) -> dict[date, list[tuple[str, str, bool, bool]]]:
 
 
 def test_a_spreadsheet_tracker_imports_into_the_monitoring_lists(
-    url: str,  # noqa: F811
+    url: str,
     tmp_path: Path,
 ) -> None:
     upgrade(url)
@@ -126,7 +126,7 @@ def test_a_spreadsheet_tracker_imports_into_the_monitoring_lists(
     engine.dispose()
 
 
-def test_the_demo_year_round_trips_through_files(url: str, tmp_path: Path) -> None:  # noqa: F811
+def test_the_demo_year_round_trips_through_files(url: str, tmp_path: Path) -> None:
     """Export, import into an empty store, export again: the same files and lists."""
     upgrade(url)
     source = create_engine(url)
@@ -152,7 +152,7 @@ def test_the_demo_year_round_trips_through_files(url: str, tmp_path: Path) -> No
 
 
 def test_bad_files_are_refused_whole_with_file_row_and_column(
-    url: str,  # noqa: F811
+    url: str,
     tmp_path: Path,
 ) -> None:
     upgrade(url)
@@ -208,7 +208,7 @@ def test_the_files_codes_are_the_records_own() -> None:
 
 
 def test_the_governance_files_doc_is_current() -> None:
-    text = (Path(__file__).parent.parent / "docs" / "governance-records.md").read_text("utf-8")
+    text = (DOCS / "governance-records.md").read_text("utf-8")
     assert text == render_files_doc(), (
         "run `scrutineer governance files > docs/governance-records.md`"
     )

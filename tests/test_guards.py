@@ -12,10 +12,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
-from tests.conftest import WebData
 
 from scrutineer.outputs.web.guards import HEADERS, MAX_BODY_BYTES, BodyLimit, SecurityHeaders
 from scrutineer.outputs.web.routes import create_app
+from tests.support.web import WebData
 
 
 def secured(headers: Any) -> bool:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).parent.parent / "src" / "scrutineer"
+from tests.support.paths import ROOT
+
+PACKAGE = ROOT / "src" / "scrutineer"
 LAYERS = [
     "findings",
     "cells",
@@ -67,3 +69,43 @@ def test_outputs_read_the_records_through_their_views_not_the_models() -> None:
                 assert "models" not in names, f"{path.relative_to(PACKAGE)} imports records.models"
             if isinstance(node, ast.ImportFrom) and node.module == "scrutineer.records.models":
                 raise AssertionError(f"{path.relative_to(PACKAGE)} imports records.models")
+
+
+def module_of(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(path: Path, modules: set[str]) -> set[str]:
+    """The package's modules `path` imports, those under TYPE_CHECKING too (a type is a
+    dependency): `from a.b import c` is a.b.c when c is a module, else a.b."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name in modules}
+        elif isinstance(node, ast.ImportFrom) and node.module in modules:
+            for alias in node.names:
+                sub = f"{node.module}.{alias.name}"
+                found.add(sub if sub in modules else node.module)
+    return found
+
+
+def test_no_module_imports_itself_round_a_circle() -> None:
+    """A circle of imports (a imports b imports a), even one only for types, means neither
+    can be read or changed without the other (issue 19)."""
+    paths = {module_of(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {m: imported_modules(p, set(paths)) - {m} for m, p in paths.items()}
+    done: set[str] = set()
+
+    def visit(module: str, trail: list[str]) -> None:
+        if module in trail:
+            circle = trail[trail.index(module) :] + [module]
+            raise AssertionError("an import circle: " + " -> ".join(circle))
+        if module in done:
+            return
+        for imported in sorted(graph[module]):
+            visit(imported, [*trail, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import CONTACTS, EPISODES, PERSON, write_csv
 from scrutineer.errors import AlreadyLoaded, ExtractNotFound, ExtractRejected
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.findings import Issue, Level
+from tests.support.extracts import CONTACTS, EPISODES, PERSON, write_csv
 
 
 def rejected(folder: Path, store: SnapshotStore) -> list[Issue]:
@@ -385,7 +386,8 @@ def test_snapshots_are_read_only(extract: Path, store: SnapshotStore) -> None:
     assert (db.parent / "manifest.json").stat().st_mode & 0o222 == 0
 
 
-NOT_FILES = {  # what stands in a table's place, and what the error calls it
+NOT_FILES: dict[str, tuple[Callable[[Path], None], str]] = {  # what stands in a table's
+    # place, and what the error calls it
     "a link to nowhere": (lambda path: path.symlink_to("/nowhere/ssd_cp_visits.csv"), "a link"),
     "a link to a device": (lambda path: path.symlink_to("/dev/zero"), "a link"),
     "a pipe": (lambda path: os.mkfifo(path), "a pipe, socket or device"),

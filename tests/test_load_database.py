@@ -26,9 +26,10 @@ from scrutineer.extract.contract import load_contract
 from scrutineer.extract.database import DatabaseUnreadable
 from scrutineer.extract.load import load_database, load_extract
 from scrutineer.extract.snapshots import SnapshotStore
+from tests.support.paths import SHARED
 
 POSTGRES = "SCRUTINEER_TEST_POSTGRES_URL"
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "data" / "ssd" / "objects"
+SPEC = SHARED / "data" / "ssd" / "objects"
 TYPES: dict[str, Any] = {
     "nvarchar": sa.Text,
     "nchar": sa.Text,

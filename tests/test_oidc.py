@@ -18,13 +18,13 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page
 from sqlalchemy import Engine
-from tests.conftest import WebData, free_port
 
 from scrutineer.errors import SettingInvalid
 from scrutineer.outputs.web.oidc import RoleRule, role_rules
 from scrutineer.outputs.web.routes import create_app
 from scrutineer.records.store import open_records
 from scrutineer.records.users import add_user, disable_user, list_users
+from tests.support.web import WebData, free_port
 
 PROVIDER = Path(__file__).parent / "oidc"
 SECRET = "a-client-secret-for-the-tests"

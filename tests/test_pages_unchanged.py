@@ -1,7 +1,7 @@
 """Every page, its JSON twin and the reports, as every role sees them, are the same as they
 were at the commit named in tests/pages-baseline.txt (issue 19: the web package is rebuilt
 with no change of behaviour). Both versions render from copies of one prepared data folder
-(tests/render_pages.py, run with each version's `src`); tokens and clock times aside, they
+(tests/support/render_pages.py, run with each version's `src`); tokens and clock times aside, they
 must agree byte for byte. A file that differs is rendered again from fresh copies, and only
 one that differs both times counts (a page whose order of ties varies between renderings is
 not a change of the code's behaviour). A deliberate change (a bug fixed) moves the baseline
@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session as SqlSession
-from tests.conftest import SMALL, user_per_role
 
 from scrutineer.assess.targets import TargetStore, read_targets
 from scrutineer.catalogue.load import load_catalogue
@@ -34,8 +33,10 @@ from scrutineer.records.qa import import_files
 from scrutineer.records.store import open_records
 from scrutineer.settings import load_settings
 from scrutineer.synth.qa import generate_qa
+from tests.support.extracts import SMALL
+from tests.support.paths import ROOT
+from tests.support.web import user_per_role
 
-ROOT = Path(__file__).parent.parent
 BASELINE = (ROOT / "tests" / "pages-baseline.txt").read_text(encoding="utf-8").split()[0]
 SERVICE = "SVC-PC"
 
@@ -93,7 +94,7 @@ def rendered(data: Path, out: Path, src: Path) -> dict[str, str]:
     # one hash seed for both: what is compared is the code, not the order of a set
     env = {**os.environ, "PYTHONPATH": str(src), "PYTHONHASHSEED": "0"}
     done = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "render_pages.py"), str(data), str(out)],
+        [sys.executable, str(ROOT / "tests" / "support" / "render_pages.py"), str(data), str(out)],
         env=env,
         capture_output=True,
         text=True,

@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
-from tests.conftest import Cli
-from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fixture)
 
 from scrutineer.assess.targets import Target, TargetStore
 from scrutineer.catalogue.load import load_catalogue
@@ -31,54 +29,9 @@ from scrutineer.records.qa import (
 )
 from scrutineer.records.record_files import FilesRejected
 from scrutineer.records.store import upgrade
-
-FILES = {
-    "audit_programmes": (
-        "name,kind,starts,ends,schedule,description\n"
-        "Neglect thematic 2025,thematic,2025-04-01,2026-03-31,10 cases a month,Neglect\n"
-        "Core tool,core_tool,01/04/2025,,monthly,\n"
-    ),
-    "audits": (
-        "audit_ref,programme,person_id,auditor,audit_date,completed_date,grade_chronology,"
-        "grade_assessment,grade_plan,grade_visiting,grade_supervision,grade_overall,"
-        "strengths,improvements,moderated_grade,moderator,moderated_on,moderation_reasons\n"
-        "A1,Core tool,000123,Ann Auditor,2026-02-03,2026-02-10,Good,good,Requires Improvement,"
-        "good,inadequate,Good,Voice of the child,Supervision,requires-improvement,Pat PSW,"
-        "2026-02-20,Supervision not reflective\n"
-        "A2,Neglect thematic 2025,000456,Ann Auditor,14/02/2026,,,,,,,Outstanding,,,,,,\n"
-    ),
-    "audit_actions": (
-        "audit_ref,action,owner,due_date,done_date\n"
-        "A1,Update the chronology,Team Manager A,2026-03-01,2026-02-27\n"
-        "A1,Reflective supervision,Team Manager A,2026-03-15,\n"
-    ),
-    "iro_alerts": (
-        "alert_ref,person_id,iro,raised_date,reasons,resolved_level,resolved_date,impact\n"
-        "I1,000789,Ian IRO,2026-01-05,visiting_frequency;permanence_drift,service_manager,"
-        "2026-01-30,Visits restored\n"
-        "I2,000790,Ian IRO,2026-02-02,Plan Disagreement,,,\n"
-    ),
-    "iro_alert_stages": (
-        "alert_ref,level,started_date,due_date,responded_date,response\n"
-        "I1,informal,2026-01-05,2026-01-12,2026-01-14,Late reply\n"
-        "I1,service_manager,2026-01-15,2026-01-29,2026-01-28,Plan agreed\n"
-    ),
-    "review_adjournments": ("person_id,review_date,reason,note\n000789,2026-02-11,no_care_plan,\n"),
-}
-
-
-def write(folder: Path, files: dict[str, str]) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, text in files.items():
-        path = folder / f"{name}.csv"
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-def exported(engine: object) -> dict[str, str]:
-    return {name: export_file(engine, name) for name in record_types()}  # type: ignore[arg-type]
+from tests.support.cli import Cli
+from tests.support.paths import DOCS
+from tests.support.qa_files import FILES, exported, write
 
 
 def test_the_files_and_the_tables_agree() -> None:
@@ -89,7 +42,7 @@ def test_the_files_and_the_tables_agree() -> None:
             assert table.columns[column.name].nullable is not column.required, column.name
 
 
-def test_records_round_trip_through_csv(url: str, tmp_path: Path) -> None:  # noqa: F811
+def test_records_round_trip_through_csv(url: str, tmp_path: Path) -> None:
     upgrade(url)
     engine = create_engine(url)
     counts = import_files(engine, write(tmp_path / "in", FILES))
@@ -107,7 +60,7 @@ def test_records_round_trip_through_csv(url: str, tmp_path: Path) -> None:  # no
     engine.dispose()
 
 
-def test_a_row_whose_key_is_stored_replaces_that_record(url: str, tmp_path: Path) -> None:  # noqa: F811
+def test_a_row_whose_key_is_stored_replaces_that_record(url: str, tmp_path: Path) -> None:
     upgrade(url)
     engine = create_engine(url)
     import_files(engine, write(tmp_path / "in", FILES))
@@ -125,7 +78,7 @@ def test_a_row_whose_key_is_stored_replaces_that_record(url: str, tmp_path: Path
 
 
 def test_bad_rows_are_reported_with_row_and_column_and_nothing_is_stored(
-    url: str,  # noqa: F811
+    url: str,
     tmp_path: Path,
 ) -> None:
     upgrade(url)
@@ -166,7 +119,7 @@ def test_bad_rows_are_reported_with_row_and_column_and_nothing_is_stored(
 
 
 def test_the_files_document_is_current() -> None:
-    text = (Path(__file__).parent.parent / "docs" / "qa-records.md").read_text("utf-8")
+    text = (DOCS / "qa-records.md").read_text("utf-8")
     assert text == render_files_doc(), "run `scrutineer qa files > docs/qa-records.md`"
 
 
@@ -191,7 +144,7 @@ def test_an_import_keeps_each_change_and_the_history_is_exported(tmp_path: Path)
 
 
 def test_what_a_database_column_cannot_hold_is_refused_with_its_row(
-    url: str,  # noqa: F811
+    url: str,
     tmp_path: Path,
 ) -> None:
     """On PostgreSQL these were 500s and tracebacks (a 300-character name in a column of
@@ -228,7 +181,7 @@ def moment() -> datetime:
 
 
 def test_the_records_as_they_stood_at_a_time_are_rebuilt_from_their_changes(
-    url: str,  # noqa: F811
+    url: str,
     tmp_path: Path,
 ) -> None:
     """Alerts I1 and I2 imported; then I2 resolved and I3 raised. As they stood between,
@@ -284,7 +237,7 @@ def test_the_records_as_they_stood_at_a_time_are_rebuilt_from_their_changes(
     engine.dispose()
 
 
-def test_the_targets_as_they_stood_are_kept_with_each_replacement(url: str) -> None:  # noqa: F811
+def test_the_targets_as_they_stood_are_kept_with_each_replacement(url: str) -> None:
     upgrade(url)
     engine = create_engine(url)
     store = TargetStore(engine, load_catalogue())

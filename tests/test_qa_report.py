@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from tests.conftest import SMALL, WebData
-
 from scrutineer.calendar import Period
 from scrutineer.outputs.qa_summary import qa_summary
 from scrutineer.outputs.report.make import make_report
@@ -15,6 +13,8 @@ from scrutineer.records.qa import import_files
 from scrutineer.records.store import open_records
 from scrutineer.settings import ALERT_LEVELS
 from scrutineer.synth.qa import generate_qa
+from tests.support.extracts import SMALL
+from tests.support.web import WebData
 
 
 def test_the_board_report_has_the_focus_5_table_and_alerts(

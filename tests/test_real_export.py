@@ -19,7 +19,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import Cli
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.engine.compute import Engine, Value
@@ -36,6 +35,7 @@ from scrutineer.synth.council_export import (
     own_words,
     sql_server_export,
 )
+from tests.support.cli import Cli
 
 LEFT_OUT = ("ssd_cla_reviews", "clar_cla_review_participation", "PN1")
 
@@ -120,7 +120,7 @@ def test_a_value_left_out_of_the_map_is_reported_and_its_figures_marked(
     assert reviews is not None and unmapped["rows"] == reviews[0] > 0
     assert any(i.rule == "unmapped-code" and i.column == column for i in result.issues)
     clean_figures = figures(clean_values["authority"])
-    marked = {}
+    marked: dict[object, list[object]] = {}
     for key, (value, numerator, denominator, status) in figures(values["authority"]).items():
         if status == "unmapped":
             marked.setdefault(key[0], []).append(key[1])

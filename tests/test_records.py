@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -37,8 +35,9 @@ from scrutineer.records.users import (
     sign_in_from_provider,
     unlock_user,
 )
+from tests.support.cli import Cli
+from tests.support.extracts import tiny_extract
 
-POSTGRES = "SCRUTINEER_TEST_POSTGRES_URL"
 RECORDS = {
     "users",
     "service_assignments",
@@ -66,20 +65,6 @@ RECORDS = {
     "recommendation_updates",
 }
 HEAD = "0009"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'records.sqlite3'}"
-        return
-    found = os.environ.get(POSTGRES)
-    assert found, f"set {POSTGRES} (scripts/test starts PostgreSQL with scripts/postgres)"
-    engine = create_engine(found)
-    with engine.begin() as connection:  # a clean schema for each test
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    yield found
 
 
 def test_an_empty_database_is_brought_up_to_date(url: str) -> None:
@@ -184,8 +169,6 @@ def test_users_roles_services_and_lockout(url: str) -> None:
 
 
 def test_users_command(tmp_path: Path) -> None:
-    from conftest import Cli
-
     cli = Cli(tmp_path)
     added = cli.run("users", "add", "ana", "--role", "analyst", "--name", "An Analyst").stdout
     assert added.startswith("Added ana (analyst). Password: ")
@@ -273,8 +256,6 @@ def test_the_access_log_keeps_who_what_and_when(url: str) -> None:
 
 
 def test_the_snapshot_registry_follows_the_folders(url: str, tmp_path: Path) -> None:
-    from conftest import tiny_extract
-
     upgrade(url)
     engine = create_engine(url)
     folders = SnapshotStore(tmp_path / "snapshots")

@@ -11,9 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import Cli
+from tests.support.cli import Cli
+from tests.support.paths import ROOT
 
-DEMO_TARGETS = Path(__file__).parent.parent / "src/scrutineer/assess/data/demo_targets.csv"
+DEMO_TARGETS = ROOT / "src/scrutineer/assess/data/demo_targets.csv"
 
 
 @pytest.fixture(scope="module")

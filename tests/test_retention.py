@@ -10,12 +10,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import text
-from tests.conftest import Cli, tiny_extract
 
 from scrutineer.records.access_log import log_access
 from scrutineer.records.retention import purge
 from scrutineer.records.store import open_records
 from scrutineer.settings import load_settings
+from tests.support.cli import Cli
+from tests.support.extracts import tiny_extract
 
 
 def access(cli: Cli) -> list[dict[str, str]]:

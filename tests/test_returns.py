@@ -18,8 +18,6 @@ accommodation must be in a registered setting from 28 October 2023; 2025/26 has 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -27,7 +25,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from tests.conftest import write_csv
 
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
@@ -37,41 +34,17 @@ from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.returns import cin_import
 from scrutineer.returns.cin_census import Source, export_cin
-from scrutineer.returns.cin_import import ReturnRejected
 from scrutineer.returns.collection import Collection, CollectionInvalid
 from scrutineer.returns.export import ReturnIncomplete, export_returns
+from scrutineer.returns.findings import ReturnRejected
 from scrutineer.returns.load import import_return
 from scrutineer.returns.ssda903 import export_903
 from scrutineer.settings import load_settings
+from tests.support.extracts import write_csv
+from tests.support.paths import SHARED
+from tests.support.returns import LEGAL_STATUS, PERIOD_OF_CARE, PLACEMENT, snapshot, table
 
 PERSON = ("pers_person_id", "pers_sex", "pers_dob", "pers_ethnicity")
-PERIOD_OF_CARE = (
-    "clae_cla_episode_id",
-    "clae_person_id",
-    "clae_cla_episode_start_date",
-    "clae_cla_primary_need_code",
-    "clae_cla_episode_ceased_date",
-    "clae_cla_episode_ceased_reason",
-    "clae_cla_id",
-    "clae_entered_care_date",
-)
-PLACEMENT = (
-    "clap_cla_placement_id",
-    "clap_cla_id",
-    "clap_person_id",
-    "clap_cla_placement_start_date",
-    "clap_cla_placement_end_date",
-    "clap_cla_placement_type",
-    "clap_cla_placement_provider",
-    "clap_cla_placement_change_reason",
-)
-LEGAL_STATUS = (
-    "lega_legal_status_id",
-    "lega_person_id",
-    "lega_legal_status",
-    "lega_legal_status_start_date",
-    "lega_legal_status_end_date",
-)
 
 
 def test_a_collection_is_named_by_the_year_it_ends() -> None:
@@ -134,16 +107,6 @@ def looked_after(folder: Path) -> Path:
         ("L6", "004", "V2", "2025-02-01", ""),
     )
     return folder
-
-
-def snapshot(tmp_path: Path, extract: Path, as_at: date) -> duckdb.DuckDBPyConnection:
-    store = SnapshotStore(tmp_path / "snapshots")
-    result = load_extract(extract, store, as_at)
-    return duckdb.connect(str(store.db_path(result.manifest.id)), read_only=True)
-
-
-def table(files: dict[str, str], name: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(files[name])))
 
 
 def test_periods_of_care_are_cut_into_903_episodes(tmp_path: Path) -> None:
@@ -316,7 +279,7 @@ def test_a_return_needs_a_snapshot_that_reaches_its_reference_date(tmp_path: Pat
     assert {p.name for p in written} >= {"cin_2024.xml", "episodes.csv", "header.csv"}
 
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "returns"
+SAMPLES = SHARED / "returns"
 
 
 def test_the_dfe_minimal_census_imports_cleanly(tmp_path: Path) -> None:

@@ -55,11 +55,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import write_csv
-from tests.test_returns import LEGAL_STATUS, PERIOD_OF_CARE, PLACEMENT, snapshot, table
-
 from scrutineer.returns.collection import Collection
 from scrutineer.returns.ssda903 import HEADERS, export_903
+from tests.support.extracts import write_csv
+from tests.support.returns import LEGAL_STATUS, PERIOD_OF_CARE, PLACEMENT, snapshot, table
 
 YEAR = Collection(2025)
 

@@ -19,7 +19,6 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 
 import duckdb
 import pytest
-from tests.test_returns import table
 
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
@@ -35,8 +34,10 @@ from scrutineer.returns.ssda903 import HEADERS, export_903
 from scrutineer.returns.ssda903_read import read_903
 from scrutineer.returns.ssda903_xml import ssda903_xml
 from scrutineer.returns.supports import SUPPORTED
+from tests.support.paths import SHARED
+from tests.support.returns import table
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "returns"
+SAMPLES = SHARED / "returns"
 COUNTS = {
     "ssd_person": 2,
     "ssd_cla_episodes": 3,
@@ -146,7 +147,7 @@ def xml_return(folder: Path) -> bytes:
             for column, value in row.items():
                 if column != "CHILD":
                     SubElement(episode, "PL" if column == "PLACE" else column).text = value
-    return tostring(root, xml_declaration=True, encoding="utf-8")
+    return bytes(tostring(root, xml_declaration=True, encoding="utf-8"))
 
 
 def test_the_single_xml_file_imports_as_the_folder_does(tmp_path: Path) -> None:

@@ -37,8 +37,8 @@ from scrutineer.returns.supports import SUPPORTED
 from scrutineer.settings import Settings, load_settings
 from scrutineer.synth.generate import generate
 from scrutineer.synth.params import AuthorityParams
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "returns"
 VENV = ROOT / ".venv-dfe"
 YEARS = (2025, 2026)  # both returns through the rule packs
@@ -241,7 +241,7 @@ def test_the_903_has_no_error_but_the_rule_packs_own(
 
 def dfe_tables(path: Path) -> dict[str, list[dict[str, str]]]:
     """The tables the DfE's own 903 reader makes of a CSV folder or XML file."""
-    script = ROOT / "tests" / "dfe_903_tables.py"
+    script = ROOT / "tests" / "support" / "dfe_903_tables.py"
     run = subprocess.run(
         [str(VENV / "bin" / "python"), str(script), str(path)], capture_output=True, text=True
     )

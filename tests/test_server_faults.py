@@ -20,14 +20,13 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 from sqlalchemy import create_engine, text
-from tests.conftest import free_port
-from tests.test_records import url  # noqa: F401  (the SQLite and PostgreSQL fixture)
 
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.records.store import open_records
 from scrutineer.records.users import MAX_FAILED_LOGINS, add_user
 from scrutineer.settings import load_settings
+from tests.support.web import free_port
 
 START_SECONDS = 60
 PER_ROUND = 120  # alerts sent at once in each round, of which a few are let through
@@ -84,7 +83,7 @@ def csrf(html: str) -> str:
 
 @pytest.fixture
 def server(
-    url: str,  # noqa: F811
+    url: str,
     small_authority: Path,
     tmp_path: Path,
 ) -> Iterator[Server]:
@@ -125,7 +124,7 @@ def raise_alert(client: httpx.Client, form: str, child: str) -> str:
 
 def test_a_server_killed_mid_request_leaves_no_alert_without_its_first_stage(
     server: Server,
-    url: str,  # noqa: F811
+    url: str,
 ) -> None:
     """Three rounds: 120 alerts raised from 8 connections at once, and the server killed
     as soon as the first few are stored, with the rest in flight. Started again, every

@@ -6,8 +6,9 @@ import pytest
 
 from scrutineer.errors import SettingInvalid
 from scrutineer.settings import SETTINGS, load_settings
+from tests.support.paths import DOCS
 
-DOCS = Path(__file__).parent.parent / "docs" / "settings.md"
+SETTINGS_DOC = DOCS / "settings.md"
 
 
 def test_defaults(tmp_path: Path) -> None:
@@ -30,7 +31,7 @@ def test_a_bad_value_names_the_variable(tmp_path: Path) -> None:
 
 
 def test_every_setting_is_documented() -> None:
-    text = DOCS.read_text(encoding="utf-8")
+    text = SETTINGS_DOC.read_text(encoding="utf-8")
     missing = [s.name for s in SETTINGS if f"`SCRUTINEER_{s.name.upper()}`" not in text]
     assert not missing, f"document these in docs/settings.md: {missing}"
 

@@ -3,15 +3,13 @@ cohort or a definition shows as a diff of tests/sql/, to be read before it is co
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from scrutineer.catalogue.docs import golden_file, sql_file
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.engine.explain import SQL_PERIOD, explain
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = load_catalogue()
 
 

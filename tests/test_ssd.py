@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
 from scrutineer.extract.contract import Column, Table, load_contract
+from tests.support.paths import SHARED
 
-OBJECTS = Path(__file__).parents[2] / "shared" / "data" / "ssd" / "objects"
+OBJECTS = SHARED / "data" / "ssd" / "objects"
 
 # the SSD's SQL types, by the contract type families that may hold them: text holds ids,
 # codes, flags and JSON; the SSD keeps some counts as text (perm_number_of_adopters,

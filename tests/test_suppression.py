@@ -129,6 +129,7 @@ def hidden_at(s: Suppressed, level: str) -> set[str]:
 def test_a_hidden_team_takes_the_next_smallest_beside_it(catalogue: Catalogue) -> None:
     """Team A: 3 of 4 seen in time (hidden); B 9 of 10; C 18 of 20; S2's team D 30 of 31.
     S1 is A + B + C and shown, so B, the next smallest, goes too; S2 is untouched."""
+    teams: dict[str, tuple[float, float | None]]
     teams = {"S1-A": (3.0, 4.0), "S1-B": (9.0, 10.0), "S1-C": (18.0, 20.0), "S2-D": (30, 31)}
     found = suppress(services_and_teams("cp_visits_10wd_pct", teams, {}), catalogue)
     assert hidden_at(found, "team") == {"S1-A", "S1-B"} and not hidden_at(found, "service")

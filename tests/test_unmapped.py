@@ -22,7 +22,6 @@ from pathlib import Path
 
 import duckdb
 
-from conftest import CONTACTS, INVOLVEMENTS, PERSON, write_csv
 from scrutineer.assess.assessment import assess
 from scrutineer.assess.text import indicator_text
 from scrutineer.calendar import Period
@@ -33,6 +32,7 @@ from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.outputs.figures import flagged, short
 from scrutineer.settings import load_settings
+from tests.support.extracts import CONTACTS, INVOLVEMENTS, PERSON, write_csv
 
 JAN, FEB = Period(2024, 1), Period(2024, 2)
 

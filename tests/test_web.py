@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
-from tests.conftest import WebData
 
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
@@ -30,6 +29,7 @@ from scrutineer.records.users import (
     check_password,
     list_users,
 )
+from tests.support.web import WebData, client, csrf_of, sign_in
 
 KPI = "cp_visits_10wd_pct"  # has an exception list
 ALL = set(ROLES)
@@ -61,26 +61,6 @@ ALLOWED = {  # route name -> the roles that may open it
 @pytest.fixture(scope="module")
 def app(web_data: WebData) -> Any:
     return create_app(web_data.settings, web_data.records)
-
-
-def client(app: Any) -> TestClient:
-    return TestClient(app, base_url="https://testserver", follow_redirects=False)
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found, "no CSRF field in the form"
-    return found.group(1)
-
-
-def sign_in(app: Any, username: str, password: str) -> TestClient:
-    c = client(app)
-    token = csrf_of(c.get("/login").text)
-    done = c.post(
-        "/login", data={"username": username, "password": password, "csrf": token, "next": "/"}
-    )
-    assert done.status_code == 303, done.text
-    return c
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,12 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
-from tests.conftest import WebData
-from tests.test_web import sign_in
 
 from scrutineer.calendar import Period
 from scrutineer.engine.session import open_session
 from scrutineer.outputs.suppression import suppress_snapshot
 from scrutineer.outputs.web.routes import create_app
+from tests.support.web import WebData, sign_in
 
 PRIME = 2**61 - 1
 # the families attacked: monthly counts with their sums over months, and the shares over
@@ -174,5 +173,5 @@ def test_nothing_a_councillor_is_shown_gives_a_hidden_figure_back(
     finally:
         session.close()
     dashboard = {(k[0], k[3]) for k in hidden if k[1] == "authority"}
-    shown = {(k[0], k[3]) for k in cells if k[1] == "authority"}
-    assert dashboard == report & shown
+    published = {(k[0], k[3]) for k in cells if k[1] == "authority"}
+    assert dashboard == report & published

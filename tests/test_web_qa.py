@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from starlette.testclient import TestClient
-from tests.conftest import SMALL, WebData
-from tests.test_web import client, csrf_of, sign_in
 
 from scrutineer.outputs.web.routes import create_app
 from scrutineer.records.access_log import recent_access
 from scrutineer.records.qa import changes, export_file, import_files
 from scrutineer.records.users import add_user
 from scrutineer.synth.qa import generate_qa
+from tests.support.extracts import SMALL
+from tests.support.web import WebData, client, csrf_of, sign_in
 
 KPI = "iro_alerts_timely_pct"  # has an exception list of children
 
@@ -238,14 +238,17 @@ def test_records_round_trip_through_the_forms_by_role(web_data: WebData, tmp_pat
         ).status_code
         == 303
     )
-    done = next(
+    resolved = next(
         a
         for a in iro.get(f"/api/qa/children/{web_data.child}").json()["alerts"]
         if a["alert_ref"] == alert["alert_ref"]
     )
-    assert [s["level"] for s in done["stages"]] == ["informal", "service_manager"]
-    assert done["stages"][0]["responded_date"] == "2026-03-12"
-    assert (done["resolved_level"], done["impact"]) == ("service_manager", "Visits restored.")
+    assert [s["level"] for s in resolved["stages"]] == ["informal", "service_manager"]
+    assert resolved["stages"][0]["responded_date"] == "2026-03-12"
+    assert (resolved["resolved_level"], resolved["impact"]) == (
+        "service_manager",
+        "Visits restored.",
+    )
     viewer = sign_in(app, "viewer", web_data.passwords["viewer"])
     forged = {
         "csrf": csrf_of(viewer.get("/").text),

@@ -2,7 +2,7 @@
 own SSDA903 reader (lac_validator.ingress) makes of a return, as JSON on stdout,
 {table: [row, ...]} with every value a string ("" for empty), rows sorted.
 
-    .venv-dfe/bin/python tests/dfe_903_tables.py FOLDER_OR_XML
+    .venv-dfe/bin/python tests/support/dfe_903_tables.py FOLDER_OR_XML
 """
 
 import json

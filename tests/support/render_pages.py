@@ -3,7 +3,7 @@ two versions of the code (tests/test_pages_unchanged.py runs this file with each
 `src` first on the path). It uses only what every version has: settings, `create_app`, the
 sign-in form and `make_report`.
 
-    python tests/render_pages.py DATA_DIR OUT_DIR
+    python tests/support/render_pages.py DATA_DIR OUT_DIR
 
 DATA_DIR holds the snapshot, the records store and `pages.json` (the users' passwords and
 the URLs to open); OUT_DIR receives one file per role and URL, tokens and clock times
@@ -16,6 +16,7 @@ import json
 import re
 import sys
 from datetime import UTC, datetime
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import quote
 
@@ -40,9 +41,9 @@ def normal(text: str) -> str:
 
 def render(data: Path, out: Path) -> None:
     try:  # where the version at hand keeps it
-        from scrutineer.outputs.web.routes import create_app
+        create_app = import_module("scrutineer.outputs.web.routes").create_app
     except ImportError:
-        from scrutineer.outputs.web.app import create_app  # type: ignore[no-redef]
+        create_app = import_module("scrutineer.outputs.web.app").create_app
 
     plan = json.loads((data / "pages.json").read_text(encoding="utf-8"))
     settings = load_settings({"SCRUTINEER_DATA_DIR": str(data)}, data / ".env")

@@ -21,6 +21,7 @@ table, typed, and the working-day calendar), so the engine runs as it does on a 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -32,7 +33,7 @@ import yaml
 from scrutineer.calendar import calendar_rows
 from scrutineer.extract.contract import load_contract
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 
 
 @cache
@@ -47,7 +48,7 @@ def _calendar() -> tuple[list[object], ...]:
 
 
 def snapshot_from_rows(
-    rows: dict[str, list[dict[str, Any]]], as_at: date
+    rows: Mapping[str, Sequence[Mapping[str, Any]]], as_at: date
 ) -> duckdb.DuckDBPyConnection:
     contract = load_contract()
     con = duckdb.connect()
