@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 assert set(PERMISSIONS) == set(ROLES), "every role needs its permissions"
 ASSIGNED_ONLY = frozenset({"manager"})  # child-level data only for their own services
+SEE_PAGE = "Your role cannot see this page."  # the refusal of a page the role lacks
 
 
 @dataclass(frozen=True)

@@ -19,18 +19,16 @@ from typing import TYPE_CHECKING, Any
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.starlette_client import OAuth
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
 from scrutineer.errors import SettingInvalid
-from scrutineer.outputs.web.forms import Form, login_page, safe_next, session_response
-from scrutineer.records.users import ROLES, UserInvalid, sign_in_from_provider
+from scrutineer.records.users import ROLES
 from scrutineer.settings import PREFIX, Settings
 
 if TYPE_CHECKING:
-    from scrutineer.outputs.web.site import Site
+    pass
 
 STATE_COOKIE = "scrutineer_oidc"
 CALLBACK = "/login/oidc/callback"
@@ -138,35 +136,3 @@ def user_from(claims: dict[str, Any], provider: Provider) -> tuple[str, str, Rol
         )
     username = str(claims.get("preferred_username") or claims.get("email") or claims["sub"])
     return username, str(claims.get("name") or username), rule
-
-
-async def oidc_start(web: Site, request: Request) -> Response:
-    if web.provider is None:
-        return await login_page(web, request, "Sign-in through the council is not set up.", 404)
-    request.session["next"] = safe_next(request.query_params.get("next"))
-    return await web.provider.start(request)
-
-
-async def oidc_callback(web: Site, request: Request) -> Response:
-    """Back from the provider: the user made or updated from its claims, and signed in."""
-    provider = web.provider
-    if provider is None:
-        return await login_page(web, request, "Sign-in through the council is not set up.", 404)
-    try:
-        claims = await provider.finish(request)
-        username, name, rule = user_from(claims, provider)
-        identity = f"{provider.issuer} {claims['sub']}"
-        user = await run_in_threadpool(
-            sign_in_from_provider, web.records, identity, username, name, rule.role, rule.services
-        )
-    except OAuthError as error:
-        said = error.description or error.error or "it did not say why"
-        return await login_page(
-            web, request, f"{provider.name} did not sign you in ({said}): please try again.", 401
-        )
-    except (SignInRefused, UserInvalid) as refused:
-        return await login_page(web, request, str(refused), 403)
-    return await session_response(web, request, user.username, request.session.pop("next", "/"))
-
-
-OIDC_FORMS = (Form("/login/oidc", "GET", oidc_start), Form(CALLBACK, "GET", oidc_callback))

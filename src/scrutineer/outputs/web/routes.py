@@ -1,6 +1,6 @@
-"""The URL map: every page (its builder, template and permission) and every form, one
-line each, and `create_app`, which serves them. A page's JSON twin is at /api + its path
-(/api/overview for /)."""
+"""The URL map: every page (its builder, template and permission) and every form (its
+permission and action), one line each, and `create_app`, which serves them. A page's JSON
+twin is at /api + its path (/api/overview for /)."""
 
 from __future__ import annotations
 
@@ -12,32 +12,29 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from scrutineer.outputs.web import (
-    admin_pages,
-    governance_forms,
-    governance_pages,
-    pages,
-    qa_forms,
-    qa_pages,
-)
-from scrutineer.outputs.web.forms import FORMS
+from scrutineer.outputs.web.actions import admin, governance, qa, sign_in
 from scrutineer.outputs.web.guards import BodyLimit, SecurityHeaders
-from scrutineer.outputs.web.oidc import OIDC_FORMS
+from scrutineer.outputs.web.oidc import CALLBACK
+from scrutineer.outputs.web.pages import admin as admin_pages
+from scrutineer.outputs.web.pages import figures as figure_pages
+from scrutineer.outputs.web.pages import governance as governance_pages
+from scrutineer.outputs.web.pages import qa as qa_pages
+from scrutineer.outputs.web.posting import Form, Posted
 from scrutineer.outputs.web.site import PageRoute, Site
 from scrutineer.settings import Settings
 
 # fmt: off
 P = PageRoute
-QA, GOV, ADMIN = qa_pages, governance_pages, admin_pages
+FIG, QA, GOV, ADMIN = figure_pages, qa_pages, governance_pages, admin_pages
 PAGES = (  # name, path, permission, template, builder, title; each with a JSON twin at /api
-    P("overview", "/", "aggregates", "overview.html", pages.overview, "Overview", True),
-    P("indicator", "/indicators/{kpi}", "aggregates", "indicator.html", pages.indicator, "Indicator", True),
-    P("clinics", "/clinics", "children", "clinics.html", pages.clinics, "Assurance clinics"),
-    P("clinic", "/clinics/{service}", "children", "clinic.html", pages.clinic, "Assurance clinic"),
+    P("overview", "/", "aggregates", "overview.html", FIG.overview, "Overview", True),
+    P("indicator", "/indicators/{kpi}", "aggregates", "indicator.html", FIG.indicator, "Indicator", True),
+    P("clinics", "/clinics", "children", "clinics.html", FIG.clinics, "Assurance clinics"),
+    P("clinic", "/clinics/{service}", "children", "clinic.html", FIG.clinic, "Assurance clinic"),
     P("qa", "/qa", "aggregates", "qa.html", QA.qa_overview, "Quality assurance"),
     P("audits", "/qa/audits", "children", "qa_audits.html", QA.audit_list, "Case audits"),
-    P("audit_form", "/qa/audits/new", "audit", "qa_audit_form.html", qa_forms.new_audit, "Record a case audit"),
-    P("alert_form", "/qa/alerts/new", "alert", "qa_alert_form.html", qa_forms.new_alert, "Raise an IRO alert"),
+    P("audit_form", "/qa/audits/new", "audit", "qa_audit_form.html", QA.new_audit, "Record a case audit"),
+    P("alert_form", "/qa/alerts/new", "alert", "qa_alert_form.html", QA.new_alert, "Raise an IRO alert"),
     P("alerts", "/qa/alerts", "children", "qa_alerts.html", QA.alert_list, "IRO alerts"),
     P("qa_child", "/qa/children/{person_id}", "children", "qa_child.html", QA.child_history, "A child's quality-assurance history"),
     P("governance", "/governance", "aggregates", "governance.html", GOV.governance, "Panels and meetings"),
@@ -51,6 +48,41 @@ PAGES = (  # name, path, permission, template, builder, title; each with a JSON 
     P("users", "/admin/users", "admin", "users.html", ADMIN.users, "Users"),
     P("access_log", "/admin/access-log", "admin", "access_log.html", ADMIN.access_log, "Access log"),
 )
+FORMS: tuple[Form | Posted, ...] = (  # path, permission, action (Posted: CSRF and role checked)
+    Form("/login", "GET", sign_in.login_page),
+    Form("/login", "POST", sign_in.login),
+    Form("/login/oidc", "GET", sign_in.oidc_start),
+    Form(CALLBACK, "GET", sign_in.oidc_callback),
+    Posted("/logout", None, sign_in.logout),
+    Form("/account", "GET", sign_in.account_page),
+    Posted("/account/password", None, sign_in.change_own_password),
+    Posted("/narratives", "narratives", admin.save_narrative),
+    Posted("/admin/users", "admin", admin.users_action),
+    Form("/snapshots/{snapshot}/quality.csv", "GET", admin.quality_download),
+    Posted("/qa/audits", "audit", qa.create_audit),
+    Posted("/qa/audits/moderate", "audit", qa.moderate_audit),
+    Posted("/qa/audits/actions", qa.step_needs, qa.audit_action),
+    Posted("/qa/alerts", "alert", qa.raise_alert),
+    Posted("/qa/alerts/stage", qa.action_needs, qa.alert_stage),
+    Posted("/qa/adjournments", "alert", qa.adjourn_review),
+    Form("/api/qa/records/{name}", "GET", qa.api_records),
+    Form("/api/qa/records/{name}", "POST", qa.api_records),
+    Posted("/governance/panels", "governance", governance.new_panel),
+    Posted("/governance/seats", "governance", governance.new_seat),
+    Posted("/governance/seats/end", "governance", governance.seat_ends),
+    Posted("/governance/meetings", "governance", governance.new_meeting),
+    Posted("/governance/resolutions", "governance", governance.new_resolution),
+    Posted("/governance/updates", None, governance.new_update),
+    Posted("/governance/agenda", "governance", governance.new_agenda_item),
+    Posted("/governance/attendance", "governance", governance.attendance),
+    Posted("/governance/declarations", "governance", governance.declaration),
+    Posted("/governance/minutes", "governance", governance.minutes),
+    Posted("/governance/accept", "governance", governance.accept_item),
+    Posted("/governance/reviews", "governance", governance.new_review),
+    Posted("/governance/reviews/recommendations", "governance", governance.review_recommendation),
+    Form("/governance/meetings/{meeting}/monitoring.{fmt}", "GET", governance.monitoring_report),
+    Form("/governance/meetings/{meeting}/papers/{item}.{fmt}", "GET", governance.paper),
+)
 # fmt: on
 
 
@@ -60,7 +92,7 @@ def create_app(settings: Settings, records: Records) -> Starlette:
     for route in PAGES:
         routes.append(Route(route.path, web.page(route, api=False), name=route.name))
         routes.append(Route(route.api, web.page(route, api=True)))
-    for form in (*FORMS, *qa_forms.QA_FORMS, *governance_forms.GOVERNANCE_FORMS, *OIDC_FORMS):
+    for form in FORMS:
         routes.append(Route(form.path, form.handler(web), methods=[form.method]))
     routes.append(Route("/ready", web.ready))
     routes.append(Route("/api/session", web.session))

@@ -10,7 +10,6 @@ session's CSRF token; signing in uses a double-submit token, since there is no s
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -24,16 +23,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from scrutineer.errors import Forbidden, ScrutineerError
-from scrutineer.outputs.web import pages
-from scrutineer.outputs.web.access import Viewer
+from scrutineer.outputs.web.access import SEE_PAGE, Viewer
+from scrutineer.outputs.web.cookies import SESSION_COOKIE
 from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.forms import SEE_PAGE, SESSION_COOKIE
 from scrutineer.outputs.web.oidc import Provider
+from scrutineer.outputs.web.pages.request import Page, PageRequest
 from scrutineer.records.access_log import log_access
 from scrutineer.records.sessions import signed_in
 from scrutineer.settings import Settings
 
-Build = Callable[[pages.PageRequest], pages.Page]
+Build = Callable[[PageRequest], Page]
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ class Site:
     def __init__(self, settings: Settings, records: Records) -> None:
         self.cache = Figures(settings, records)
         self.records = records
-        self.building: set[str] = set()  # users a paper is being made for (governance_forms)
+        self.building: set[str] = set()  # users a paper is being made for (actions.governance)
         self.provider = Provider(settings) if settings.oidc_issuer else None
         folder = Path(str(resources.files(__package__))) / "templates"
         self.templates = Environment(
@@ -123,7 +122,7 @@ class Site:
             if not viewer.can(route.permission):
                 return self.refuse(request, viewer, Forbidden(SEE_PAGE), api=api)
             try:
-                page = route.build(pages.PageRequest(request, viewer, self.cache))
+                page = route.build(PageRequest(request, viewer, self.cache))
             except ScrutineerError as error:
                 return self.refuse(request, viewer, error, api=api)
             if api:
@@ -141,7 +140,7 @@ class Site:
         return handle
 
     def same_as(
-        self, route: PageRoute, request: Request, viewer: Viewer, page: pages.Page
+        self, route: PageRoute, request: Request, viewer: Viewer, page: Page
     ) -> tuple[object, ...] | None:
         """For pages made only of figures: what their main block depends on - the URL, the
         snapshot it showed, the kind of viewer and the targets."""
@@ -185,7 +184,3 @@ class Site:
         return self.render(
             request, "error.html", status, viewer=viewer, title="Not shown", error=str(error)
         )
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)

@@ -2,7 +2,7 @@
 attendance and quorum, declarations, minutes, resolutions, the recommendations it made and
 accepted, its monitoring list), practice reviews with each agency's responses, and the
 recommendations tracker. They hold no child-level data: every role reads them; a
-scrutiny officer edits, and an item's owner adds its updates (governance_forms.py).
+scrutiny officer edits, and an item's owner adds its updates (actions/governance.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from scrutineer.errors import NotShown
 from scrutineer.outputs.report.layouts import layout_names
-from scrutineer.outputs.web.pages import Page, PageRequest
+from scrutineer.outputs.web.pages.request import Page, PageRequest
 from scrutineer.records import governance_views as views
 from scrutineer.records.governance import (
     OPEN,

@@ -11,11 +11,9 @@ import tempfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
@@ -26,7 +24,9 @@ from scrutineer.outputs.report.layouts import layout_names
 from scrutineer.outputs.report.make import make_report
 from scrutineer.outputs.report.monitoring import monitoring_context, write_monitoring
 from scrutineer.outputs.web.access import Viewer
-from scrutineer.outputs.web.forms import Form, Posted, safe_next
+from scrutineer.outputs.web.cookies import safe_next
+from scrutineer.outputs.web.posting import Posting
+from scrutineer.outputs.web.site import Site
 from scrutineer.records.governance import (
     RECOMMENDATION_FIELDS,
     accept,
@@ -49,9 +49,6 @@ from scrutineer.records.panels import (
     set_minutes,
 )
 
-if TYPE_CHECKING:
-    from scrutineer.outputs.web.site import Site
-
 MEDIA = {
     "html": "text/html",
     "pdf": "application/pdf",
@@ -59,159 +56,157 @@ MEDIA = {
 }
 
 
-def new_panel(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def new_panel(p: Posting) -> Response:
     panel_id = add_panel(
-        web.records,
-        _text(form, "name"),
-        int(_text(form, "quorum") or 0),
-        _text(form, "terms_of_reference"),
+        p.site.records,
+        p.text("name"),
+        int(p.text("quorum") or 0),
+        p.text("terms_of_reference"),
     )
     return RedirectResponse(f"/governance/panels/{panel_id}", 303)
 
 
-def new_seat(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def new_seat(p: Posting) -> Response:
     """A member's seat, or a vacant seat (no name)."""
-    panel_id = _id(form, "panel_id")
-    ends = _text(form, "ends")
+    panel_id = _id(p, "panel_id")
+    ends = p.text("ends")
     add_seat(
-        web.records,
+        p.site.records,
         panel_id,
-        _text(form, "name") or None,
-        _text(form, "kind"),
-        _day(_text(form, "starts")),
-        _text(form, "title"),
+        p.text("name") or None,
+        p.text("kind"),
+        _day(p.text("starts")),
+        p.text("title"),
         _day(ends) if ends else None,
     )
     return RedirectResponse(f"/governance/panels/{panel_id}", 303)
 
 
-def seat_ends(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
-    end_seat(web.records, _id(form, "seat_id"), _day(_text(form, "ends")))
-    return RedirectResponse(f"/governance/panels/{_id(form, 'panel_id')}", 303)
+def seat_ends(p: Posting) -> Response:
+    end_seat(p.site.records, _id(p, "seat_id"), _day(p.text("ends")))
+    return RedirectResponse(f"/governance/panels/{_id(p, 'panel_id')}", 303)
 
 
-def new_meeting(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def new_meeting(p: Posting) -> Response:
     meeting_id = add_meeting(
-        web.records,
-        _id(form, "panel_id"),
-        _day(_text(form, "held_on")),
-        _text(form, "place"),
-        _text(form, "status") or "scheduled",
+        p.site.records,
+        _id(p, "panel_id"),
+        _day(p.text("held_on")),
+        p.text("place"),
+        p.text("status") or "scheduled",
     )
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-def new_resolution(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def new_resolution(p: Posting) -> Response:
     """A resolution; with a title, the recommendation it makes too."""
-    meeting_id = _id(form, "meeting_id")
-    fields = {k: _text(form, k) for k in RECOMMENDATION_FIELDS}
+    meeting_id = _id(p, "meeting_id")
+    fields = {k: p.text(k) for k in RECOMMENDATION_FIELDS}
     add_resolution(
-        web.records,
+        p.site.records,
         meeting_id,
-        _text(form, "text"),
-        _number(form, "item_number"),
+        p.text("text"),
+        _number(p, "item_number"),
         fields if fields["title"] else None,
     )
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-def new_agenda_item(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def new_agenda_item(p: Posting) -> Response:
     """An agenda item; with a layout and month, the performance report it presents."""
-    meeting_id = _id(form, "meeting_id")
-    layout, month = _text(form, "report_layout"), _text(form, "report_period")
+    meeting_id = _id(p, "meeting_id")
+    layout, month = p.text("report_layout"), p.text("report_period")
     if layout and layout not in layout_names():
         raise GovernanceInvalid(f"No report layout {layout!r}: use {', '.join(layout_names())}.")
     if bool(layout) != bool(month):
         raise GovernanceInvalid("A performance report needs both its layout and its month.")
     add_agenda_item(
-        web.records,
+        p.site.records,
         meeting_id,
-        _text(form, "title"),
-        _text(form, "report"),
-        _text(form, "author_role"),
+        p.text("title"),
+        p.text("report"),
+        p.text("author_role"),
         (layout, Period.parse(month)) if layout else None,
     )
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-def attendance(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def attendance(p: Posting) -> Response:
     """Each seat's presence, from fields named seat-ID."""
-    meeting_id = _id(form, "meeting_id")
+    meeting_id = _id(p, "meeting_id")
     presence = {
         int(key.removeprefix("seat-")): str(value)
-        for key, value in form.items()
+        for key, value in p.form.items()
         if key.startswith("seat-") and key.removeprefix("seat-").isdigit()
     }
-    record_attendance(web.records, meeting_id, presence)
+    record_attendance(p.site.records, meeting_id, presence)
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-def declaration(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
-    meeting_id = _id(form, "meeting_id")
+def declaration(p: Posting) -> Response:
+    meeting_id = _id(p, "meeting_id")
     add_declaration(
-        web.records,
+        p.site.records,
         meeting_id,
-        _id(form, "seat_id"),
-        _text(form, "interest"),
-        _number(form, "item_number"),
+        _id(p, "seat_id"),
+        p.text("interest"),
+        _number(p, "item_number"),
     )
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-def minutes(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
-    meeting_id = _id(form, "meeting_id")
-    set_minutes(web.records, meeting_id, _text(form, "minutes"))
+def minutes(p: Posting) -> Response:
+    meeting_id = _id(p, "meeting_id")
+    set_minutes(p.site.records, meeting_id, p.text("minutes"))
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-def new_update(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def new_update(p: Posting) -> Response:
     """A dated update (an agency's response, for a review's item), by the officer or by the
     item's owner."""
-    ref = _text(form, "ref")
-    owner = owner_of(web.records, ref)
-    if not (viewer.can("governance") or owner == viewer.user.display_name):
-        return web.refuse(
-            request, viewer, Forbidden("Only its owner or a scrutiny officer updates an item.")
-        )
+    ref = p.text("ref")
+    owner = owner_of(p.site.records, ref)
+    if not (p.viewer.can("governance") or owner == p.viewer.user.display_name):
+        return p.refuse(Forbidden("Only its owner or a scrutiny officer updates an item."))
     update(
-        web.records,
+        p.site.records,
         ref,
-        _day(_text(form, "on")),
-        _text(form, "action_taken"),
-        _text(form, "status"),
-        viewer.user.display_name,
-        _text(form, "agency"),
+        _day(p.text("on")),
+        p.text("action_taken"),
+        p.text("status"),
+        p.viewer.user.display_name,
+        p.text("agency"),
     )
-    return RedirectResponse(safe_next(_text(form, "back") or "/governance/recommendations"), 303)
+    return RedirectResponse(safe_next(p.text("back") or "/governance/recommendations"), 303)
 
 
-def accept_item(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
-    meeting_id = _id(form, "meeting_id")
-    accept(web.records, _text(form, "ref"), meeting_id)
+def accept_item(p: Posting) -> Response:
+    meeting_id = _id(p, "meeting_id")
+    accept(p.site.records, p.text("ref"), meeting_id)
     return RedirectResponse(f"/governance/meetings/{meeting_id}", 303)
 
 
-def new_review(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
-    published = _text(form, "published_on")
+def new_review(p: Posting) -> Response:
+    published = p.text("published_on")
     review_id = add_review(
-        web.records,
-        _text(form, "name"),
-        _text(form, "kind"),
+        p.site.records,
+        p.text("name"),
+        p.text("kind"),
         _day(published) if published else None,
-        _text(form, "lead_reviewer"),
-        _text(form, "themes"),
+        p.text("lead_reviewer"),
+        p.text("themes"),
     )
     return RedirectResponse(f"/governance/reviews/{review_id}", 303)
 
 
-def review_recommendation(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
-    review_id = _id(form, "review_id")
-    fields = {k: _text(form, k) for k in RECOMMENDATION_FIELDS}
+def review_recommendation(p: Posting) -> Response:
+    review_id = _id(p, "review_id")
+    fields = {k: p.text(k) for k in RECOMMENDATION_FIELDS}
     add_review_recommendation(
-        web.records,
+        p.site.records,
         review_id,
         fields,
-        _day(_text(form, "made_on")),
+        _day(p.text("made_on")),
     )
     return RedirectResponse(f"/governance/reviews/{review_id}", 303)
 
@@ -296,38 +291,15 @@ def _day(text: str) -> date:
         raise GovernanceInvalid(f"{text!r} is not a date: write it as YYYY-MM-DD.") from None
 
 
-def _text(form: FormData, name: str) -> str:
-    return str(form.get(name, "")).strip()
-
-
-def _id(form: FormData, name: str) -> int:
-    text = _text(form, name)
+def _id(p: Posting, name: str) -> int:
+    text = p.text(name)
     if not text.isdigit():
         raise GovernanceInvalid(f"The form has no {name.replace('_', ' ')}.")
     return int(text)
 
 
-def _number(form: FormData, name: str) -> int | None:
-    text = _text(form, name)
+def _number(p: Posting, name: str) -> int | None:
+    text = p.text(name)
     if text and not text.isdigit():
         raise GovernanceInvalid(f"{name.replace('_', ' ').capitalize()} is a number: {text!r}.")
     return int(text) if text else None
-
-
-GOVERNANCE_FORMS: tuple[Form | Posted, ...] = (
-    Posted("/governance/panels", "governance", new_panel),
-    Posted("/governance/seats", "governance", new_seat),
-    Posted("/governance/seats/end", "governance", seat_ends),
-    Posted("/governance/meetings", "governance", new_meeting),
-    Posted("/governance/resolutions", "governance", new_resolution),
-    Posted("/governance/updates", None, new_update),
-    Posted("/governance/agenda", "governance", new_agenda_item),
-    Posted("/governance/attendance", "governance", attendance),
-    Posted("/governance/declarations", "governance", declaration),
-    Posted("/governance/minutes", "governance", minutes),
-    Posted("/governance/accept", "governance", accept_item),
-    Posted("/governance/reviews", "governance", new_review),
-    Posted("/governance/reviews/recommendations", "governance", review_recommendation),
-    Form("/governance/meetings/{meeting}/monitoring.{fmt}", "GET", monitoring_report),
-    Form("/governance/meetings/{meeting}/papers/{item}.{fmt}", "GET", paper),
-)

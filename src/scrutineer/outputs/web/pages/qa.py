@@ -24,9 +24,9 @@ from scrutineer.outputs.qa_summary import (
 )
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.pages import Choice, Page, PageRequest
+from scrutineer.outputs.web.pages.request import Choice, Page, PageRequest
 from scrutineer.records.access_log import log_access
-from scrutineer.records.qa import records_of
+from scrutineer.records.qa import record_types, records_of
 from scrutineer.settings import ALERT_LEVELS
 
 
@@ -201,3 +201,37 @@ def _tally(
 
 def _plain(row: dict[str, Any]) -> Page:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+
+
+def new_audit(p: PageRequest) -> Page:
+    """The audit form, empty (the page, and its JSON twin)."""
+    return audit_form(p.cache, {})
+
+
+def new_alert(p: PageRequest) -> Page:
+    """The alert form, empty."""
+    return alert_form(p.cache, {})
+
+
+def audit_form(cache: Figures, values: dict[str, str]) -> Page:
+    """What the audit form offers, with the values sent back if they need mending."""
+    return {
+        "programmes": [p["name"] for p in records_of(cache.records, "audit_programmes")],
+        "grades": list(_codes("audits", "grade_overall")),
+        "values": values or {"audit_date": date.today().isoformat()},
+        "problems": [],
+    }
+
+
+def alert_form(cache: Figures, values: dict[str, str]) -> Page:
+    """What the alert and adjourned-review forms offer."""
+    return {
+        "reasons": list(_codes("iro_alerts", "reasons")),
+        "adjournment_reasons": list(_codes("review_adjournments", "reason")),
+        "values": values or {"raised_date": date.today().isoformat()},
+        "problems": [],
+    }
+
+
+def _codes(name: str, column: str) -> tuple[str, ...]:
+    return next(c.codes for c in record_types()[name].columns if c.name == column)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -21,15 +21,14 @@ from scrutineer.calendar import add_working_days, parse_day
 from scrutineer.errors import Forbidden, Invalid, NotShown
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.forms import Form, Posted
-from scrutineer.outputs.web.pages import Page, PageRequest
+from scrutineer.outputs.web.pages.qa import alert_form, audit_form
+from scrutineer.outputs.web.pages.request import Page
+from scrutineer.outputs.web.posting import Posting
+from scrutineer.outputs.web.site import Site
 from scrutineer.records.access_log import log_access
 from scrutineer.records.qa import as_text, record_types, records_of, save_record, save_records
 from scrutineer.records.record_files import FilesRejected, NotYours
 from scrutineer.settings import ALERT_LEVELS
-
-if TYPE_CHECKING:
-    from scrutineer.outputs.web.site import Site
 
 AUDIT_FIELDS = (
     "programme",
@@ -45,168 +44,134 @@ Options = Callable[[Figures, dict[str, str]], Page]
 AUTHORS = {"audits": "auditor", "iro_alerts": "iro"}  # each record's author, by its column
 
 
-def new_audit(p: PageRequest) -> Page:
-    """The audit form, empty (the page, and its JSON twin)."""
-    return audit_form(p.cache, {})
-
-
-def new_alert(p: PageRequest) -> Page:
-    """The alert form, empty."""
-    return alert_form(p.cache, {})
-
-
-def audit_form(cache: Figures, values: dict[str, str]) -> Page:
-    """What the audit form offers, with the values sent back if they need mending."""
-    return {
-        "programmes": [p["name"] for p in records_of(cache.records, "audit_programmes")],
-        "grades": list(_codes("audits", "grade_overall")),
-        "values": values or {"audit_date": date.today().isoformat()},
-        "problems": [],
-    }
-
-
-def alert_form(cache: Figures, values: dict[str, str]) -> Page:
-    """What the alert and adjourned-review forms offer."""
-    return {
-        "reasons": list(_codes("iro_alerts", "reasons")),
-        "adjournment_reasons": list(_codes("review_adjournments", "reason")),
-        "values": values or {"raised_date": date.today().isoformat()},
-        "problems": [],
-    }
-
-
-def create_audit(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
-    values = {f: str(form.get(f, "")) for f in AUDIT_FIELDS}
-    raw = {**values, "audit_ref": _ref("AU"), "auditor": viewer.user.display_name}
+def create_audit(p: Posting) -> Response:
+    values = {f: p.field(f) for f in AUDIT_FIELDS}
+    raw = {**values, "audit_ref": _ref("AU"), "auditor": p.viewer.user.display_name}
     form_page = ("qa_audit_form.html", audit_form, values)
-    return _save(web, request, viewer, [("audits", raw)], form_page)
+    return _save(p, [("audits", raw)], form_page)
 
 
-def moderate_audit(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
-    audit = _one(web, "audits", "audit_ref", str(form.get("audit_ref", "")))
+def moderate_audit(p: Posting) -> Response:
+    audit = _one(p.site, "audits", "audit_ref", p.field("audit_ref"))
     if audit is None:
-        return web.refuse(request, viewer, NotShown("No such audit."))
+        return p.refuse(NotShown("No such audit."))
     raw = {
         **as_text(audit),
-        "moderated_grade": str(form.get("moderated_grade", "")),
-        "moderator": viewer.user.display_name,
+        "moderated_grade": p.field("moderated_grade"),
+        "moderator": p.viewer.user.display_name,
         "moderated_on": date.today().isoformat(),
-        "moderation_reasons": str(form.get("moderation_reasons", "")),
+        "moderation_reasons": p.field("moderation_reasons"),
     }
-    return _save(web, request, viewer, [("audits", raw)])
+    return _save(p, [("audits", raw)])
 
 
-def audit_action(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def audit_action(p: Posting) -> Response:
     """Add an action to an audit (an auditor), or mark one done (the auditor, or a manager
     whose service holds the child's case)."""
-    step = str(form.get("step", ""))
-    audit = _one(web, "audits", "audit_ref", str(form.get("audit_ref", "")))
+    step = p.field("step")
+    audit = _one(p.site, "audits", "audit_ref", p.field("audit_ref"))
     if audit is None:
-        return web.refuse(request, viewer, NotShown("No such audit."))
+        return p.refuse(NotShown("No such audit."))
     person = str(audit["person_id"])
     if step == "add":
-        raw = {k: str(form.get(k, "")) for k in ("audit_ref", "action", "owner", "due_date")}
-        return _save(web, request, viewer, [("audit_actions", raw)], person=person)
+        raw = {k: p.field(k) for k in ("audit_ref", "action", "owner", "due_date")}
+        return _save(p, [("audit_actions", raw)], person=person)
     if step == "done":
         if not (
-            viewer.can("audit")
-            or (viewer.can("respond") and viewer.sees_children_of(_service_now(web, person)))
+            p.viewer.can("audit")
+            or (p.viewer.can("respond") and p.viewer.sees_children_of(_service_now(p.site, person)))
         ):
-            return web.refuse(request, viewer, Forbidden("Your role cannot mark this action done."))
+            return p.refuse(Forbidden("Your role cannot mark this action done."))
         action = next(
             (
                 a
-                for a in records_of(web.records, "audit_actions")
-                if a["audit_ref"] == audit["audit_ref"] and a["action"] == form.get("action")
+                for a in records_of(p.site.records, "audit_actions")
+                if a["audit_ref"] == audit["audit_ref"] and a["action"] == p.form.get("action")
             ),
             None,
         )
         if action is None:
-            return web.refuse(request, viewer, NotShown("No such action."))
+            return p.refuse(NotShown("No such action."))
         raw = {**as_text(action), "done_date": date.today().isoformat()}
-        return _save(web, request, viewer, [("audit_actions", raw)], person=person)
-    return web.refuse(request, viewer, Invalid(f"No action step {step!r}."))
+        return _save(p, [("audit_actions", raw)], person=person)
+    return p.refuse(Invalid(f"No action step {step!r}."))
 
 
-def raise_alert(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def raise_alert(p: Posting) -> Response:
     """A new alert, and its informal stage from the day it was raised."""
     values = {
-        "person_id": str(form.get("person_id", "")),
-        "raised_date": str(form.get("raised_date", "")),
-        "reasons": ";".join(str(r) for r in form.getlist("reasons")),
+        "person_id": p.field("person_id"),
+        "raised_date": p.field("raised_date"),
+        "reasons": ";".join(str(r) for r in p.form.getlist("reasons")),
     }
     ref = _ref("IA")
-    raw = {**values, "alert_ref": ref, "iro": viewer.user.display_name}
+    raw = {**values, "alert_ref": ref, "iro": p.viewer.user.display_name}
     given = [("iro_alerts", raw)]
     raised = parse_day(values["raised_date"])
     if raised is not None:  # one transaction: never an alert without its first stage
-        given.append(("iro_alert_stages", _stage(web, ref, "informal", raised)))
+        given.append(("iro_alert_stages", _stage(p.site, ref, "informal", raised)))
     form_page = ("qa_alert_form.html", alert_form, values)
-    return _save(web, request, viewer, given, form_page)
+    return _save(p, given, form_page)
 
 
-def _step_needs(form: FormData) -> str | None:
+def step_needs(form: FormData) -> str | None:
     """Adding an action is an auditor's; marking one done is checked by who holds the case."""
     return "audit" if form.get("step") == "add" else None
 
 
-def _action_needs(form: FormData) -> str:
+def action_needs(form: FormData) -> str:
     return "respond" if form.get("action") == "respond" else "alert"
 
 
-def alert_stage(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
+def alert_stage(p: Posting) -> Response:
     """Answer the level awaiting a response (a manager, for their services), escalate to the
     next level, or resolve (an IRO)."""
-    action = str(form.get("action", ""))
-    alert = _one(web, "iro_alerts", "alert_ref", str(form.get("alert_ref", "")))
+    action = p.field("action")
+    alert = _one(p.site, "iro_alerts", "alert_ref", p.field("alert_ref"))
     if alert is None:
-        return web.refuse(request, viewer, NotShown("No such alert."))
+        return p.refuse(NotShown("No such alert."))
     person = str(alert["person_id"])
     stages = [
         s
-        for s in records_of(web.records, "iro_alert_stages")
+        for s in records_of(p.site.records, "iro_alert_stages")
         if s["alert_ref"] == alert["alert_ref"]
     ]
     last = max(stages, key=lambda s: ALERT_LEVELS.index(s["level"]))
     if action == "respond":
-        if not viewer.sees_children_of(_service_now(web, person)):
-            return web.refuse(
-                request, viewer, Forbidden("This child's case is not in your services.")
-            )
+        if not p.viewer.sees_children_of(_service_now(p.site, person)):
+            return p.refuse(Forbidden("This child's case is not in your services."))
         raw = {
             **as_text(last),
-            "responded_date": str(form.get("responded_date", "")),
-            "response": str(form.get("response", "")),
+            "responded_date": p.field("responded_date"),
+            "response": p.field("response"),
         }
-        return _save(web, request, viewer, [("iro_alert_stages", raw)], person=person)
+        return _save(p, [("iro_alert_stages", raw)], person=person)
     if action == "escalate":
         level = ALERT_LEVELS.index(last["level"]) + 1
         if level == len(ALERT_LEVELS):
-            return web.refuse(request, viewer, Invalid("The alert is with the Director already."))
-        stage = _stage(web, str(alert["alert_ref"]), ALERT_LEVELS[level], date.today())
+            return p.refuse(Invalid("The alert is with the Director already."))
+        stage = _stage(p.site, str(alert["alert_ref"]), ALERT_LEVELS[level], date.today())
         escalated = f"Escalated to {ALERT_LEVELS[level].replace('_', ' ')}."
-        return _save(web, request, viewer, [("iro_alert_stages", stage)], None, escalated)
+        return _save(p, [("iro_alert_stages", stage)], None, escalated)
     if action == "resolve":
         raw = {
             **as_text(alert),
             "resolved_level": last["level"],
             "resolved_date": date.today().isoformat(),
-            "impact": str(form.get("impact", "")),
+            "impact": p.field("impact"),
         }
-        return _save(web, request, viewer, [("iro_alerts", raw)])
-    return web.refuse(request, viewer, Invalid(f"No alert action {action!r}."))
+        return _save(p, [("iro_alerts", raw)])
+    return p.refuse(Invalid(f"No alert action {action!r}."))
 
 
-def adjourn_review(web: Site, request: Request, viewer: Viewer, form: FormData) -> Response:
-    values = {k: str(form.get(k, "")) for k in ("person_id", "review_date", "reason", "note")}
+def adjourn_review(p: Posting) -> Response:
+    values = {k: p.field(k) for k in ("person_id", "review_date", "reason", "note")}
     form_page = ("qa_alert_form.html", alert_form, values)
-    return _save(web, request, viewer, [("review_adjournments", values)], form_page)
+    return _save(p, [("review_adjournments", values)], form_page)
 
 
 def _save(
-    web: Site,
-    request: Request,
-    viewer: Viewer,
+    p: Posting,
     given: list[tuple[str, dict[str, str]]],
     form_page: tuple[str, Options, dict[str, str]] | None = None,
     message: str = "Saved.",
@@ -215,14 +180,14 @@ def _save(
     """Store the records of one action in one transaction, kept as the signed-in user's,
     and go to the child's history; or show what to fix, nothing stored."""
     try:
-        rows = save_records(web.records, given, viewer.user.username)
+        rows = save_records(p.site.records, given, p.viewer.user.username)
     except FilesRejected as rejected:
         if form_page is None:
-            return web.refuse(request, viewer, Invalid(str(rejected)))
+            return p.refuse(Invalid(str(rejected)))
         template, options, values = form_page
-        page = {**options(web.cache, values), "problems": [str(i) for i in rejected.issues]}
-        return web.render(request, template, 400, page=page, viewer=viewer, title="Check the form")
-    web.cache.refresh()
+        page = {**options(p.site.cache, values), "problems": [str(i) for i in rejected.issues]}
+        return p.render(template, 400, page=page, title="Check the form")
+    p.site.cache.refresh()
     return _back(person or str(rows[0].get("person_id", "")), message)
 
 
@@ -245,10 +210,6 @@ def _service_now(web: Site, person: str) -> str:
 
 def _one(web: Site, name: str, key: str, value: str) -> dict[str, Any] | None:
     return next((r for r in records_of(web.records, name) if r[key] == value), None)
-
-
-def _codes(name: str, column: str) -> tuple[str, ...]:
-    return next(c.codes for c in record_types()[name].columns if c.name == column)
 
 
 def _ref(prefix: str) -> str:
@@ -316,15 +277,3 @@ async def _api_write(
         return JSONResponse({"problems": problems}, 400)
     web.cache.refresh()
     return JSONResponse({"record": as_text(row)}, 201)
-
-
-QA_FORMS: tuple[Form | Posted, ...] = (
-    Posted("/qa/audits", "audit", create_audit),
-    Posted("/qa/audits/moderate", "audit", moderate_audit),
-    Posted("/qa/audits/actions", _step_needs, audit_action),
-    Posted("/qa/alerts", "alert", raise_alert),
-    Posted("/qa/alerts/stage", _action_needs, alert_stage),
-    Posted("/qa/adjournments", "alert", adjourn_review),
-    Form("/api/qa/records/{name}", "GET", api_records),
-    Form("/api/qa/records/{name}", "POST", api_records),
-)

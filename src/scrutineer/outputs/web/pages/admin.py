@@ -5,7 +5,7 @@ from __future__ import annotations
 from scrutineer.extract.quality import read_quality
 from scrutineer.outputs.report.layouts import layout_names, load_layout
 from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.pages import Page, PageRequest
+from scrutineer.outputs.web.pages.request import Page, PageRequest
 from scrutineer.records.access_log import recent_access
 from scrutineer.records.narratives import narratives_for
 from scrutineer.records.users import ROLES, list_users, locked
