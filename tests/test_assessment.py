@@ -52,12 +52,17 @@ def test_a_bad_targets_file_is_refused_whole_with_every_problem() -> None:
         "nonsense,monthly,80,2025,Board,2025-04-10,\n"
         "cp_visits_10wd_pct,weekly,80,2025,Board,2025-04-10,\n"
         "cla_visits_6wk_pct,monthly,lots,2025,Board,2025-04-10,\n"
-        "cin_visits_4wk_pct,monthly,80,25,Board,10/04/2025,\n"
+        "cin_visits_4wk_pct,monthly,80,25,Board,31/04/2025,\n"
     )
     with pytest.raises(TargetsRejected) as caught:
         read_targets(text, load_catalogue())
     where = sorted((i.row, i.column) for i in caught.value.issues)
     assert where == [(2, "kpi"), (3, "kind"), (4, "value"), (5, "financial_year"), (5, "set_on")]
+    # a day as Excel writes it in England is read as the QA records' files read it
+    (kept,) = read_targets(
+        HEADER + "cin_visits_4wk_pct,monthly,80,2025,Board,10/04/2025,\n", load_catalogue()
+    )
+    assert kept.set_on == date(2025, 4, 10)
 
 
 def test_a_red_worsening_indicator_needs_doing_better_and_says_so() -> None:

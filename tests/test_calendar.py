@@ -12,6 +12,7 @@ from scrutineer.calendar import (
     financial_year,
     financial_year_label,
     is_working_day,
+    parse_day,
     periods,
     working_days_between,
 )
@@ -120,3 +121,15 @@ def test_calendar_rows_number_working_days_so_differences_count_them() -> None:
     assert not rows[date(2023, 5, 8)].is_working_day
     # a non-working day carries the number of the working day before it
     assert rows[date(2023, 4, 8)].working_day_number == rows[date(2023, 4, 6)].working_day_number
+
+
+def test_a_day_is_read_one_way_wherever_it_is_written() -> None:
+    """The one reading of a day people and files give (QA records, targets, governance
+    forms, the command line, the 903 reader; the CIN census ISO only)."""
+    assert parse_day("2024-02-29") == parse_day(" 29/02/2024 ") == date(2024, 2, 29)
+    assert parse_day("2024-03-01T09:30:00") == parse_day("1/3/2024") == date(2024, 3, 1)
+    assert parse_day("2024-03-01 09:30") == date(2024, 3, 1)
+    for wrong in ("", "29/02/2023", "2023-02-29", "31/04/2024", "03/31/2024", "2024-03-01x"):
+        assert parse_day(wrong) is None, wrong
+    assert parse_day("29/02/2024", iso_only=True) is None
+    assert parse_day("2024-02-29", iso_only=True) == date(2024, 2, 29)

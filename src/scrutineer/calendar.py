@@ -31,17 +31,20 @@ HOLIDAY_SUBDIVISION = "ENG"  # England and Wales share the same bank holidays
 
 
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_TIME_AFTER = re.compile(r"^([T ]\d{2}:\d{2}.*)?$")  # what may follow YYYY-MM-DD
 
 
-def parse_day(text: str) -> date | None:
-    """A day written YYYY-MM-DD (a time after it dropped) or DD/MM/YYYY; None if it is not
-    one (or is empty)."""
+def parse_day(text: str, iso_only: bool = False) -> date | None:
+    """A day written YYYY-MM-DD (a time after it dropped) or, unless `iso_only` (a format
+    that says YYYY-MM-DD, as the CIN census's XML does), DD/MM/YYYY as people in England
+    write it; None if it is not one (or is empty). The one reading of a day that people or
+    files give: each caller says what it expected in its own error."""
     text = text.strip()
-    match = _DAY_MONTH_YEAR.match(text)
+    match = None if iso_only else _DAY_MONTH_YEAR.match(text)
     try:
         if match:
             return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-        return date.fromisoformat(text[:10])
+        return date.fromisoformat(text[:10]) if _TIME_AFTER.match(text[10:]) else None
     except ValueError:
         return None
 

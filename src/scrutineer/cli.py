@@ -23,7 +23,7 @@ from scrutineer.assess.benchmarks import (
     kpi_benchmarks,
 )
 from scrutineer.assess.targets import TargetStore, read_targets_file, write_targets
-from scrutineer.calendar import Period
+from scrutineer.calendar import Period, parse_day
 from scrutineer.catalogue.docs import render_catalogue
 from scrutineer.catalogue.load import catalogue_issues, load_catalogue
 from scrutineer.demo import demo_users, run_demo
@@ -97,10 +97,10 @@ def _date(text: str | None, what: str) -> date | None:
 
 
 def _day(text: str, what: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise DateInvalid(text, what) from None
+    found = parse_day(text, iso_only=True)  # the commands' dates are YYYY-MM-DD
+    if found is None:
+        raise DateInvalid(text, what)
+    return found
 
 
 def _format(fmt: str) -> str:

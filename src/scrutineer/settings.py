@@ -1,7 +1,7 @@
 """Settings, declared once: environment > .env > default.
 
 Every setting is read from `SCRUTINEER_<NAME>`. The table below is the single source for
-reading, casting, `scrutineer settings` and docs/settings.md (a test keeps them in step).
+reading, casting and docs/settings.md (a test keeps them in step).
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from scrutineer.calendar import parse_day
 from scrutineer.catalogue.model import Catalogue, Kpi
 from scrutineer.cells import read_cell, safe_cell
 from scrutineer.errors import ScrutineerError
@@ -174,9 +175,8 @@ def _target(
     year = row["financial_year"].strip()
     if not (year.isdigit() and len(year) == 4):
         problem("financial_year", "not a year", "Give the year it starts in, e.g. 2025")
-    try:
-        set_on = date.fromisoformat(row["set_on"].strip())
-    except ValueError:
+    set_on = parse_day(row["set_on"])
+    if set_on is None:
         problem("set_on", "not a date", "Write dates as YYYY-MM-DD")
         return None
     if issues and issues[-1].row == line:

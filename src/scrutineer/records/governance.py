@@ -21,6 +21,7 @@ from datetime import date
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from scrutineer.calendar import parse_day
 from scrutineer.records import models
 from scrutineer.records.governance_files import GOVERNANCE
 from scrutineer.records.governance_views import UpdateView, as_update
@@ -222,10 +223,20 @@ def add_resolution(
                 title=recommendation["title"],
                 action_proposed=recommendation["action_proposed"],
                 owner=recommendation["owner"],
-                due_on=date.fromisoformat(due) if due else None,
+                due_on=_due(due),
             )
         )
         return ref
+
+
+def _due(text: str | None) -> date | None:
+    """A recommendation's due date, if it has one."""
+    if not text:
+        return None
+    found = parse_day(text)
+    if found is None:
+        raise GovernanceInvalid(f"The due date {text!r} is not a date: write it as YYYY-MM-DD.")
+    return found
 
 
 def _complete(fields: dict[str, str]) -> None:
@@ -310,7 +321,7 @@ def add_review_recommendation(
                 title=fields["title"].strip(),
                 action_proposed=fields["action_proposed"].strip(),
                 owner=fields["owner"].strip(),
-                due_on=date.fromisoformat(due) if due else None,
+                due_on=_due(due),
             )
         )
         return ref

@@ -1,8 +1,9 @@
 """The snapshot registry in the records store, kept in step with the snapshot folders.
 
 The folders stay the record of truth (a load commits by renaming one into place); the
-registry lets the web pages list and join snapshots with other records. `sync` adds what is
-missing and is run after every load and whenever the registry is read.
+registry is there to join snapshots with other records in SQL. `sync` adds what is missing;
+`scrutineer load` runs it after every load. Nothing reads the registry yet: the dashboard
+and the commands list the folders themselves (`SnapshotStore.manifests`).
 """
 
 from __future__ import annotations

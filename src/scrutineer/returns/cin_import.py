@@ -21,6 +21,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import parse
 
+from scrutineer.calendar import parse_day
 from scrutineer.returns.collection import READ_FROM, Collection
 from scrutineer.returns.findings import Findings, ReturnRejected
 
@@ -280,7 +281,7 @@ def _flag(value: str) -> str:
 def _date(value: str | None, what: str) -> date | None:
     if not value:
         return None
-    try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        raise ReturnRejected(f"{what} {value!r} is not a date (YYYY-MM-DD).") from None
+    found = parse_day(value, iso_only=True)
+    if found is None:
+        raise ReturnRejected(f"{what} {value!r} is not a date (YYYY-MM-DD).")
+    return found

@@ -20,10 +20,10 @@ import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
+from scrutineer.calendar import parse_day
 from scrutineer.returns.cin_import import MAX_BYTES, parse_safely
 from scrutineer.returns.findings import Findings, ReturnRejected
 from scrutineer.returns.ssda903 import DOLO, HEADERS, XML_BLOCKS
@@ -38,7 +38,6 @@ DATES = {
 AS_WRITTEN = {"CHILD"}  # ids keep their case; every other value is upper-cased
 NUMBER_ID = re.compile(r"^(\d+)\.0+$")  # 1001.0: an id a spreadsheet took for a number
 KNOWN_BY = 0.6  # the share of a table's columns a file must have to be taken for it
-DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 def read_903(path: Path, findings: Findings) -> dict[str, Rows]:
@@ -210,14 +209,8 @@ def _date(value: str) -> str | None:
     it is not a date."""
     if not value:
         return ""
-    found = DAY_MONTH_YEAR.match(value)
-    try:
-        if found:
-            day, month, year = (int(part) for part in found.groups())
-            return date(year, month, day).isoformat()
-        return date.fromisoformat(value[:10]).isoformat()
-    except ValueError:
-        return None
+    found = parse_day(value)
+    return found.isoformat() if found else None
 
 
 def _xml(path: Path, findings: Findings) -> dict[str, Rows]:

@@ -7,6 +7,8 @@
   services they are assigned;
 - narratives, snapshots, admin: writing analysis and actions; the loads; users and the
   access log;
+- records: reading every quality-assurance record as data (the JSON records API), besides
+  those of one's own kind (an auditor's audits, an IRO's alerts);
 - audit (record and moderate case audits), alert (raise, escalate and resolve IRO alerts,
   record adjourned reviews), respond (answer an alert about a child of one's services),
   governance (meetings, resolutions, recommendations; an item's owner may add its updates).
@@ -20,10 +22,12 @@ from scrutineer.records.users import ROLES, UserView
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
-        {"aggregates", "workers", "children", "narratives", "snapshots", "admin"}
+        {"aggregates", "workers", "children", "narratives", "snapshots", "admin", "records"}
         | {"audit", "alert", "respond", "governance"}
     ),
-    "analyst": frozenset({"aggregates", "workers", "children", "narratives", "snapshots"}),
+    "analyst": frozenset(
+        {"aggregates", "workers", "children", "narratives", "snapshots", "records"}
+    ),
     "manager": frozenset({"aggregates", "workers", "children", "respond"}),
     "auditor": frozenset({"aggregates", "workers", "children", "audit"}),
     "iro": frozenset({"aggregates", "workers", "children", "alert"}),

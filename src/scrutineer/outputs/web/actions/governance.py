@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from scrutineer.calendar import Period
+from scrutineer.calendar import Period, parse_day
 from scrutineer.errors import Busy, Forbidden, NotShown, ScrutineerError
 from scrutineer.extract.snapshots import SnapshotStore
 from scrutineer.outputs.report.layouts import layout_names
@@ -285,10 +285,10 @@ async def _made_file(
 
 
 def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise GovernanceInvalid(f"{text!r} is not a date: write it as YYYY-MM-DD.") from None
+    found = parse_day(text)
+    if found is None:
+        raise GovernanceInvalid(f"{text!r} is not a date: write it as YYYY-MM-DD.")
+    return found
 
 
 def _id(p: Posting, name: str) -> int:

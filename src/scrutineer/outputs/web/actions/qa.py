@@ -237,7 +237,7 @@ async def api_records(web: Site, request: Request) -> Response:
         return JSONResponse({"error": f"No records {name!r}: {', '.join(record_types())}."}, 404)
     allowed = viewer.can(_kind_permission(name)) or viewer.can("admin")
     if request.method == "GET":
-        if not (allowed or viewer.user.role == "analyst"):
+        if not (allowed or viewer.can("records")):
             return JSONResponse({"error": "Your role cannot read these records."}, 403)
         rows = await run_in_threadpool(records_of, web.records, name)
         log_access(web.records, viewer.user.username, "records read", f"{name}: {len(rows)}")
