@@ -1,12 +1,8 @@
 """The SSDA903 return (looked-after children), written from a snapshot for a collection year.
 
-A 903 episode is a stretch of care with one placement and one legal status: a period of
-care is cut into episodes wherever a placement or a legal status begins. Each episode says
-why it began (RNE: S, the period began; P, a new placement; L, a new legal status; B, both
-at once; T and U, the same with the child's carers unchanged) and why it ended (REC: X1
-when another follows the same day; the period's reason for the last). The return holds
-every episode open at any time in the year, as the return would have seen it on 31 March:
-an end after that is left empty.
+Periods of care are cut into the return's episodes by `ssda903_episodes.py`. The return
+holds every episode open at any time in the year, as the return would have seen it on 31
+March: an end after that is left empty.
 
 Tables and headers are the DfE's (shared returns/FORMATS.md, section 2.2); dates are
 DD/MM/YYYY.
@@ -18,7 +14,6 @@ import calendar
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -33,6 +28,7 @@ from scrutineer.returns.query import (
     open_in_year,
     rows,
 )
+from scrutineer.returns.ssda903_episodes import Episode, care_spans, cut_period
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
@@ -106,12 +102,9 @@ SUCCESSORS = {year: {"H5": "K3"} for year in (2025, 2026, 2027)}
 MIN_SW_DAYS = 3  # a shorter social worker episode is an error (SW09)
 NEVER_SUITABLE = ("S", "X")  # no fixed abode, custody: ACCOM has S2 and X2 only
 RESPITE = ("V3", "V4")  # short breaks: not continuous care
-TEMPORARY = ("T0", "T1", "T2", "T3", "T4")  # no reason for a change to or from these
 Line = tuple[object, ...]  # a row of a return's table
 Tile = tuple[str, date, date | None, str | None]  # a worker, from, to, why the change
-RNE_CODES = ("S", "P", "L", "B", "T", "U")
 ADOPTED = ("E11", "E12")  # reasons a period of care ends in adoption
-WITH_SAME_CARERS = ("A3", "A5")  # placed for adoption with the child's current foster carers
 SW_REASONS = (
     "MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN", "SWDIED",
     "OTHERS",
@@ -128,21 +121,6 @@ WORKER_CHANGE = (
     ("circumstance", "CHCHAN"),
     ("died", "SWDIED"),
 )
-
-
-@dataclass(frozen=True)
-class Episode:
-    child: str
-    period: str  # the period of care (clae_cla_id)
-    start: date
-    reason_new: str
-    legal_status: str | None
-    need: str | None
-    placement: Row | None
-    end: date | None
-    reason_ended: str | None
-    change_reason: str | None
-    home_postcode: str | None
 
 
 def export_903(con: duckdb.DuckDBPyConnection, collection: Collection) -> dict[str, str]:
@@ -228,63 +206,14 @@ class _Year:
     def episodes(self) -> list[Episode]:
         found = []
         for period_id, period in self.periods.items():
-            for episode in self._cut(period_id, period):
+            cut = cut_period(period_id, period, self.placements, self.statuses, self._home)
+            for episode in cut:
                 ends = episode.end
                 if episode.start <= self.collection.end and (
                     ends is None or ends >= self.collection.start
                 ):
                     found.append(episode)
         return sorted(found, key=lambda e: (e.child, e.start))
-
-    def _cut(self, period_id: str, period: list[Row]) -> list[Episode]:
-        """The period of care as 903 episodes: a new one at each placement or status."""
-        child = period[0]["clae_person_id"]
-        entry = min(r["clae_cla_episode_start_date"] for r in period)
-        last = period[-1]
-        exit_day = last["clae_cla_episode_ceased_date"]
-        placements = self.placements.get(period_id, [])
-        statuses = [
-            s
-            for s in self.statuses.get(child, [])
-            if s["lega_legal_status_start_date"] < (exit_day or date.max)
-            and (s["lega_legal_status_end_date"] is None or s["lega_legal_status_end_date"] > entry)
-        ]
-        placed = {p["clap_cla_placement_start_date"] for p in placements}
-        legal = {s["lega_legal_status_start_date"] for s in statuses}
-        starts = sorted({entry} | {d for d in placed | legal if entry < d < (exit_day or date.max)})
-        episodes = []
-        for index, start in enumerate(starts):
-            following = starts[index + 1] if index + 1 < len(starts) else None
-            placement = _open_on(placements, "clap_cla_placement", start)
-            status = _open_on(statuses, "lega_legal_status", start)
-            next_placement = _open_on(placements, "clap_cla_placement", following)
-            changes_placement = following is not None and following in placed
-            change_reason = None
-            if changes_placement and next_placement and placement:
-                kinds = (
-                    placement["clap_cla_placement_type"],
-                    next_placement["clap_cla_placement_type"],
-                )
-                if not any(k in TEMPORARY for k in kinds):  # why this placement ended
-                    change_reason = placement["clap_cla_placement_change_reason"] or "OTHER"
-            episodes.append(
-                Episode(
-                    child,
-                    period_id,
-                    start,
-                    _began(period[0])
-                    if index == 0
-                    else _reason_new(start in placed, start in legal, placement),
-                    status["lega_legal_status"] if status else None,
-                    period[0]["clae_cla_primary_need_code"],
-                    placement,
-                    following if following is not None else exit_day,
-                    "X1" if following is not None else last["clae_cla_episode_ceased_reason"],
-                    change_reason,
-                    self._home(child, start),
-                )
-            )
-        return episodes
 
     def _home(self, child: str, day: date) -> str | None:
         found = [
@@ -667,7 +596,7 @@ class _Year:
             ),
             "child",
         )
-        spans = _care_spans(episodes)
+        spans = care_spans(episodes)
         found: list[tuple[object, ...]] = []
         for child in children:
             child_spans = spans[child]
@@ -689,17 +618,6 @@ class _Year:
         return found
 
 
-def _care_spans(episodes: list[Episode]) -> dict[str, list[tuple[date, date | None]]]:
-    """Each child's periods of care in the return: from the first episode's start to the
-    last's end (episodes come sorted by child and start)."""
-    spans: dict[str, dict[str, tuple[date, date | None]]] = {}
-    for e in episodes:
-        periods = spans.setdefault(e.child, {})
-        began = periods[e.period][0] if e.period in periods else e.start
-        periods[e.period] = (began, e.end)
-    return {child: list(periods.values()) for child, periods in spans.items()}
-
-
 def _tile(allocations: list[Row], began: date, ended: date | None) -> list[Tile]:
     """Allocations within [began, ended] as (worker, start, end, why change), end to end."""
     last = ended or date.max
@@ -719,37 +637,6 @@ def _tile(allocations: list[Row], began: date, ended: date | None) -> list[Tile]
         tiled.append(piece)
     ends = [None if p[2] == date.max else p[2] for p in tiled]
     return [(p[0], p[1], end, p[3]) for p, end in zip(tiled, ends, strict=True)]
-
-
-def _began(first: Row) -> str:
-    """How the period's first episode began: S, unless the record is of a period that began
-    before it (an imported 903 holds only the year's episodes, and says how each began)."""
-    recorded = first.get("clae_cla_episode_start_reason") or "S"
-    return recorded if recorded in RNE_CODES else "S"
-
-
-def _reason_new(placement_changed: bool, legal: bool, placement: Row | None) -> str:
-    """P, a new placement; L, a new legal status; B, both. A placement whose carers stay the
-    same (placed for adoption with the current foster carers) is T, or U with a new status."""
-    if not placement_changed:
-        return "L"
-    same_carers = placement is not None and placement["clap_cla_placement_type"] in WITH_SAME_CARERS
-    if legal:
-        return "U" if same_carers else "B"
-    return "T" if same_carers else "P"
-
-
-def _open_on(rows: list[Row], prefix: str, day: date | None) -> Row | None:
-    """The record open on `day`: begun on or before it and not ended by it."""
-    if day is None:
-        return None
-    found = [
-        r
-        for r in rows
-        if r[f"{prefix}_start_date"] <= day
-        and (r[f"{prefix}_end_date"] is None or r[f"{prefix}_end_date"] > day)
-    ]
-    return found[-1] if found else None
 
 
 def _birthday(born: date, years: int) -> date:
