@@ -30,21 +30,16 @@ from typing import Any
 import duckdb
 import yaml
 
-from scrutineer.calendar import calendar_rows
+from scrutineer.calendar import CalendarDay, calendar_rows
 from scrutineer.extract.contract import load_contract
+from scrutineer.extract.snapshot_tables import write_calendar, write_snapshot
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 
 
 @cache
-def _calendar() -> tuple[list[object], ...]:
-    rows = calendar_rows(date(2018, 1, 1), date(2028, 12, 31))
-    return (
-        [r.day for r in rows],
-        [r.is_working_day for r in rows],
-        [r.working_day_number for r in rows],
-        [r.bank_holiday for r in rows],
-    )
+def _calendar() -> list[CalendarDay]:
+    return calendar_rows(date(2018, 1, 1), date(2028, 12, 31))
 
 
 def snapshot_from_rows(
@@ -67,16 +62,8 @@ def snapshot_from_rows(
                 for c, v in record.items()
             ]
             con.execute(f"INSERT INTO {name} ({names}) VALUES ({marks})", values)
-    con.execute(
-        "CREATE TABLE calendar AS SELECT unnest(?::DATE[]) AS day, "
-        "unnest(?::BOOLEAN[]) AS is_working_day, unnest(?::INTEGER[]) AS working_day_number, "
-        "unnest(?::VARCHAR[]) AS bank_holiday",
-        list(_calendar()),
-    )
-    con.execute(
-        "CREATE TABLE scrutineer_snapshot AS SELECT 'golden' AS snapshot_id, ?::DATE AS as_at",
-        [as_at],
-    )
+    write_calendar(con, _calendar())
+    write_snapshot(con, ("golden", as_at))
     return con
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import duckdb
 
+from scrutineer.extract import snapshot_tables
 from scrutineer.extract.contract import Contract
 
 MACROS = (
@@ -79,13 +80,7 @@ VIEWS = (
 
 # The columns of the tables and views above, for resolving KPI SQL without a database.
 SCHEMA: dict[str, dict[str, str]] = {
-    "calendar": {
-        "day": "DATE",
-        "is_working_day": "BOOLEAN",
-        "working_day_number": "INTEGER",
-        "bank_holiday": "VARCHAR",
-    },
-    "scrutineer_snapshot": {"snapshot_id": "VARCHAR", "as_at": "DATE"},
+    **snapshot_tables.TABLES,
     "allocations": {
         "person_id": "VARCHAR",
         "a_start": "DATE",
@@ -178,11 +173,8 @@ def empty_database(contract: Contract) -> duckdb.DuckDBPyConnection:
     for table in contract:
         columns = ", ".join(f'"{c.name}" {c.sql_type}' for c in table.columns)
         con.execute(f"CREATE TABLE {table.name} ({columns})")
-    con.execute(
-        "CREATE TABLE calendar (day DATE, is_working_day BOOLEAN, "
-        "working_day_number INTEGER, bank_holiday VARCHAR)"
-    )
-    con.execute("CREATE TABLE scrutineer_snapshot (snapshot_id VARCHAR, as_at DATE)")
+    snapshot_tables.write_calendar(con, [])
+    snapshot_tables.write_snapshot(con, None)
     install(con)
     install_qa(con, None)
     return con

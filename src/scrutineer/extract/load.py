@@ -26,6 +26,7 @@ from scrutineer.extract.contract import Contract, Table, load_contract
 from scrutineer.extract.database import dump_database, shown_url
 from scrutineer.extract.quality import QUALITY_NAME, column_quality, quality_csv
 from scrutineer.extract.read import SourceFile, find_files, read_raw
+from scrutineer.extract.snapshot_tables import write_calendar, write_snapshot
 from scrutineer.extract.snapshots import FileEntry, Manifest, SnapshotStore, Staging
 from scrutineer.extract.sql import install_macros, quote, typed
 from scrutineer.extract.validate import Extract, validate
@@ -209,10 +210,7 @@ def _build(
     tables_fingerprint = _tables_fingerprint(con, contract)
     _write_calendar(con, as_at)
     write_unmapped(con, "snap", coding.unmapped)
-    con.execute(
-        "CREATE TABLE snap.scrutineer_snapshot AS SELECT ? AS snapshot_id, ?::DATE AS as_at",
-        [staging.snapshot_id(as_at), as_at],
-    )
+    write_snapshot(con, (staging.snapshot_id(as_at), as_at), "snap")
     if source.supported:  # a return: the engine says "no data" for every other indicator
         con.execute("CREATE TABLE snap.scrutineer_supported (kpi VARCHAR)")
         con.executemany(
@@ -270,18 +268,7 @@ def _tables_fingerprint(con: duckdb.DuckDBPyConnection, contract: Contract) -> s
 def _write_calendar(con: duckdb.DuckDBPyConnection, as_at: date) -> None:
     """The working-day calendar as known at load time, so the snapshot recomputes exactly."""
     last = date(as_at.year + CALENDAR_YEARS_AHEAD, 12, 31)
-    rows = calendar_rows(CALENDAR_FIRST, last)
-    con.execute(
-        "CREATE TABLE snap.calendar AS SELECT unnest(?::DATE[]) AS day, "
-        "unnest(?::BOOLEAN[]) AS is_working_day, unnest(?::INTEGER[]) AS working_day_number, "
-        "unnest(?::VARCHAR[]) AS bank_holiday",
-        [
-            [r.day for r in rows],
-            [r.is_working_day for r in rows],
-            [r.working_day_number for r in rows],
-            [r.bank_holiday for r in rows],
-        ],
-    )
+    write_calendar(con, calendar_rows(CALENDAR_FIRST, last), "snap")
 
 
 def _fingerprint(files: list[SourceFile], code_map: CodeMap) -> str:
