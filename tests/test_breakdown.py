@@ -15,6 +15,7 @@ from scrutineer.catalogue.load import load_catalogue
 from scrutineer.engine.batch import compute_everything
 from scrutineer.engine.compute import Engine
 from scrutineer.engine.exceptions import exception_list
+from scrutineer.engine.holders import teams_holding
 from scrutineer.engine.population import Populations
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
@@ -34,6 +35,57 @@ WORKERS = [
 def engine_for(rows: Mapping[str, Sequence[Mapping[str, object]]], as_at: date) -> Engine:
     con = snapshot_from_rows(rows, as_at)
     return Engine(con, load_catalogue(), Populations("E99000000", 10_000))
+
+
+def allocation(ref: str, person: str, worker: str, team: str, start: str) -> dict[str, str]:
+    return {
+        "invo_involvements_id": ref,
+        "invo_professional_id": worker,
+        "invo_professional_role_id": "ALLOCATED_CASE_WORKER",
+        "invo_professional_team": team,
+        "invo_person_id": person,
+        "invo_involvement_start_date": start,
+    }
+
+
+def test_the_qa_pages_hold_a_case_where_the_figures_do() -> None:
+    """One rule for who holds a case on a day (issue 19), for the figures and for the QA
+    pages (`engine.holders`). A is allocated to W2 (Team Two) and W1 (Team One, a second
+    service) on the same day, 1 March: the lower worker id, W1, holds it - in Team One's
+    service - wherever it is asked; before, the pages took the team and the service from
+    either allocation, each on its own. B's latest allocation (1 April) is to a team the
+    extract does not name: B's case is held in no known team on 31 May (not by the team
+    of B's allocation before it)."""
+    engine = engine_for(
+        {
+            "ssd_department": [
+                *DEPARTMENT,
+                {"dept_team_id": "S2", "dept_team_name": "Children in care"},
+                {"dept_team_id": "T3", "dept_team_name": "Team Three", "dept_team_parent_id": "S2"},
+            ],
+            "ssd_professionals": [*WORKERS, {"prof_professional_id": "W3"}],
+            "ssd_person": [
+                {"pers_person_id": "A", "pers_dob": "2015-01-01"},
+                {"pers_person_id": "B", "pers_dob": "2015-01-01"},
+            ],
+            "ssd_involvements": [
+                allocation("I1", "A", "W2", "T2", "2024-03-01"),
+                allocation("I2", "A", "W1", "T3", "2024-03-01"),
+                allocation("I3", "B", "W1", "T1", "2024-01-01"),
+                allocation("I4", "B", "W3", "T9", "2024-04-01"),
+            ],
+            "ssd_cp_plans": [
+                {"cppl_cp_plan_id": p, "cppl_person_id": c, "cppl_cp_plan_start_date": "2024-02-01"}
+                for p, c in (("P1", "A"), ("P2", "B"))
+            ],
+        },
+        date(2024, 5, 31),
+    )
+    may, day = Period(2024, 5), date(2024, 5, 31)
+    by_team = engine.values(may, may, [engine.catalogue.get("cpp_open")], by="team")
+    assert {dict(v.group)["team_id"]: v.value for v in by_team} == {"T3": 1, "T9": 1}
+    held = teams_holding(engine.con, [("A", day), ("B", day), ("A", date(2024, 2, 1))])
+    assert held == {("A", day): ("Team Three", "S2")}
 
 
 def test_a_child_who_moves_team_mid_month_counts_where_they_are_at_month_end() -> None:

@@ -78,6 +78,18 @@ VIEWS = (
 )
 
 
+# Who holds a child's case on a day, the one rule every figure, list and page attributes by:
+# an allocation (of the `allocations` view, as `a`) open that day - begun on or before it
+# and not ended by it - and of two open, the one begun last; of two begun the same day, the
+# lower worker id (so the answer never depends on the order rows are read in).
+def holds_case_on(day: str) -> str:
+    """The condition that allocation `a` holds its child's case on `day` (SQL)."""
+    return f"a.a_start <= {day} AND (a.a_end IS NULL OR a.a_end > {day})"
+
+
+HOLDER_FIRST = "a.a_start DESC NULLS LAST, a.worker_id"  # ORDER BY: the holder first
+
+
 # The columns of the tables and views above, for resolving KPI SQL without a database.
 SCHEMA: dict[str, dict[str, str]] = {
     **snapshot_tables.TABLES,

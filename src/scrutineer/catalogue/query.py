@@ -22,6 +22,7 @@ import sqlglot
 from sqlglot import exp
 
 from scrutineer.calendar import Period
+from scrutineer.catalogue import language
 from scrutineer.catalogue.model import Catalogue, Cohort, Kind, Kpi
 
 # The first day of each month's window, by kind.
@@ -83,9 +84,8 @@ def cohort_sql(cohort: Cohort, kind: Kind, first: Period, last: Period) -> str:
         "numbered AS (SELECT row_number() OVER () AS unit_id, * FROM cohort)\n"
         f"SELECT n.*, {worker} AS _worker_id, {team} AS _team_id\n"
         "FROM numbered AS n LEFT JOIN allocations AS a ON a.person_id = n.person_id\n"
-        "  AND a.a_start <= n.ref_date AND (a.a_end IS NULL OR a.a_end > n.ref_date)\n"
-        "QUALIFY row_number() OVER (PARTITION BY n.unit_id "
-        "ORDER BY a.a_start DESC NULLS LAST, a.worker_id) = 1"
+        f"  AND {language.holds_case_on('n.ref_date')}\n"
+        f"QUALIFY row_number() OVER (PARTITION BY n.unit_id ORDER BY {language.HOLDER_FIRST}) = 1"
     )
 
 

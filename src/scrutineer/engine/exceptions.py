@@ -55,6 +55,12 @@ class ExceptionRow:
         }
 
 
+def _tie_break(shown: int) -> str:
+    """After most overdue, name and id, every other column in turn: a child listed twice
+    (two visits late) comes in the same order each time the list is made."""
+    return ", ".join(str(n) for n in (8, 1, 4, 5, 6, 7, *range(10, 10 + shown)))
+
+
 def exception_list(
     engine: Engine, kpi: Kpi, period: Period, service: str | None = None, team: str | None = None
 ) -> list[ExceptionRow]:
@@ -85,7 +91,7 @@ def exception_list(
         "LEFT JOIN teams AS t ON t.team_id = u._team_id\n"
         "LEFT JOIN workers AS w ON w.worker_id = u._worker_id\n"
         f"WHERE {condition} AND {window}{filters}\n"
-        "ORDER BY 9 DESC NULLS LAST, 3, 2",
+        f"ORDER BY 9 DESC NULLS LAST, 3, 2, {_tie_break(len(rule.show))}",
         params,
     ).fetchall()
     return [

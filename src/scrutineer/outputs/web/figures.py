@@ -24,7 +24,6 @@ from scrutineer.assess.assessment import Assessment, assess_values
 from scrutineer.assess.benchmarks import benchmarks_for
 from scrutineer.assess.targets import Target, TargetStore
 from scrutineer.calendar import Period
-from scrutineer.catalogue import language
 from scrutineer.catalogue.language import QaRows
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.catalogue.model import Catalogue, Kpi
@@ -32,6 +31,7 @@ from scrutineer.engine.batch import compute_everything
 from scrutineer.engine.compute import Engine, Value
 from scrutineer.engine.exceptions import ExceptionRow, exception_list
 from scrutineer.engine.explain import explain
+from scrutineer.engine.holders import Holding, teams_holding
 from scrutineer.engine.population import Populations
 from scrutineer.engine.session import Session
 from scrutineer.errors import NoSnapshot, SnapshotDamaged, SnapshotNotFound
@@ -89,22 +89,9 @@ class SnapshotFigures:
     def series(self, kpi: str, level: str = "authority") -> list[Value]:
         return self.values.get((kpi, level), [])
 
-    def teams_on(self, pairs: list[tuple[str, date]]) -> dict[tuple[str, date], tuple[str, str]]:
-        """The team and service id holding each (child, day)'s case, from the allocations."""
-        if not pairs:
-            return {}
-        con = self.con.cursor()
-        language.install(con)
-        rows = con.execute(
-            "WITH q AS (SELECT unnest(?::VARCHAR[]) AS person_id, unnest(?::DATE[]) AS d) "
-            "SELECT q.person_id, q.d, arg_max(t.team, a.a_start), arg_max(t.service_id, a.a_start) "
-            "FROM q JOIN allocations AS a ON a.person_id = q.person_id AND a.a_start <= q.d "
-            "AND (a.a_end IS NULL OR a.a_end > q.d) JOIN teams AS t ON t.team_id = a.team_id "
-            "GROUP BY 1, 2",
-            [[p for p, _ in pairs], [d for _, d in pairs]],
-        ).fetchall()
-        con.close()
-        return {(str(p), d): (str(team), str(service)) for p, d, team, service in rows}
+    def teams_on(self, pairs: list[tuple[str, date]]) -> Holding:
+        """The team and service id holding each (child, day)'s case (`engine.holders`)."""
+        return teams_holding(self.con, pairs)
 
     def levels(self, levels: tuple[str, ...]) -> dict[str, list[Value]]:
         """Every value held at each of `levels`."""
