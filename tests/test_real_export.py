@@ -21,6 +21,7 @@ import pytest
 
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
+from scrutineer.catalogue.model import Level
 from scrutineer.engine.compute import Engine, Value
 from scrutineer.engine.population import Populations
 from scrutineer.extract.contract import load_contract
@@ -40,7 +41,7 @@ from tests.support.cli import Cli
 LEFT_OUT = ("ssd_cla_reviews", "clar_cla_review_participation", "PN1")
 
 
-def every_value(store: SnapshotStore) -> dict[str, list[Value]]:
+def every_value(store: SnapshotStore) -> dict[Level, list[Value]]:
     manifest = store.latest()
     con = duckdb.connect(str(store.db_path(manifest.id)), read_only=True)
     settings = load_settings({})
@@ -62,7 +63,7 @@ def figures(values: list[Value]) -> dict[tuple[object, ...], tuple[object, ...]]
 class Clean:
     folder: Path
     result: LoadResult
-    values: dict[str, list[Value]]
+    values: dict[Level, list[Value]]
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +76,7 @@ def clean(reference: tuple[Cli, Path], tmp_path_factory: pytest.TempPathFactory)
 
 def load_export(
     clean_folder: Path, as_at: date, tmp: Path, leave_out: tuple[str, str, str] | None
-) -> tuple[LoadResult, dict[str, list[Value]]]:
+) -> tuple[LoadResult, dict[Level, list[Value]]]:
     export = tmp / "export"
     sql_server_export(clean_folder, export, load_contract(), leave_out)
     store = SnapshotStore(tmp / "snapshots")

@@ -10,7 +10,7 @@ import itertools
 import pytest
 
 from scrutineer.catalogue.load import load_catalogue
-from scrutineer.catalogue.model import Catalogue
+from scrutineer.catalogue.model import Catalogue, Level
 from scrutineer.engine.compute import Value
 from scrutineer.outputs.suppression import Suppressed, is_small, monthly_twin, suppress
 
@@ -107,8 +107,8 @@ def test_a_rolling_year_is_hidden_for_the_twelve_windows_holding_a_hidden_month(
 
 
 def services_and_teams(
-    kpi: str, teams: dict[str, tuple[float, float | None]], into: dict[str, list[Value]]
-) -> dict[str, list[Value]]:
+    kpi: str, teams: dict[str, tuple[float, float | None]], into: dict[Level, list[Value]]
+) -> dict[Level, list[Value]]:
     """An authority's services and teams for March 2026, the services the sums of teams."""
     for service in SERVICE:
         mine = {t: nd for t, nd in teams.items() if t.startswith(service)}

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from scrutineer.assess.assessment import assess
+from scrutineer.assess.assessment import Standards, assess_month
 from scrutineer.assess.text import indicator_text
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
@@ -113,7 +113,7 @@ def test_a_marked_cell_says_so() -> None:
 
 def test_the_assessment_says_a_marked_figure_is_not_yet_reliable(tmp_path: Path) -> None:
     computing = engine(tmp_path)
-    found = {a.kpi.id: a for a in assess(computing, FEB, [], None, "E99000000")}
+    found = {a.kpi.id: a for a in assess_month(computing, FEB, Standards((), None, "E99000000"))}
     marked = found["contacts_nfa_pct"]
     assert marked.as_dict()["status"] == "unmapped" and marked.as_dict()["unmapped"] == 1
     assert indicator_text(marked).startswith(

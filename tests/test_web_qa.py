@@ -104,7 +104,9 @@ def test_the_focus_5_table_lists_and_a_childs_history(
     everyone = analyst.get("/api/qa/alerts").json()["alerts"]
     mine = manager.get("/api/qa/alerts").json()["alerts"]
     assert len(mine) < len(everyone)
-    teams = {t[1] for t in app.state.web.cache.snapshot().teams if t[2] == web_data.service}
+    teams = {
+        t.name for t in app.state.web.cache.snapshot().teams if t.service_id == web_data.service
+    }
     assert {a["team"] for a in mine} <= teams
 
     def elsewhere(person_id: str) -> bool:  # every record of the child's in another service

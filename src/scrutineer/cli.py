@@ -12,7 +12,7 @@ from typing import Annotated, cast
 
 import typer
 
-from scrutineer.assess.assessment import assess
+from scrutineer.assess.assessment import assess_month, standards
 from scrutineer.assess.benchmarks import (
     EES_MEASURES,
     NEIGHBOUR_LISTS,
@@ -420,13 +420,8 @@ def assess_command(
     settings = load_settings()
     session = _session(snapshot)
     month = _period(session, period)
-    found = assess(
-        session.engine,
-        month,
-        TargetStore(open_records(settings), session.engine.catalogue).all(),
-        _benchmarks(),
-        settings.la_code,
-    )
+    against = standards(settings, open_records(settings), session.engine.catalogue)
+    found = assess_month(session.engine, month, against)
     if fmt == "table":
         typer.echo(assessment_table(found), nl=False)
         return

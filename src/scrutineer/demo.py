@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from scrutineer.assess.assessment import assess
-from scrutineer.assess.benchmarks import benchmarks_for
+from scrutineer.assess.assessment import assess_month, standards
 from scrutineer.assess.targets import TargetStore, read_targets
 from scrutineer.engine.session import open_session
 from scrutineer.errors import AlreadyLoaded
@@ -127,12 +126,8 @@ def assessment(settings: Settings, snapshot: str) -> str:
             text = resources.files("scrutineer.assess").joinpath("data", "demo_targets.csv")
             store.replace(read_targets(text.read_text("utf-8"), store.catalogue))
         period = session.latest_period
-        found = assess(
-            session.engine,
-            period,
-            store.all(),
-            benchmarks_for(settings.data_dir),
-            settings.la_code,
+        found = assess_month(
+            session.engine, period, standards(settings, records, session.engine.catalogue)
         )
     finally:
         session.close()

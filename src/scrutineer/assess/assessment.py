@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from scrutineer.assess.benchmarks import Benchmark, Benchmarks, UnknownAuthority
+from sqlalchemy import Engine as Records
+
+from scrutineer.assess.benchmarks import Benchmark, Benchmarks, UnknownAuthority, benchmarks_for
 from scrutineer.assess.rules import (
     Category,
     Rag,
@@ -24,11 +27,12 @@ from scrutineer.assess.rules import (
     tolerance,
     travel,
 )
-from scrutineer.assess.targets import Target
+from scrutineer.assess.targets import Target, TargetStore
 from scrutineer.calendar import Period
 from scrutineer.catalogue.model import Catalogue, Kpi
 from scrutineer.engine.batch import compute_everything
 from scrutineer.engine.compute import Engine, Value
+from scrutineer.settings import Settings
 
 SERIES_MONTHS = 24  # the SPC chart's window
 # a published level of another authority can be set beside these (a count cannot: a bigger
@@ -100,9 +104,29 @@ class Assessment:
         }
 
 
-def assess(
-    engine: Engine, period: Period, targets: list[Target], benchmarks: Benchmarks | None, la: str
-) -> list[Assessment]:
+@dataclass(frozen=True)
+class Standards:
+    """What a month's figures are judged against: the authority's targets (as they stood at
+    a time), DfE's benchmarks and the authority's code among them."""
+
+    targets: tuple[Target, ...]
+    benchmarks: Benchmarks | None
+    la: str
+
+
+def standards(
+    settings: Settings, records: Records, catalogue: Catalogue, as_at: datetime | None = None
+) -> Standards:
+    """The standards as every output reads them: the targets in the records store (as at
+    `as_at`, UTC, if given), the benchmarks found from the data folder, the authority's
+    code from the settings."""
+    targets = TargetStore(records, catalogue).all(as_at)
+    return Standards(tuple(targets), benchmarks_for(settings.data_dir), settings.la_code)
+
+
+def assess_month(engine: Engine, period: Period, against: Standards) -> list[Assessment]:
+    """Every indicator judged for `period`: the one assessment behind the command line, the
+    demo, the report and (from its cached values, `assess_values`) the dashboard."""
     first = period.shift(1 - SERIES_MONTHS)
     values = compute_everything(
         engine.con,
@@ -113,16 +137,11 @@ def assess(
         levels=("authority",),
         qa=engine.qa,
     ).values["authority"]
-    return assess_values(engine.catalogue, period, values, targets, benchmarks, la)
+    return assess_values(engine.catalogue, period, values, against)
 
 
 def assess_values(
-    catalogue: Catalogue,
-    period: Period,
-    values: Iterable[Value],
-    targets: list[Target],
-    benchmarks: Benchmarks | None,
-    la: str,
+    catalogue: Catalogue, period: Period, values: Iterable[Value], against: Standards
 ) -> list[Assessment]:
     """Assess every indicator from authority-level values already computed (any months: the
     SERIES_MONTHS ending with `period` are used), as the dashboard does from its cache."""
@@ -131,14 +150,15 @@ def assess_values(
     for value in sorted(values, key=lambda v: v.period):
         if first <= value.period <= str(period):
             by_kpi.setdefault(value.kpi, []).append(value)
-    chosen = {(t.kpi, t.financial_year): t for t in sorted(targets, key=lambda t: t.set_on)}
+    ordered = sorted(against.targets, key=lambda t: t.set_on)
+    chosen = {(t.kpi, t.financial_year): t for t in ordered}
     return [
         assess_kpi(
             kpi,
             period,
             by_kpi[kpi.id],
             chosen.get((kpi.id, period.financial_year)),
-            _benchmark(benchmarks, kpi, period, la),
+            _benchmark(against.benchmarks, kpi, period, against.la),
         )
         for kpi in catalogue
     ]

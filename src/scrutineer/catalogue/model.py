@@ -20,6 +20,8 @@ from typing import Literal
 Unit = Literal["count", "rate_per_10k", "percent", "average"]
 Kind = Literal["snapshot", "flow", "ytd", "rolling12"]
 Polarity = Literal["higher", "lower", "context"]
+Level = Literal["authority", "service", "team", "worker"]  # where figures are given
+LEVELS: tuple[Level, ...] = ("authority", "service", "team", "worker")  # coarsest first
 UNITS: tuple[str, ...] = ("count", "rate_per_10k", "percent", "average")
 KINDS: tuple[str, ...] = ("snapshot", "flow", "ytd", "rolling12")
 POLARITIES: tuple[str, ...] = ("higher", "lower", "context")

@@ -23,7 +23,7 @@ from sqlglot import exp
 
 from scrutineer.calendar import Period
 from scrutineer.catalogue import language
-from scrutineer.catalogue.model import Catalogue, Cohort, Kind, Kpi
+from scrutineer.catalogue.model import Catalogue, Cohort, Kind, Kpi, Level
 
 # The first day of each month's window, by kind.
 WINDOW_START: dict[Kind, str] = {
@@ -139,7 +139,7 @@ def measures(kpi: Kpi) -> tuple[str, str]:
 
 
 # The levels figures are given at, each the columns of its group, coarsest first.
-LEVELS: dict[str, tuple[str, ...]] = {
+LEVEL_COLUMNS: dict[Level, tuple[str, ...]] = {
     "authority": (),
     "service": ("_service_id",),
     "team": ("_service_id", "_team_id"),
@@ -151,7 +151,7 @@ def aggregate_sql(
     kpi: Kpi,
     catalogue: Catalogue,
     units_table: str,
-    levels: tuple[str, ...],
+    levels: tuple[Level, ...],
     first: Period,
     last: Period,
 ) -> str:
@@ -159,8 +159,8 @@ def aggregate_sql(
     authority, service, team, worker), in one pass over the units. Each row says its level
     by the ids it names: a level's rows have its group's ids and NULL for the finer ones."""
     numerator, denominator = measures(kpi)
-    columns = max((LEVELS[level] for level in levels), key=len)  # the finest level's
-    sets = ", ".join("(" + ", ".join(("w.period", *LEVELS[level])) + ")" for level in levels)
+    columns = max((LEVEL_COLUMNS[level] for level in levels), key=len)  # the finest level's
+    sets = ", ".join("(" + ", ".join(("w.period", *LEVEL_COLUMNS[level])) + ")" for level in levels)
     in_window = (
         "u.period BETWEEN strftime(w.w_start, '%Y-%m') AND w.period"
         if by_month(kpi, catalogue)
@@ -182,14 +182,16 @@ def aggregate_sql(
     )
 
 
-def _level_sql(levels: tuple[str, ...], columns: tuple[str, ...]) -> str:
+def _level_sql(levels: tuple[Level, ...], columns: tuple[str, ...]) -> str:
     """Which level a row is at, from the grouping columns its set leaves out."""
     if not columns:
         return f"'{levels[0]}'"
 
-    def mask(level: str) -> int:  # grouping() sets a bit, leftmost first, per column left out
+    def mask(level: Level) -> int:  # grouping() sets a bit, leftmost first, per column left out
         return sum(
-            1 << (len(columns) - 1 - n) for n, c in enumerate(columns) if c not in LEVELS[level]
+            1 << (len(columns) - 1 - n)
+            for n, c in enumerate(columns)
+            if c not in LEVEL_COLUMNS[level]
         )
 
     cases = "".join(f" WHEN {mask(level)} THEN '{level}'" for level in levels)

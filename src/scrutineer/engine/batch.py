@@ -15,17 +15,15 @@ import duckdb
 
 from scrutineer.calendar import Period
 from scrutineer.catalogue.language import QaRows
-from scrutineer.catalogue.model import Catalogue, Kpi
+from scrutineer.catalogue.model import LEVELS, Catalogue, Kpi, Level
 from scrutineer.engine.compute import Engine, Value
 from scrutineer.engine.exceptions import ExceptionRow, exception_list
 from scrutineer.engine.population import Populations
 
-LEVELS = ("authority", "service", "team", "worker")
-
 
 @dataclass
 class Batch:
-    values: dict[str, list[Value]] = field(default_factory=lambda: {lv: [] for lv in LEVELS})
+    values: dict[Level, list[Value]] = field(default_factory=lambda: {lv: [] for lv in LEVELS})
     exceptions: dict[str, list[ExceptionRow]] = field(default_factory=dict)
 
 
@@ -37,7 +35,7 @@ def compute_everything(
     last: Period,
     exceptions_for: Period | None = None,
     threads: int = 2,
-    levels: tuple[str, ...] = LEVELS,
+    levels: tuple[Level, ...] = LEVELS,
     qa: QaRows | None = None,
 ) -> Batch:
     """Every KPI from `first` to `last` at every level, and (for `exceptions_for`) every

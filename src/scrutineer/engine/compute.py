@@ -17,7 +17,7 @@ import duckdb
 
 from scrutineer.calendar import Period, periods
 from scrutineer.catalogue import language
-from scrutineer.catalogue.model import Catalogue, Kpi
+from scrutineer.catalogue.model import Catalogue, Kpi, Level
 from scrutineer.catalogue.query import (
     NOT_ALLOCATED,
     aggregate_sql,
@@ -30,6 +30,9 @@ from scrutineer.engine.unmapped import Counts, Unmapped, read_unmapped
 from scrutineer.extract.contract import load_contract
 
 By = Literal["service", "team", "worker"]
+# "ok"; "no data" (not recorded yet); "no denominator"; "unmapped": `unmapped` records it
+# reads in its window hold values the load could not map to codes (engine/unmapped.py)
+Status = Literal["ok", "no data", "no denominator", "unmapped"]
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,7 @@ class Value:
     value: float | None
     numerator: float | None
     denominator: float | None
-    # "ok"; "no data" (not recorded yet); "no denominator"; "unmapped": `unmapped` records
-    # it reads in its window hold values the load could not map to codes (engine/unmapped.py)
-    status: str = "ok"
+    status: Status = "ok"
     group: tuple[tuple[str, str | None], ...] = ()
     unmapped: int = 0
 
@@ -101,10 +102,10 @@ class Engine:
         return self.levels(first, last, kpis, (level,))[level]
 
     def levels(
-        self, first: Period, last: Period, kpis: Iterable[Kpi] | None, levels: tuple[str, ...]
-    ) -> dict[str, list[Value]]:
+        self, first: Period, last: Period, kpis: Iterable[Kpi] | None, levels: tuple[Level, ...]
+    ) -> dict[Level, list[Value]]:
         """Values at several levels (authority, service, team, worker) in one pass each KPI."""
-        found: dict[str, list[Value]] = {level: [] for level in levels}
+        found: dict[Level, list[Value]] = {level: [] for level in levels}
         for kpi in kpis if kpis is not None else self.catalogue:
             for level, values in self.kpi_levels(kpi, first, last, levels).items():
                 found[level] += values
@@ -117,10 +118,10 @@ class Engine:
         return self.kpi_levels(kpi, first, last, (level,))[level]
 
     def kpi_levels(
-        self, kpi: Kpi, first: Period, last: Period, levels: tuple[str, ...]
-    ) -> dict[str, list[Value]]:
+        self, kpi: Kpi, first: Period, last: Period, levels: tuple[Level, ...]
+    ) -> dict[Level, list[Value]]:
         months = [str(p) for p in periods(first, last)]
-        found: dict[str, list[Value]] = {level: [] for level in levels}
+        found: dict[Level, list[Value]] = {level: [] for level in levels}
         if not self.has_data(kpi):
             if "authority" in found:
                 found["authority"] = [Value(kpi.id, m, None, None, None, "no data") for m in months]
@@ -152,7 +153,7 @@ class Engine:
         return self.unmapped.counts(read, kpi.kind, first, last)
 
     def _group(
-        self, level: str, service: str | None, team: str | None, worker: str | None
+        self, level: Level, service: str | None, team: str | None, worker: str | None
     ) -> tuple[tuple[str, str | None], ...]:
         names = self._names()
         group: tuple[tuple[str, str | None], ...] = ()

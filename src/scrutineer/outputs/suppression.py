@@ -29,13 +29,17 @@ from dataclasses import dataclass
 
 from scrutineer.assess.assessment import SERIES_MONTHS
 from scrutineer.calendar import Period
-from scrutineer.catalogue.model import Catalogue, Kpi
+from scrutineer.catalogue.model import Catalogue, Kpi, Level
 from scrutineer.engine.batch import compute_everything
 from scrutineer.engine.compute import Engine, Value
 from scrutineer.outputs.disclosure import protect
 
 SMALL = range(1, 5)
-PUBLISHED_LEVELS = ("authority", "service", "team")  # the levels aggregate roles see
+PUBLISHED_LEVELS: tuple[Level, ...] = (
+    "authority",
+    "service",
+    "team",
+)  # the levels aggregate roles see
 PICKABLE_MONTHS = 12  # the months a dashboard user can pick, each with its 24-month series
 Cell = tuple[str, str, str, str]  # (kpi, level, group id, month); the authority's group is ""
 Base = tuple[object, ...]  # a quantity counted: indicators with the same base share cells
@@ -64,7 +68,7 @@ class Suppressed:
 
     cells: frozenset[Cell]
 
-    def hides(self, value: Value, level: str = "authority") -> bool:
+    def hides(self, value: Value, level: Level = "authority") -> bool:
         return cell_of(value, level) in self.cells
 
     def authority(self) -> set[tuple[str, str]]:
@@ -72,7 +76,7 @@ class Suppressed:
         return {(kpi, month) for kpi, level, _, month in self.cells if level == "authority"}
 
 
-def cell_of(value: Value, level: str) -> Cell:
+def cell_of(value: Value, level: Level) -> Cell:
     group = "" if level == "authority" else str(dict(value.group).get(f"{level}_id"))
     return (value.kpi, level, group, value.period)
 
@@ -93,7 +97,7 @@ def monthly_twin(kpi: Kpi, catalogue: Catalogue) -> Kpi | None:
     return next((k for k in catalogue if k.kind == "flow" and quantity(k) == quantity(kpi)), None)
 
 
-def suppress(levels: Mapping[str, Iterable[Value]], catalogue: Catalogue) -> Suppressed:
+def suppress(levels: Mapping[Level, Iterable[Value]], catalogue: Catalogue) -> Suppressed:
     """The hidden cells of the figures published together: `levels` holds each level's
     values (authority, service, team), every month shown."""
     twins = {k.id: twin for k in catalogue if (twin := monthly_twin(k, catalogue))}
@@ -140,7 +144,7 @@ def _bases(
     return sizes, primary, parents
 
 
-def published_values(engine: Engine, latest: Period) -> dict[str, list[Value]]:
+def published_values(engine: Engine, latest: Period) -> dict[Level, list[Value]]:
     """Every value a snapshot whose newest month is `latest` publishes to councillors and
     the public: each indicator at each published level, over the months the dashboard shows
     (the public report shows a part of the same)."""

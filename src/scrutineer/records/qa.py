@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from scrutineer.catalogue.language import QA_TABLES
 from scrutineer.records import models, record_files
 from scrutineer.records.record_files import FileSet, RecordType, as_text
 
@@ -78,21 +79,30 @@ def export_file(records: Engine, name: str) -> str:
 
 
 def records_of(
-    records: Engine, name: str, person_id: str | None = None, as_at: datetime | None = None
+    records: Engine,
+    name: str,
+    person_id: str | None = None,
+    as_at: datetime | None = None,
+    where: Mapping[str, object] | None = None,
 ) -> list[dict[str, Any]]:
-    return record_files.records_of(QA, records, name, person_id, as_at)
+    """A type's records (one child's, or those `where` picks: see record_files.records_of)."""
+    return record_files.records_of(QA, records, name, person_id, as_at, where)
+
+
+def record_of(records: Engine, name: str, **key: object) -> dict[str, Any] | None:
+    """The one record of a type with this key (`audit_ref="AU-1"`), or None."""
+    found = records_of(records, name, where=key)
+    return found[0] if found else None
 
 
 def count(records: Engine, name: str) -> int:
     return record_files.count(QA, records, name)
 
 
-ENGINE_TABLES = {  # the engine's table for each record type its indicators read
-    "audits": "qa_audits",
-    "iro_alerts": "qa_iro_alerts",
-    "iro_alert_stages": "qa_iro_alert_stages",
-    "review_adjournments": "qa_review_adjournments",
-}
+# the engine's table for each record type its indicators read (qa_ and the type's name);
+# the columns it reads are declared with the catalogue's language, and a test keeps them
+# those of the type in qa_files.yaml
+ENGINE_TABLES = {table.removeprefix("qa_"): table for table in QA_TABLES}
 
 
 def engine_rows(

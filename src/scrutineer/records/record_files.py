@@ -421,20 +421,29 @@ def records_of(
     name: str,
     person_id: str | None = None,
     as_at: datetime | None = None,
+    where: Mapping[str, object] | None = None,
 ) -> list[Row]:
-    """Every record of one type (or one child's), as {column: value}, in key order; with
-    `as_at` (UTC), as they stood then, from the changes kept since (`record_changes`)."""
+    """Every record of one type (or one child's, or those whose columns equal `where`'s
+    values: a record by its key), as {column: value}, in key order; with `as_at` (UTC), as
+    they stood then, from the changes kept since (`record_changes`)."""
     kind = files.types[name]
+    equal = dict(where or {})
+    if person_id is not None and "person_id" in kind.stored_columns:
+        equal["person_id"] = person_id
+    unknown = set(equal) - set(kind.stored_columns)
+    if unknown:
+        raise ValueError(f"{name} has no column {', '.join(sorted(unknown))}")
     columns = [getattr(kind.model, c) for c in kind.stored_columns]
     query = select(*columns).order_by(*(getattr(kind.model, k) for k in kind.key))
+    if as_at is None:  # asked of the records as they are: the database finds them
+        query = query.where(*(getattr(kind.model, c) == v for c, v in equal.items()))
     with Session(records) as session:
         rows = [
             dict(zip(kind.stored_columns, row, strict=True)) for row in session.execute(query).all()
         ]
-        if as_at is not None:
+        if as_at is not None:  # as they stood: rebuilt first, then chosen
             rows = _as_they_stood(kind, session, rows, as_at)
-    if person_id is not None and "person_id" in kind.stored_columns:
-        rows = [r for r in rows if r["person_id"] == person_id]
+            rows = [r for r in rows if all(r[c] == v for c, v in equal.items())]
     return rows
 
 

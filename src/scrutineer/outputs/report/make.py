@@ -6,9 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scrutineer.assess.assessment import assess
-from scrutineer.assess.benchmarks import benchmarks_for
-from scrutineer.assess.targets import TargetStore
+from scrutineer.assess.assessment import assess_month, standards
 from scrutineer.calendar import Period
 from scrutineer.engine.session import open_session
 from scrutineer.errors import ScrutineerError
@@ -53,12 +51,8 @@ def make_report(
     try:
         month = session.month(period) if period else session.latest_period
         layout = load_layout(layout_name, session.engine.catalogue)
-        found = assess(
-            session.engine,
-            month,
-            TargetStore(records, session.engine.catalogue).all(as_at),
-            benchmarks_for(settings.data_dir),
-            settings.la_code,
+        found = assess_month(
+            session.engine, month, standards(settings, records, session.engine.catalogue, as_at)
         )
         population = session.engine.populations.for_period(month).source
         shown = [k for section in layout.sections for k in section.kpis if not k.from_records]

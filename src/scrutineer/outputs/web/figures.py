@@ -15,18 +15,18 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar, cast
+from typing import NamedTuple, TypeVar, cast
 
 import duckdb
 from sqlalchemy import Engine as Records
 
-from scrutineer.assess.assessment import Assessment, assess_values
+from scrutineer.assess.assessment import Assessment, Standards, assess_values
 from scrutineer.assess.benchmarks import benchmarks_for
 from scrutineer.assess.targets import Target, TargetStore
 from scrutineer.calendar import Period
 from scrutineer.catalogue.language import QaRows
 from scrutineer.catalogue.load import load_catalogue
-from scrutineer.catalogue.model import Catalogue, Kpi
+from scrutineer.catalogue.model import Catalogue, Kpi, Level
 from scrutineer.engine.batch import compute_everything
 from scrutineer.engine.compute import Engine, Value
 from scrutineer.engine.exceptions import ExceptionRow, exception_list
@@ -51,22 +51,31 @@ KEPT_SNAPSHOTS = 3
 RECORDS_SECONDS = 5.0  # a target or QA record imported shows on the dashboard within this
 
 
+class Team(NamedTuple):
+    """A team of the snapshot, in its service."""
+
+    id: str
+    name: str
+    service_id: str
+    service: str
+
+
 @dataclass
 class SnapshotFigures:
     manifest: Manifest
     latest: Period
-    values: dict[tuple[str, str], list[Value]]  # (kpi, level) -> values, oldest first
+    values: dict[tuple[str, Level], list[Value]]  # (kpi, level) -> values, oldest first
     exceptions: dict[tuple[str, str], list[ExceptionRow]]  # (kpi, period) -> rows
     con: duckdb.DuckDBPyConnection
-    teams: list[tuple[str, str, str, str]]  # (team id, team, service id, service), by team
+    teams: list[Team]  # by name
     lock: threading.Lock = field(default_factory=threading.Lock)
-    by_month: dict[tuple[str, str, str], list[Value]] = field(default_factory=dict)
+    by_month: dict[tuple[str, Level, str], list[Value]] = field(default_factory=dict)
     qa_version: int = -1  # of the QA records its QA indicators were computed from
 
     def __post_init__(self) -> None:
         self.index(self.values)
 
-    def index(self, values: dict[tuple[str, str], list[Value]]) -> None:
+    def index(self, values: dict[tuple[str, Level], list[Value]]) -> None:
         """Take (or replace) the values of some indicators, indexed by month too."""
         for (kpi, level), series in values.items():
             series.sort(key=lambda v: v.period)
@@ -84,24 +93,24 @@ class SnapshotFigures:
 
     def services(self) -> list[tuple[str, str]]:
         """(service id, service) of every service, by name."""
-        return sorted({(t[2], t[3]) for t in self.teams}, key=lambda s: s[1])
+        return sorted({(t.service_id, t.service) for t in self.teams}, key=lambda s: s[1])
 
-    def series(self, kpi: str, level: str = "authority") -> list[Value]:
+    def series(self, kpi: str, level: Level = "authority") -> list[Value]:
         return self.values.get((kpi, level), [])
 
     def teams_on(self, pairs: list[tuple[str, date]]) -> Holding:
         """The team and service id holding each (child, day)'s case (`engine.holders`)."""
         return teams_holding(self.con, pairs)
 
-    def levels(self, levels: tuple[str, ...]) -> dict[str, list[Value]]:
+    def levels(self, levels: tuple[Level, ...]) -> dict[Level, list[Value]]:
         """Every value held at each of `levels`."""
-        found: dict[str, list[Value]] = {level: [] for level in levels}
+        found: dict[Level, list[Value]] = {level: [] for level in levels}
         for (_, level), series in self.values.items():
             if level in found:
                 found[level] += series
         return found
 
-    def at(self, kpi: str, level: str, period: Period) -> list[Value]:
+    def at(self, kpi: str, level: Level, period: Period) -> list[Value]:
         """The values of one month at one level (one per group)."""
         return self.by_month.get((kpi, level, str(period)), [])
 
@@ -259,9 +268,8 @@ class Figures:
         key = (figures.manifest.id, str(period), tuple(targets), figures.qa_version)
         if key not in self._assessments:
             values = [v for kpi in self.catalogue for v in figures.series(kpi.id)]
-            found = assess_values(
-                self.catalogue, period, values, targets, self.benchmarks, self.settings.la_code
-            )
+            against = Standards(tuple(targets), self.benchmarks, self.settings.la_code)
+            found = assess_values(self.catalogue, period, values, against)
             if len(self._assessments) > 64:
                 self._assessments.clear()
             self._assessments[key] = found
@@ -334,12 +342,12 @@ class Figures:
             _by_kpi(batch.values),
             exceptions,
             con,
-            [(str(a), str(b), str(c), str(d)) for a, b, c, d in teams],
+            [Team(str(a), str(b), str(c), str(d)) for a, b, c, d in teams],
         )
 
 
-def _by_kpi(levels: dict[str, list[Value]]) -> dict[tuple[str, str], list[Value]]:
-    values: dict[tuple[str, str], list[Value]] = {}
+def _by_kpi(levels: dict[Level, list[Value]]) -> dict[tuple[str, Level], list[Value]]:
+    values: dict[tuple[str, Level], list[Value]] = {}
     for level, found in levels.items():
         for value in found:
             values.setdefault((value.kpi, level), []).append(value)

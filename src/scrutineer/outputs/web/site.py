@@ -10,7 +10,7 @@ session's CSRF token; signing in uses a double-submit token, since there is no s
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,12 +27,12 @@ from scrutineer.outputs.web.access import SEE_PAGE, Viewer
 from scrutineer.outputs.web.cookies import SESSION_COOKIE
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.oidc import Provider
-from scrutineer.outputs.web.pages.request import Page, PageRequest
+from scrutineer.outputs.web.pages.request import PageRequest
 from scrutineer.records.access_log import log_access
 from scrutineer.records.sessions import signed_in
 from scrutineer.settings import Settings
 
-Build = Callable[[PageRequest], Page]
+Build = Callable[[PageRequest], Mapping[str, Any]]  # a page's builder: its TypedDict
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class Site:
         return handle
 
     def same_as(
-        self, route: PageRoute, request: Request, viewer: Viewer, page: Page
+        self, route: PageRoute, request: Request, viewer: Viewer, page: Mapping[str, Any]
     ) -> tuple[object, ...] | None:
         """For pages made only of figures: what their main block depends on - the URL, the
         snapshot it showed, the kind of viewer and the targets."""

@@ -7,9 +7,8 @@ is (`records.qa.save_record`): a mistake comes back on the form, and nothing is 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -22,11 +21,17 @@ from scrutineer.errors import Forbidden, Invalid, NotShown
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.pages.qa import alert_form, audit_form
-from scrutineer.outputs.web.pages.request import Page
 from scrutineer.outputs.web.posting import Posting
 from scrutineer.outputs.web.site import Site
 from scrutineer.records.access_log import log_access
-from scrutineer.records.qa import as_text, record_types, records_of, save_record, save_records
+from scrutineer.records.qa import (
+    as_text,
+    record_of,
+    record_types,
+    records_of,
+    save_record,
+    save_records,
+)
 from scrutineer.records.record_files import FilesRejected, NotYours
 from scrutineer.settings import ALERT_LEVELS
 
@@ -40,7 +45,7 @@ AUDIT_FIELDS = (
     "strengths",
     "improvements",
 )
-Options = Callable[[Figures, dict[str, str]], Page]
+Options = Callable[[Figures, dict[str, str]], Mapping[str, object]]  # a form page
 AUTHORS = {"audits": "auditor", "iro_alerts": "iro"}  # each record's author, by its column
 
 
@@ -52,7 +57,7 @@ def create_audit(p: Posting) -> Response:
 
 
 def moderate_audit(p: Posting) -> Response:
-    audit = _one(p.site, "audits", "audit_ref", p.field("audit_ref"))
+    audit = record_of(p.site.records, "audits", audit_ref=p.field("audit_ref"))
     if audit is None:
         return p.refuse(NotShown("No such audit."))
     raw = {
@@ -69,7 +74,7 @@ def audit_action(p: Posting) -> Response:
     """Add an action to an audit (an auditor), or mark one done (the auditor, or a manager
     whose service holds the child's case)."""
     step = p.field("step")
-    audit = _one(p.site, "audits", "audit_ref", p.field("audit_ref"))
+    audit = record_of(p.site.records, "audits", audit_ref=p.field("audit_ref"))
     if audit is None:
         return p.refuse(NotShown("No such audit."))
     person = str(audit["person_id"])
@@ -82,13 +87,8 @@ def audit_action(p: Posting) -> Response:
             or (p.viewer.can("respond") and p.viewer.sees_children_of(_service_now(p.site, person)))
         ):
             return p.refuse(Forbidden("Your role cannot mark this action done."))
-        action = next(
-            (
-                a
-                for a in records_of(p.site.records, "audit_actions")
-                if a["audit_ref"] == audit["audit_ref"] and a["action"] == p.form.get("action")
-            ),
-            None,
+        action = record_of(
+            p.site.records, "audit_actions", audit_ref=audit["audit_ref"], action=p.field("action")
         )
         if action is None:
             return p.refuse(NotShown("No such action."))
@@ -127,15 +127,11 @@ def alert_stage(p: Posting) -> Response:
     """Answer the level awaiting a response (a manager, for their services), escalate to the
     next level, or resolve (an IRO)."""
     action = p.field("action")
-    alert = _one(p.site, "iro_alerts", "alert_ref", p.field("alert_ref"))
+    alert = record_of(p.site.records, "iro_alerts", alert_ref=p.field("alert_ref"))
     if alert is None:
         return p.refuse(NotShown("No such alert."))
     person = str(alert["person_id"])
-    stages = [
-        s
-        for s in records_of(p.site.records, "iro_alert_stages")
-        if s["alert_ref"] == alert["alert_ref"]
-    ]
+    stages = records_of(p.site.records, "iro_alert_stages", where={"alert_ref": alert["alert_ref"]})
     last = max(stages, key=lambda s: ALERT_LEVELS.index(s["level"]))
     if action == "respond":
         if not p.viewer.sees_children_of(_service_now(p.site, person)):
@@ -206,10 +202,6 @@ def _service_now(web: Site, person: str) -> str:
     figures = web.cache.snapshot()
     day = figures.manifest.as_at
     return figures.teams_on([(person, day)]).get((person, day), ("", ""))[1]
-
-
-def _one(web: Site, name: str, key: str, value: str) -> dict[str, Any] | None:
-    return next((r for r in records_of(web.records, name) if r[key] == value), None)
 
 
 def _ref(prefix: str) -> str:

@@ -2,16 +2,65 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from scrutineer.extract.quality import read_quality
 from scrutineer.outputs.report.layouts import layout_names, load_layout
 from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.pages.request import Page, PageRequest
+from scrutineer.outputs.web.pages.request import Header, Page, PageRequest
 from scrutineer.records.access_log import recent_access
 from scrutineer.records.narratives import narratives_for
 from scrutineer.records.users import ROLES, list_users, locked
 
 
-def snapshots(p: PageRequest) -> Page:
+class SnapshotsPage(TypedDict):
+    """/snapshots: every load, newest first, with its manifest and warnings."""
+
+    snapshots: list[Page]
+
+
+class SnapshotPage(TypedDict):
+    """/snapshots/ID: one load's unmapped values and data quality, table by table."""
+
+    id: str
+    as_at: str
+    source_dir: str
+    code_maps: list[str]
+    unmapped: list[dict[str, object]]
+    mapped_rows: int
+    has_quality: bool
+    tables: list[Page]  # a table, its columns' quality and how many have a problem
+
+
+class Narrative(TypedDict):
+    theme: str
+    title: str
+    analysis: str
+    actions: str
+    written: str  # by whom and when, if it is
+
+
+class NarrativesPage(Header):
+    """/narratives: the analysis and actions for each theme or report section."""
+
+    narratives: list[Narrative]
+
+
+class UsersPage(TypedDict):
+    """/admin/users: the users, and what a new one may be given."""
+
+    roles: list[str]
+    services: list[dict[str, str]]
+    users: list[Page]
+
+
+class AccessLogPage(TypedDict):
+    """/admin/access-log: the latest views of child-level data."""
+
+    entries: list[dict[str, str]]
+
+
+def snapshots(p: PageRequest) -> SnapshotsPage:
     """Every load, newest first, with its manifest and warnings."""
     cache = p.cache
     return {
@@ -34,7 +83,7 @@ def snapshots(p: PageRequest) -> Page:
     }
 
 
-def snapshot(p: PageRequest) -> Page:
+def snapshot(p: PageRequest) -> SnapshotPage:
     """One load for the analysts who mend the CMS: the values left unmapped, and per table
     and column what was filled, placeheld, unmapped, failing or out of range."""
     cache, snapshot_id = p.cache, p.path("snapshot")
@@ -85,7 +134,7 @@ def narrative_keys(cache: Figures) -> list[str]:
     return keys
 
 
-def narratives(p: PageRequest) -> Page:
+def narratives(p: PageRequest) -> NarrativesPage:
     cache, choice = p.cache, p.choice
     written = narratives_for(cache.records, str(choice.period))
     return {
@@ -107,7 +156,7 @@ def narratives(p: PageRequest) -> Page:
     }
 
 
-def users(p: PageRequest) -> Page:
+def users(p: PageRequest) -> UsersPage:
     cache = p.cache
     shut = locked(cache.records)
     return {
@@ -129,7 +178,7 @@ def users(p: PageRequest) -> Page:
     }
 
 
-def access_log(p: PageRequest) -> Page:
+def access_log(p: PageRequest) -> AccessLogPage:
     cache = p.cache
     return {
         "entries": [

@@ -7,6 +7,8 @@ roles with aggregates only get suppressed figures and never a child or a worker.
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict
+
 from scrutineer.assess.assessment import Assessment
 from scrutineer.assess.text import (
     amount,
@@ -16,15 +18,15 @@ from scrutineer.assess.text import (
     theme_text,
 )
 from scrutineer.calendar import Period
-from scrutineer.catalogue.model import Kpi
+from scrutineer.catalogue.model import Kpi, Level
 from scrutineer.engine.compute import Value
 from scrutineer.engine.exceptions import ExceptionRow
 from scrutineer.errors import Forbidden, NotShown
 from scrutineer.outputs.disclosure import disclosed
 from scrutineer.outputs.figures import SUPPRESSED, assessment_chart, flagged, short
 from scrutineer.outputs.web.access import Viewer
-from scrutineer.outputs.web.figures import Figures, SnapshotFigures
-from scrutineer.outputs.web.pages.request import Choice, Page, PageRequest
+from scrutineer.outputs.web.figures import Figures, SnapshotFigures, Team
+from scrutineer.outputs.web.pages.request import Choice, Header, PageRequest
 from scrutineer.records.access_log import log_access
 from scrutineer.records.narratives import narratives_for
 
@@ -32,7 +34,162 @@ CATEGORIES = ("going well", "one to watch", "need to do better")
 WORST_EXCEPTIONS = 25
 
 
-def overview(p: PageRequest) -> Page:
+class Tile(TypedDict):
+    kpi: str
+    title: str
+    value: str
+    rag: str | None
+    category: str
+
+
+class Theme(TypedDict):
+    theme: str
+    title: str
+    summary: str
+    counts: dict[str, int]
+    indicators: list[Tile]
+
+
+class OverviewFigures(TypedDict):
+    lists: dict[str, list[Tile]]  # by category: going well, one to watch, need to do better
+    themes: list[Theme]
+
+
+class OverviewPage(Header, OverviewFigures):
+    """/: the three lists and a tile per theme."""
+
+
+class Figure(TypedDict):
+    period: str
+    shown: str  # as the page writes it: a value, "no data", "–" or the suppressed mark
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    status: str
+    unmapped: int
+
+
+class BreakdownRow(Figure):
+    id: str | None
+    name: str | None
+    service_id: str | None
+
+
+class Breakdown(TypedDict):
+    level: Level
+    service: str | None
+    team: str | None
+    rows: list[BreakdownRow]
+
+
+class Definition(TypedDict):
+    id: str
+    title: str
+    definition: str
+    theme: str
+    area: str
+    unit: str
+    kind: str
+    polarity: str
+    benchmark: str | None
+    source: str
+    note: str
+    differs: str
+    has_exceptions: bool
+
+
+class Child(TypedDict):
+    """A child on an exception list."""
+
+    person_id: str | None
+    name: str | None
+    age: int | None
+    service: str | None
+    team: str | None
+    worker: str | None
+    dates: dict[str, str | None]
+    facts: str
+    due: str | None
+    days_overdue: int | None
+
+
+class Exceptions(TypedDict):
+    allowed: bool
+    reason: NotRequired[str]  # why there is no list, when there is none
+    scope: NotRequired[str]  # whose children it lists
+    rows: list[Child]
+
+
+class IndicatorFigures(TypedDict):
+    kpi: Definition
+    value: str
+    target: str | None
+    target_note: str | None
+    rag: str | None
+    trend: str | None
+    spc: str | None
+    category: str
+    neighbours: str | None
+    neighbour_gap: str | None
+    england: str | None
+    text: str
+    chart: str
+    series: list[Figure]
+    explain: str
+    breakdown: Breakdown
+
+
+class IndicatorPage(Header, IndicatorFigures):
+    """/indicators/ID: the figure and its judgement, breakdown and exception list."""
+
+    exceptions: Exceptions
+
+
+class Named(TypedDict):
+    id: str
+    name: str
+
+
+class ClinicsPage(Header):
+    """/clinics: the services whose clinic this viewer may open."""
+
+    services: list[Named]
+
+
+class ClinicTeam(Named):
+    short: str  # the team's name without its service's
+
+
+class ClinicRow(TypedDict):
+    kpi: str
+    title: str
+    service: str
+    teams: list[str]  # the figure of each of the service's teams, in `teams` order
+
+
+class Overdue(Child):
+    kpi: str
+    title: str
+
+
+class ClinicAction(TypedDict):
+    theme: str
+    actions: str
+    written_by: str
+
+
+class ClinicPage(Header):
+    """/clinics/SERVICE: the service's indicators by team, its most overdue children."""
+
+    service: Named
+    teams: list[ClinicTeam]
+    indicators: list[ClinicRow]
+    worst: list[Overdue]
+    actions_period: str
+    actions: list[ClinicAction]
+
+
+def overview(p: PageRequest) -> OverviewPage:
     viewer, cache, choice = p.viewer, p.cache, p.choice
     key = (
         "overview",
@@ -44,7 +201,7 @@ def overview(p: PageRequest) -> Page:
     return {**choice.header(), **cache.memo(key, lambda: _overview(viewer, cache, choice))}
 
 
-def _overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
+def _overview(viewer: Viewer, cache: Figures, choice: Choice) -> OverviewFigures:
     whole = cache.assessments(choice.figures, choice.period)
     hidden = _hidden(viewer, cache, choice.figures)
     found = [disclosed(a, hidden) for a in whole]  # in the list a suppressed one is not
@@ -69,7 +226,7 @@ def _overview(viewer: Viewer, cache: Figures, choice: Choice) -> Page:
     }
 
 
-def indicator(p: PageRequest) -> Page:
+def indicator(p: PageRequest) -> IndicatorPage:
     viewer, cache, choice, kpi_id = p.viewer, p.cache, p.choice, p.path("kpi")
     service, team = p.query("service") or None, p.query("team") or None
     kpi = cache.catalogue.get(kpi_id)
@@ -103,7 +260,7 @@ def _indicator_figures(
     kpi: Kpi,
     service: str | None,
     team: str | None,
-) -> Page:
+) -> IndicatorFigures:
     """Everything on an indicator's page but the children: the same for every viewer who
     sees the same kind of figures."""
     whole = next(x for x in cache.assessments(figures, period) if x.kpi.id == kpi.id)
@@ -129,7 +286,7 @@ def _indicator_figures(
     }
 
 
-def clinics(p: PageRequest) -> Page:
+def clinics(p: PageRequest) -> ClinicsPage:
     """The services whose assurance clinic this viewer may open."""
     viewer, choice = p.viewer, p.choice
     allowed = viewer.child_services()
@@ -143,7 +300,7 @@ def clinics(p: PageRequest) -> Page:
     }
 
 
-def clinic(p: PageRequest) -> Page:
+def clinic(p: PageRequest) -> ClinicPage:
     """A service's indicators by team, its most overdue children, last month's actions."""
     viewer, cache, choice, service = p.viewer, p.cache, p.choice, p.path("service")
     figures, period = choice.figures, choice.period
@@ -152,7 +309,7 @@ def clinic(p: PageRequest) -> Page:
         raise NotShown(f"No service {service!r} in snapshot {figures.manifest.id}.")
     if not viewer.sees_children_of(service):
         raise Forbidden(f"You are not assigned the service {names[service]}.")
-    teams = [t for t in figures.teams if t[2] == service]
+    teams = [t for t in figures.teams if t.service_id == service]
     rows, worst = cache.memo(
         ("clinic", figures.manifest.id, str(period), service),
         lambda: (
@@ -168,7 +325,7 @@ def clinic(p: PageRequest) -> Page:
         **choice.header(),
         "service": {"id": service, "name": names[service]},
         "teams": [
-            {"id": t[0], "name": t[1], "short": t[1].removeprefix(t[3]).strip() or t[1]}
+            {"id": t.id, "name": t.name, "short": t.name.removeprefix(t.service).strip() or t.name}
             for t in teams
         ],
         "indicators": rows,
@@ -187,13 +344,13 @@ def _service_table(
     figures: SnapshotFigures,
     period: Period,
     service: str,
-    teams: list[tuple[str, str, str, str]],
-) -> list[Page]:
+    teams: list[Team],
+) -> list[ClinicRow]:
     """The service's indicators (those with figures in its teams this month), by team."""
-    rows = []
+    rows: list[ClinicRow] = []
     for kpi in cache.catalogue:
         by_team = _by(figures.at(kpi.id, "team", period), "team_id")
-        cells = [by_team.get(t[0]) for t in teams]
+        cells = [by_team.get(t.id) for t in teams]
         if not any(v is not None and (v.denominator or v.numerator) for v in cells):
             continue  # not this service's work
         overall = _by(figures.at(kpi.id, "service", period), "service_id").get(service)
@@ -210,7 +367,7 @@ def _service_table(
 
 def _most_overdue(
     cache: Figures, figures: SnapshotFigures, period: Period, service_name: str
-) -> list[Page]:
+) -> list[Overdue]:
     worst = sorted(
         (
             (kpi, row)
@@ -244,7 +401,7 @@ def _cell(value: Value | None, unit: str, hidden: set[tuple[str, str]]) -> str:
     return flagged(short(value.value, unit), value)
 
 
-def _figure(value: Value, kpi: Kpi, hidden: bool) -> Page:
+def _figure(value: Value, kpi: Kpi, hidden: bool) -> Figure:
     return {
         "period": value.period,
         "shown": SUPPRESSED if hidden else _cell(value, kpi.unit, set()),
@@ -256,7 +413,7 @@ def _figure(value: Value, kpi: Kpi, hidden: bool) -> Page:
     }
 
 
-def _tile(whole: Assessment, hidden: set[tuple[str, str]]) -> Page:
+def _tile(whole: Assessment, hidden: set[tuple[str, str]]) -> Tile:
     a = disclosed(whole, hidden)
     return {
         "kpi": a.kpi.id,
@@ -292,7 +449,7 @@ def _gap(a: Assessment) -> str | None:
     return f"{sign}{shown}{over}"
 
 
-def _definition(kpi: Kpi) -> Page:
+def _definition(kpi: Kpi) -> Definition:
     return {
         "id": kpi.id,
         "title": kpi.title,
@@ -322,9 +479,10 @@ def _breakdown(
     period: Period,
     service: str | None,
     team: str | None,
-) -> Page:
+) -> Breakdown:
     """One level of service -> team -> worker, under the service or team chosen."""
     parent: tuple[str, str | None] | None
+    level: Level
     if team and viewer.can("workers"):
         level, parent, key = "worker", ("team_id", team), "worker_id"
     elif service or team:
@@ -338,7 +496,7 @@ def _breakdown(
     ]
     values.sort(key=lambda v: str(dict(v.group).get(level)))
     suppressed = cache.suppressed(figures) if viewer.aggregates_only else None
-    rows = []
+    rows: list[BreakdownRow] = []
     for v in values:
         group = dict(v.group)
         rows.append(
@@ -359,7 +517,7 @@ def _exceptions(
     kpi: Kpi,
     service: str | None,
     team: str | None,
-) -> Page:
+) -> Exceptions:
     if kpi.exceptions is None:
         return {"allowed": False, "reason": "This indicator has no exception list.", "rows": []}
     if not viewer.can("children"):
@@ -370,7 +528,7 @@ def _exceptions(
         }
     figures, period = choice.figures, choice.period
     services = dict(figures.services())
-    teams = {t[0]: t[1] for t in figures.teams}
+    teams = {t.id: t.name for t in figures.teams}
     allowed = viewer.child_services()
     names = {services[s] for s in (allowed if allowed is not None else services) if s in services}
     every = cache.memo(
@@ -394,7 +552,7 @@ def _exceptions(
     return {"allowed": True, "scope": scope, "rows": rows}
 
 
-def _child(row: ExceptionRow) -> Page:
+def _child(row: ExceptionRow) -> Child:
     return {
         "person_id": row.person_id,
         "name": row.name,

@@ -8,7 +8,7 @@ scrutiny officer edits, and an item's owner adds its updates (actions/governance
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from scrutineer.errors import NotShown
 from scrutineer.outputs.report.layouts import layout_names
@@ -26,7 +26,83 @@ from scrutineer.records.governance_views import UpdateView
 from scrutineer.records.panels import MEETING_STATUSES, SEAT_KINDS, quorum, sitting
 
 
-def governance(p: PageRequest) -> Page:
+class GovernancePage(TypedDict):
+    """/governance: the panels with their members and meetings, and the practice reviews."""
+
+    can_edit: bool
+    statuses: list[str]
+    reviews: list[Page]
+    review_kinds: list[str]
+    panels: list[Page]
+
+
+class Quorum(TypedDict):
+    present: int
+    needed: int
+    met: bool
+
+
+class MeetingPage(TypedDict):
+    """/governance/meetings/ID: a meeting's business and its monitoring list."""
+
+    id: int
+    panel: str
+    held_on: str
+    place: str
+    status: str
+    minutes: str
+    can_edit: bool
+    quorum: Quorum
+    agenda: list[Page]
+    attendance: list[Page]
+    seats: list[Page]
+    declarations: list[Page]
+    agenda_numbers: list[int]
+    resolutions: list[Page]
+    made: list[Page]
+    accepted: list[Page]
+    layouts: list[str]
+    monitoring: list[Page]
+
+
+class RecommendationsPage(TypedDict):
+    """/governance/recommendations: every recommendation and its status today."""
+
+    statuses: list[str]
+    recommendations: list[Page]
+
+
+class PanelPage(TypedDict):
+    """/governance/panels/ID: a panel's seats, past and present."""
+
+    id: int
+    name: str
+    quorum: int
+    terms_of_reference: str
+    can_edit: bool
+    kinds: list[str]
+    seats: list[Page]
+
+
+class ReviewHead(TypedDict):
+    id: int
+    name: str
+    kind: str
+    published_on: str | None
+    lead_reviewer: str
+    themes: str
+
+
+class ReviewPage(ReviewHead):
+    """/governance/reviews/ID: a review's recommendations and each agency's responses."""
+
+    can_edit: bool
+    statuses: list[str]
+    today: str
+    recommendations: list[Page]
+
+
+def governance(p: PageRequest) -> GovernancePage:
     viewer, cache = p.viewer, p.cache
     today = date.today()
     all_seats, all_meetings = views.seats(cache.records), views.meetings(cache.records)
@@ -65,7 +141,7 @@ def governance(p: PageRequest) -> Page:
     }
 
 
-def meeting(p: PageRequest) -> Page:
+def meeting(p: PageRequest) -> MeetingPage:
     viewer, cache, meeting_id = p.viewer, p.cache, p.path("meeting")
     found = views.meeting(cache.records, int(meeting_id)) if meeting_id.isdigit() else None
     if found is None:
@@ -126,7 +202,7 @@ def meeting(p: PageRequest) -> Page:
     }
 
 
-def recommendations(p: PageRequest) -> Page:
+def recommendations(p: PageRequest) -> RecommendationsPage:
     """Every recommendation with its status today, open ones first."""
     viewer, cache = p.viewer, p.cache
     today = date.today()
@@ -170,7 +246,7 @@ def _item(item: Any) -> Page:
     }
 
 
-def panel(p: PageRequest) -> Page:
+def panel(p: PageRequest) -> PanelPage:
     """A panel's seats, past and present (a vacant seat shows as vacant)."""
     viewer, cache, panel_id = p.viewer, p.cache, p.path("panel")
     today = date.today()
@@ -211,7 +287,7 @@ REVIEW_NAMES = {
 }
 
 
-def review(p: PageRequest) -> Page:
+def review(p: PageRequest) -> ReviewPage:
     """A practice review, its numbered recommendations and each agency's responses."""
     viewer, cache, review_id = p.viewer, p.cache, p.path("review")
     today = date.today()
@@ -234,7 +310,7 @@ def review(p: PageRequest) -> Page:
         ),
         key=lambda i: (int(i["number"]) if i["number"].isdigit() else 0, i["number"]),
     )
-    head = {
+    head: ReviewHead = {
         "id": found.id,
         "name": found.name,
         "kind": REVIEW_NAMES.get(found.kind, found.kind),

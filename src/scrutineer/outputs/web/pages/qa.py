@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from scrutineer.errors import Forbidden
 from scrutineer.outputs.qa_summary import (
@@ -24,13 +24,92 @@ from scrutineer.outputs.qa_summary import (
 )
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.pages.request import Choice, Page, PageRequest
+from scrutineer.outputs.web.pages.request import Choice, Header, PageRequest
 from scrutineer.records.access_log import log_access
 from scrutineer.records.qa import record_types, records_of
 from scrutineer.settings import ALERT_LEVELS
 
+Record = dict[str, Any]  # a QA record as the page shows it (dates as YYYY-MM-DD)
 
-def qa_overview(p: PageRequest) -> Page:
+
+class SupervisionRow(TypedDict):
+    supervision: str  # the supervision grade
+    cells: list[str]  # audits at each overall grade, in GRADES order
+
+
+class Supervision(TypedDict):
+    pairs: str
+    correlation: float | None
+    rows: list[SupervisionRow]
+
+
+class Tally(TypedDict):
+    name: str
+    count: str
+    share: str
+
+
+class QaOverviewPage(Header):
+    """/qa: the 12 months' audit grades, supervision against overall grade, IRO alerts."""
+
+    months: str
+    focus5: list[dict[str, str]]  # a domain's row: its name, audits graded, each grade's share
+    moderated: str
+    supervision: Supervision
+    alerts: str
+    reasons: list[Tally]
+    levels: list[Tally]
+
+
+class AuditListPage(Header):
+    """/qa/audits: the 12 months' audits, newest first (`grade` chosen, if any)."""
+
+    grade: str | None
+    grades: list[str]
+    audits: list[Record]  # each with its counted grade and the team holding the case
+
+
+class StageNow(TypedDict):
+    level: str | None  # the level awaiting a response
+    due: str | None
+    overdue: bool
+
+
+class AlertListPage(Header):
+    """/qa/alerts: the 12 months' alerts (`state` open: those not resolved)."""
+
+    state: str | None
+    alerts: list[Record]  # each with the team and its StageNow
+
+
+class ChildHistoryPage(Header):
+    """/qa/children/ID: every audit, alert and adjourned review of one child."""
+
+    person_id: str
+    audits: list[Record]
+    alerts: list[Record]
+    adjournments: list[Record]
+
+
+class AuditForm(TypedDict):
+    """/qa/audits/new: what the form offers, the values sent back and what to fix."""
+
+    programmes: list[str]
+    grades: list[str]
+    values: dict[str, str]
+    problems: list[str]
+
+
+class AlertForm(TypedDict):
+    """/qa/alerts/new (and the adjourned-review form)."""
+
+    reasons: list[str]
+    adjournment_reasons: list[str]
+    values: dict[str, str]
+    problems: list[str]
+
+
+def qa_overview(p: PageRequest) -> QaOverviewPage:
     """The 12 months to the chosen month: audit grades by domain, supervision against
     overall grade, and IRO alerts by reason and by the level they reached."""
     viewer, cache, choice = p.viewer, p.cache, p.choice
@@ -69,7 +148,7 @@ def qa_overview(p: PageRequest) -> Page:
     }
 
 
-def audit_list(p: PageRequest) -> Page:
+def audit_list(p: PageRequest) -> AuditListPage:
     """Audits in the 12 months to the chosen month, newest first, for the viewer's services."""
     viewer, cache, choice, grade = p.viewer, p.cache, p.choice, p.query("grade")
     first, last = choice.period.shift(-11).start, choice.period.end
@@ -93,7 +172,7 @@ def audit_list(p: PageRequest) -> Page:
     }
 
 
-def alert_list(p: PageRequest) -> Page:
+def alert_list(p: PageRequest) -> AlertListPage:
     """Alerts raised in the 12 months to the chosen month; `state` "open" for those not yet
     resolved, with the stage awaiting a response and whether it is overdue."""
     viewer, cache, choice, state = p.viewer, p.cache, p.choice, p.query("state")
@@ -119,7 +198,7 @@ def alert_list(p: PageRequest) -> Page:
     }
 
 
-def child_history(p: PageRequest) -> Page:
+def child_history(p: PageRequest) -> ChildHistoryPage:
     """Everything quality assurance holds about one child, with the team at each date."""
     viewer, cache, choice, person_id = p.viewer, p.cache, p.choice, p.path("person_id")
     audits = records_of(cache.records, "audits", person_id)
@@ -178,7 +257,7 @@ def _theirs(
     return found
 
 
-def _stage_now(alert: dict[str, Any], stages: list[dict[str, Any]], as_at: date) -> Page:
+def _stage_now(alert: Record, stages: list[Record], as_at: date) -> StageNow:
     mine = [s for s in stages if s["alert_ref"] == alert["alert_ref"]]
     last = max(mine, key=lambda s: ALERT_LEVELS.index(s["level"]), default=None)
     waiting = last is not None and last["responded_date"] is None and not alert["resolved_date"]
@@ -191,7 +270,7 @@ def _stage_now(alert: dict[str, Any], stages: list[dict[str, Any]], as_at: date)
 
 def _tally(
     counts: Counter[str], total: int, hide: bool, order: tuple[str, ...] = (), sums: bool = False
-) -> list[Page]:
+) -> list[Tally]:
     """Each name's count and share of `total`; with `sums`, the counts add up to the total
     (each alert reaches one level; it may give several reasons)."""
     names = list(order) or [name for name, _ in counts.most_common()]
@@ -199,21 +278,21 @@ def _tally(
     return [{"name": n, "count": count, "share": share} for n, count, share in cells]
 
 
-def _plain(row: dict[str, Any]) -> Page:
+def _plain(row: Record) -> Record:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
 
 
-def new_audit(p: PageRequest) -> Page:
+def new_audit(p: PageRequest) -> AuditForm:
     """The audit form, empty (the page, and its JSON twin)."""
     return audit_form(p.cache, {})
 
 
-def new_alert(p: PageRequest) -> Page:
+def new_alert(p: PageRequest) -> AlertForm:
     """The alert form, empty."""
     return alert_form(p.cache, {})
 
 
-def audit_form(cache: Figures, values: dict[str, str]) -> Page:
+def audit_form(cache: Figures, values: dict[str, str]) -> AuditForm:
     """What the audit form offers, with the values sent back if they need mending."""
     return {
         "programmes": [p["name"] for p in records_of(cache.records, "audit_programmes")],
@@ -223,7 +302,7 @@ def audit_form(cache: Figures, values: dict[str, str]) -> Page:
     }
 
 
-def alert_form(cache: Figures, values: dict[str, str]) -> Page:
+def alert_form(cache: Figures, values: dict[str, str]) -> AlertForm:
     """What the alert and adjourned-review forms offer."""
     return {
         "reasons": list(_codes("iro_alerts", "reasons")),

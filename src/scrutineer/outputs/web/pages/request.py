@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypedDict
 
 from starlette.requests import Request
 
@@ -14,7 +14,19 @@ from scrutineer.errors import NotShown
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.figures import Figures, SnapshotFigures
 
-Page = dict[str, Any]
+Page = dict[str, Any]  # a part of a page not typed further (a record as stored, a form)
+
+
+class Header(TypedDict):
+    """What every page of figures says first: the snapshot and month it shows, and what
+    else may be picked."""
+
+    snapshot: str
+    snapshots: list[str]
+    as_at: str
+    period: str
+    period_label: str
+    periods: list[str]
 
 
 @dataclass(frozen=True)
@@ -25,7 +37,7 @@ class Choice:
     period: Period
     snapshots: tuple[str, ...]  # every snapshot, newest first, for the picker
 
-    def header(self) -> Page:
+    def header(self) -> Header:
         return {
             "snapshot": self.figures.manifest.id,
             "snapshots": list(self.snapshots),
