@@ -9,6 +9,7 @@ import csv
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -206,3 +207,24 @@ def test_wrong_passwords_sent_at_once_to_a_real_server_lock_the_account(server: 
     engine.dispose()
     assert failed == MAX_FAILED_LOGINS
     server.kill()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_on_a_busy_port_says_so_and_starts_nothing(tmp_path: Path, workers: str) -> None:
+    """Another program listening on the port: `serve` says so and how to choose another,
+    exits 1 (not "serving", then an abort), and makes no administrator."""
+    env = {**os.environ, "SCRUTINEER_DATA_DIR": str(tmp_path / "data")}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = str(taken.getsockname()[1])
+        done = subprocess.run(
+            [sys.executable, "-m", "scrutineer", "serve", "--port", port, "--workers", workers],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1, done.stderr
+    assert f"Cannot serve on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
+    assert "serving" not in done.stdout and "administrator" not in done.stdout

@@ -44,6 +44,14 @@ class Busy(ScrutineerError):
     http_status = 429
 
 
+class PortInUse(ScrutineerError):
+    def __init__(self, host: str, port: int, why: str) -> None:
+        super().__init__(
+            f"Cannot serve on {host}:{port} ({why}): another program is listening there, or "
+            "the address is not this machine's. Stop it, or give another with --port."
+        )
+
+
 class SettingInvalid(ScrutineerError):
     def __init__(self, key: str, raw: str, expected: str) -> None:
         super().__init__(

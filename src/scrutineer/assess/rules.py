@@ -63,6 +63,9 @@ class Category(StrEnum):
     CONTEXT = "context only"
 
 
+LISTED = (Category.GOING_WELL, Category.WATCH, Category.DO_BETTER)  # the overview's three lists
+
+
 def band(target: float, unit: str) -> float:
     """How far short of the target is still amber."""
     return PERCENT_BAND if unit == "percent" else abs(target) * RELATIVE_BAND

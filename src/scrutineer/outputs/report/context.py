@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from scrutineer.assess.assessment import Assessment
+from scrutineer.assess.rules import LISTED
 from scrutineer.assess.text import amount, indicator_text, neighbours_average, theme_text
 from scrutineer.calendar import Period
 from scrutineer.engine.compute import Value
@@ -142,7 +143,7 @@ def build_context(
             for a in (disclosed(a, hidden) for a in assessments)
             if a.kpi.id in shown and a.category.value == name
         )
-        for name in ("going well", "one to watch", "need to do better")
+        for name in (c.value for c in LISTED)
     }
     return ReportContext(
         layout.title,

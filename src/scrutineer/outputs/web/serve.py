@@ -18,7 +18,7 @@ import uvicorn
 from sqlalchemy import Engine as Records
 from starlette.applications import Starlette
 
-from scrutineer.errors import ScrutineerError
+from scrutineer.errors import PortInUse, ScrutineerError
 from scrutineer.outputs.web.routes import create_app
 from scrutineer.records.store import open_records
 from scrutineer.records.users import add_user, count_users
@@ -43,16 +43,17 @@ def serve(
     the dashboard's target on two cores, and is right for a SQLite records store (processes
     writing the access log to one SQLite file wait for each other's locks); with PostgreSQL,
     one per core."""
+    listening = listening_socket(host, port)  # first: a busy port is said before anything
     records = open_records(settings)
     password = first_admin(records)
     if password:
         say(f"First run: created the administrator 'admin' with password {password}")
     say(f"Scrutineer is serving on http://{host}:{port} (Ctrl-C to stop).")
     if workers == 1:
-        uvicorn.run(warmed_app(settings), host=host, port=port, log_level="warning")
+        config = uvicorn.Config(warmed_app(settings), log_level="warning")
+        uvicorn.Server(config).run(sockets=[listening])
         return
     records.dispose()  # no connection is carried into the worker processes
-    listening = listening_socket(host, port)
     context = multiprocessing.get_context("spawn")
     processes = [
         context.Process(target=_worker, args=(settings.as_environment(), listening))
@@ -78,11 +79,14 @@ def listening_socket(host: str, port: int) -> socket.socket:
     """One socket that every worker accepts from. Made with its protocol named (TCP), so
     that asyncio switches Nagle's algorithm off on each connection: otherwise a small
     response can wait 40 ms for the client's delayed acknowledgement."""
-    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-    listening = socket.socket(family, kind, proto)
-    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    listening.bind(address)
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        listening = socket.socket(family, kind, proto)
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        listening.bind(address)
+    except OSError as error:  # in use, or not an address of this machine
+        raise PortInUse(host, port, error.strerror or str(error)) from None
     listening.listen(2048)
     listening.set_inheritable(True)
     return listening

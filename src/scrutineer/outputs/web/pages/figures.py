@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import NotRequired, TypedDict
 
 from scrutineer.assess.assessment import Assessment
+from scrutineer.assess.rules import LISTED
 from scrutineer.assess.text import (
     amount,
     difference,
@@ -30,7 +31,7 @@ from scrutineer.outputs.web.pages.request import Choice, Header, PageRequest
 from scrutineer.records.access_log import log_access
 from scrutineer.records.narratives import narratives_for
 
-CATEGORIES = ("going well", "one to watch", "need to do better")
+CATEGORIES = tuple(c.value for c in LISTED)  # the three lists, by their names
 WORST_EXCEPTIONS = 25
 
 
