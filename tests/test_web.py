@@ -23,6 +23,7 @@ from scrutineer.outputs.web.routes import FORMS, PAGES, create_app
 from scrutineer.outputs.web.serve import first_admin
 from scrutineer.records.access_log import recent_access
 from scrutineer.records.narratives import narratives_for
+from scrutineer.records.sessions import end_session
 from scrutineer.records.users import (
     MAX_FAILED_LOGINS,
     ROLES,
@@ -201,7 +202,7 @@ def test_every_posted_form_as_every_role(role: str, app: Any, web_data: WebData)
         fields |= {"csrf": token, "chosen": "one-new-password", "again": "another-password"}
         got = c.post(path, data=fields)
         if role == "anonymous":
-            assert (got.status_code, got.headers["location"]) == (303, "/login"), path
+            assert (got.status_code, got.headers["location"]) == (303, "/login?next=%2F"), path
         elif role in allowed:
             assert got.status_code in (303, 400, 404), f"{role} {path} {choice}: {got.text}"
         else:
@@ -516,6 +517,10 @@ def test_a_user_changes_their_own_password_and_an_admin_resets_and_enables(
     right = {**form, "current": "changer-pass-1", "again": "changer-pass-2"}
     done = user.post("/account/password", data=right)
     assert done.status_code == 303 and check_password(web_data.records, "changer", "changer-pass-2")
+    # what the action said is on the page it goes to, once, as a confirmation
+    said = '<div class="message" role="status">Password changed.</div>'
+    assert said in user.get(done.headers["location"]).text
+    assert "Password changed." not in user.get("/account").text
 
     admin = sign_in(app, "admin", web_data.passwords["admin"])
     token = csrf_of(admin.get("/admin/users").text)
@@ -534,3 +539,52 @@ def test_a_refused_request_is_logged(clients: dict[str, TestClient], web_data: W
     assert panel.get("/qa/audits").status_code == 403  # a councillor: no child-level lists
     latest = recent_access(web_data.records, limit=5)
     assert ("panel", "refused", "/qa/audits") in [(a.username, a.action, a.subject) for a in latest]
+
+
+def test_only_the_site_puts_words_in_its_message_box(app: Any, web_data: WebData) -> None:
+    """A link cannot put words in the box the site's own confirmations use (the query
+    string is not read for them); a problem is shown as a problem, not in green."""
+    viewer = sign_in(app, "viewer", web_data.passwords["viewer"])
+    forged = "Your account is suspended: phone 0800 000 000"
+    for path in ("/", "/qa", "/governance", "/account"):
+        page = viewer.get(path, params={"message": forged}).text
+        assert forged not in page and 'class="message' not in page, path
+    stranger = client(app)
+    token = csrf_of(stranger.get("/login").text)
+    wrong = {"username": "viewer", "password": "not-it", "csrf": token, "next": "/"}
+    refused = stranger.post("/login", data=wrong)
+    assert refused.status_code == 401
+    assert '<div class="message problem" role="alert">Wrong username or password' in refused.text
+    admin = sign_in(app, "admin", web_data.passwords["admin"])
+    token = csrf_of(admin.get("/admin/users").text)
+    nobody = {"csrf": token, "username": "nobody-at-all", "action": "disable"}
+    gone = admin.post("/admin/users", data=nobody)
+    assert gone.status_code == 303 and "message=" not in gone.headers["location"]
+    assert 'class="message problem" role="alert"' in admin.get(gone.headers["location"]).text
+
+
+def test_a_session_that_ended_is_said_and_leads_back(app: Any, web_data: WebData) -> None:
+    """A browser whose session has ended (expired, or signed out elsewhere) is told so at
+    the sign-in page, and sent back after it: from a page, to that page; from a form, to the
+    page the form was on."""
+    ended = sign_in(app, "analyst", web_data.passwords["analyst"])
+    token = csrf_of(ended.get("/narratives").text)
+    end_session(web_data.records, ended.cookies.get("scrutineer_session") or "")
+    page = ended.get("/qa/audits?grade=good")
+    assert page.status_code == 303
+    assert page.headers["location"] == "/login?next=%2Fqa%2Faudits%3Fgrade%3Dgood&ended=1"
+    told = ended.get(page.headers["location"]).text
+    assert "Your session had ended" in told and 'value="/qa/audits?grade=good"' in told
+    fields = {"csrf": token, "theme": "front_door", "period": "2026-02", "analysis": "Lost?"}
+    posted = ended.post(
+        "/narratives",
+        data=fields,
+        headers={"referer": "https://testserver/narratives?period=2026-02"},
+    )
+    assert (posted.status_code, posted.headers["location"]) == (
+        303,
+        "/login?next=%2Fnarratives%3Fperiod%3D2026-02&ended=1",
+    )
+    never = client(app)  # no session at all: nothing ended
+    assert never.get("/qa").headers["location"] == "/login?next=%2Fqa"
+    assert "Your session had ended" not in never.get("/login?next=/qa").text

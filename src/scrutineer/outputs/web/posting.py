@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -19,7 +20,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from scrutineer.errors import Forbidden, Invalid, ScrutineerError
 from scrutineer.outputs.web.access import Viewer
-from scrutineer.outputs.web.site import Site
+from scrutineer.outputs.web.site import Site, sign_in_again
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -73,8 +74,10 @@ class Posted:
 
     def run(self, site: Site, request: Request, form: FormData) -> Response:
         viewer = site.viewer(request)
-        if viewer is None:
-            return RedirectResponse("/login", 303)
+        if viewer is None:  # back to the page the form was on, once signed in again
+            page = urlsplit(request.headers.get("referer", ""))
+            came_from = (page.path or "/") + (f"?{page.query}" if page.query else "")
+            return RedirectResponse(sign_in_again(request, came_from), 303)
         if not secrets.compare_digest(viewer.csrf, str(form.get("csrf", ""))):
             return site.refuse(
                 request, viewer, Forbidden("The form had expired: go back and retry.")

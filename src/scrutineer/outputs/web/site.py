@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from scrutineer.errors import Forbidden, ScrutineerError
 from scrutineer.outputs.web.access import SEE_PAGE, Viewer
-from scrutineer.outputs.web.cookies import SESSION_COOKIE
+from scrutineer.outputs.web.cookies import SAID_COOKIE, SESSION_COOKIE, said
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.oidc import Provider
 from scrutineer.outputs.web.pages.request import PageRequest
@@ -63,6 +63,13 @@ NAV = (  # (permission, path, label): what the menu offers each role
 )
 
 
+def sign_in_again(request: Request, target: str) -> str:
+    """The sign-in page, then on to `target`; saying the session had ended if the browser
+    still sent one (expired, or signed out elsewhere)."""
+    query = {"next": target} | ({"ended": "1"} if SESSION_COOKIE in request.cookies else {})
+    return "/login?" + urlencode(query)
+
+
 class Site:
     """What every handler needs: the figures, the records store and the templates."""
 
@@ -99,7 +106,9 @@ class Site:
             return path + ("?" + urlencode(merged) if merged else "")
 
         nav = [(p, label) for perm, p, label in NAV if viewer and viewer.can(perm)]
+        message, problem = said(request)
         values = {"request": request, "nav": nav, "url": url, "path": request.url.path}
+        values |= {"message": message, "message_problem": problem}
         values["damaged"] = self.cache.damaged_note() if viewer else ""
         values.update(context)
         page = self.templates.get_template(template)
@@ -109,7 +118,10 @@ class Site:
 
         html = main() if same_as is None else self.cache.memo(("html", *same_as), main)
         frame = self.templates.get_template("base.html").render(main_html=html, **values)
-        return HTMLResponse(frame, status)
+        response = HTMLResponse(frame, status)
+        if SAID_COOKIE in request.cookies:  # said once
+            response.delete_cookie(SAID_COOKIE)
+        return response
 
     def page(self, route: PageRoute, api: bool) -> Callable[[Request], Response]:
         def handle(request: Request) -> Response:
@@ -118,7 +130,7 @@ class Site:
                 if api:
                     return JSONResponse({"error": "Sign in first."}, 401)
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                return RedirectResponse("/login?" + urlencode({"next": target}), 303)
+                return RedirectResponse(sign_in_again(request, target), 303)
             if not viewer.can(route.permission):
                 return self.refuse(request, viewer, Forbidden(SEE_PAGE), api=api)
             try:
@@ -134,7 +146,6 @@ class Site:
                 page=page,
                 viewer=viewer,
                 title=route.title,
-                message=request.query_params.get("message", ""),
             )
 
         return handle
@@ -146,7 +157,7 @@ class Site:
         snapshot it showed, the kind of viewer and the targets."""
         if not route.figures_only:
             return None
-        query = sorted((k, v) for k, v in request.query_params.items() if k != "message")
+        query = sorted(request.query_params.items())
         kind = (viewer.aggregates_only, viewer.can("workers"), viewer.child_services())
         version = self.cache.version()
         return (route.name, request.url.path, tuple(query), page.get("snapshot"), kind, version)

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from scrutineer.calendar import Period
 from scrutineer.errors import Forbidden, Invalid, NotShown, ScrutineerError
 from scrutineer.outputs.web.access import SEE_PAGE
+from scrutineer.outputs.web.cookies import redirect_saying
 from scrutineer.outputs.web.pages.admin import users
 from scrutineer.outputs.web.pages.request import PageRequest
 from scrutineer.outputs.web.posting import Posting
@@ -73,8 +74,8 @@ def users_action(p: Posting) -> Response:
         else:
             return p.refuse(Invalid(f"No user action {action!r}."))
     except ScrutineerError as error:
-        message = str(error)
-    return RedirectResponse("/admin/users?" + urlencode({"message": message}), 303)
+        return redirect_saying(p.request, "/admin/users", str(error), problem=True)
+    return redirect_saying(p.request, "/admin/users", message)
 
 
 async def quality_download(web: Site, request: Request) -> Response:

@@ -9,16 +9,17 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from scrutineer.calendar import add_working_days, parse_day
 from scrutineer.errors import Forbidden, Invalid, NotShown
 from scrutineer.outputs.web.access import Viewer
+from scrutineer.outputs.web.cookies import redirect_saying
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.pages.qa import alert_form, audit_form
 from scrutineer.outputs.web.posting import Posting
@@ -184,7 +185,7 @@ def _save(
         page = {**options(p.site.cache, values), "problems": [str(i) for i in rejected.issues]}
         return p.render(template, 400, page=page, title="Check the form")
     p.site.cache.refresh()
-    return _back(person or str(rows[0].get("person_id", "")), message)
+    return _back(p, person or str(rows[0].get("person_id", "")), message)
 
 
 def _stage(web: Site, ref: str, level: str, start: date) -> dict[str, str]:
@@ -208,8 +209,8 @@ def _ref(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(4)}"
 
 
-def _back(person_id: str, message: str) -> Response:
-    return RedirectResponse(f"/qa/children/{person_id}?" + urlencode({"message": message}), 303)
+def _back(p: Posting, person_id: str, message: str) -> Response:
+    return redirect_saying(p.request, f"/qa/children/{quote(person_id)}", message)
 
 
 def _kind_permission(name: str) -> str:

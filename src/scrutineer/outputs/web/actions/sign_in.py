@@ -5,7 +5,6 @@ provider (`oidc.py`); and the signed-in user's own account."""
 from __future__ import annotations
 
 import secrets
-from urllib.parse import urlencode
 
 from authlib.integrations.base_client import OAuthError
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +16,7 @@ from scrutineer.outputs.web.cookies import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     new_token,
+    redirect_saying,
     safe_next,
     secure,
 )
@@ -32,8 +32,16 @@ from scrutineer.records.users import (
 )
 
 
-async def login_page(web: Site, request: Request, message: str = "", status: int = 200) -> Response:
+async def login_page(web: Site, request: Request, problem: str = "", status: int = 200) -> Response:
+    """The sign-in form; saying what went wrong (`problem`), or that the session had ended
+    (`?ended=1`, from a page or form whose session was no longer valid)."""
     token = new_token()
+    hours = int(LIFETIME.total_seconds() // 3600)
+    ended = (
+        f"Your session had ended (a session lasts {hours} hours, and ends when you sign "
+        "out): sign in again to carry on."
+    )
+    notice = ended if request.query_params.get("ended") and not problem else ""
     response = web.render(
         request,
         "login.html",
@@ -41,7 +49,8 @@ async def login_page(web: Site, request: Request, message: str = "", status: int
         title="Sign in",
         csrf=token,
         next=safe_next(request.query_params.get("next")),
-        message=message,
+        message=problem or notice,
+        message_problem=bool(problem),
         provider=web.provider.name if web.provider else None,
     )
     response.set_cookie(
@@ -96,8 +105,7 @@ async def account_page(web: Site, request: Request) -> Response:
     viewer = await run_in_threadpool(web.viewer, request)
     if viewer is None:
         return RedirectResponse("/login", 303)
-    message = request.query_params.get("message", "")
-    return web.render(request, "account.html", viewer=viewer, title="Your account", message=message)
+    return web.render(request, "account.html", viewer=viewer, title="Your account")
 
 
 def change_own_password(p: Posting) -> Response:
@@ -113,7 +121,7 @@ def change_own_password(p: Posting) -> Response:
             problem = str(error)
     if problem:
         return p.render("account.html", 400, title="Your account", problem=problem)
-    return RedirectResponse("/account?" + urlencode({"message": "Password changed."}), 303)
+    return redirect_saying(p.request, "/account", "Password changed.")
 
 
 async def oidc_start(web: Site, request: Request) -> Response:
