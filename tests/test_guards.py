@@ -30,6 +30,8 @@ def test_a_server_error_carries_the_security_headers() -> None:
     app.add_middleware(SecurityHeaders)
     response = TestClient(app, raise_server_exceptions=False).get("/boom")
     assert response.status_code == 500 and "Something went wrong" in response.text
+    assert response.headers["content-type"].startswith("text/html")  # a page, in the site's style
+    assert '<link rel="stylesheet" href="/static/style.css">' in response.text
     assert secured(response.headers) and response.headers["cache-control"] == "no-store"
     assert "a fault in a page" not in response.text  # no traceback to the browser
 

@@ -588,3 +588,26 @@ def test_a_session_that_ended_is_said_and_leads_back(app: Any, web_data: WebData
     never = client(app)  # no session at all: nothing ended
     assert never.get("/qa").headers["location"] == "/login?next=%2Fqa"
     assert "Your session had ended" not in never.get("/login?next=/qa").text
+
+
+def test_pages_that_are_not_there_say_so_in_plain_words(app: Any, web_data: WebData) -> None:
+    """An address with no page, an indicator or snapshot that does not exist: a page in
+    the site's frame that says so without a command of the server."""
+    analyst = sign_in(app, "analyst", web_data.passwords["analyst"])
+    for path, said in (
+        ("/no/such/page", "There is no page at this address"),
+        ("/indicators/no_such_kpi", "There is no indicator 'no_such_kpi'"),
+        ("/?snapshot=s9999", "There is no snapshot 's9999'"),
+    ):
+        page = analyst.get(path)
+        assert page.status_code == 404 and said in html.unescape(page.text), path
+        assert "<title>Not found · Scrutineer</title>" in page.text and 'class="error"' in page.text
+        assert "scrutineer " not in page.text.lower().replace("scrutineer</", ""), path
+        assert "Sign out" in page.text  # the frame, with the menu
+    api = analyst.get("/api/indicators/no_such_kpi")
+    assert api.status_code == 404 and "Run `scrutineer" not in api.json()["error"]
+    assert analyst.get("/api/no/such/page").json() == {
+        "error": "There is no page at this address. The menu, or the overview, leads to every page."
+    }
+    stranger = client(app).get("/no/such/page")
+    assert stranger.status_code == 404 and "There is no page at this address" in stranger.text

@@ -20,6 +20,12 @@ class ScrutineerError(Exception):
 
     exit_code = 1
     http_status = 400  # a request that cannot be done as asked
+    web_text: str | None = None  # said on the dashboard instead, where commands mean nothing
+
+    @property
+    def on_the_web(self) -> str:
+        """What someone on the dashboard is told: no command, file or setting of the server."""
+        return self.web_text or str(self)
 
 
 class Invalid(ScrutineerError):
@@ -134,6 +140,7 @@ class SnapshotNotFound(ScrutineerError):
             f"No snapshot {wanted!r}. Run `scrutineer snapshots` to list them, or "
             f"`scrutineer load DIR` to make one."
         )
+        self.web_text = f"There is no snapshot {wanted!r}: pick one from the list, or the latest."
 
 
 class SnapshotDamaged(ScrutineerError):
@@ -146,6 +153,10 @@ class SnapshotDamaged(ScrutineerError):
             "folder from a backup or move it out of the snapshots folder; `scrutineer "
             "snapshots` lists the others, and `--snapshot` picks one."
         )
+        self.web_text = (
+            f"Snapshot {snapshot_id} cannot be read, so it is left out: ask whoever loads the "
+            "data to restore it. The other snapshots can be picked as usual."
+        )
 
 
 class NoSnapshot(ScrutineerError):
@@ -156,6 +167,7 @@ class NoSnapshot(ScrutineerError):
             f"No snapshot has been loaded in {where} yet. Run `scrutineer load DIR` first "
             f"(or `scrutineer generate DIR` to make a synthetic extract)."
         )
+        self.web_text = "No data has been loaded yet: ask whoever loads the extract to load it."
 
 
 class GeneratorInvalid(ScrutineerError):
@@ -170,6 +182,7 @@ class UnknownKpi(ScrutineerError):
         super().__init__(
             f"No indicator {kpi_id!r}. Run `scrutineer kpis` to list them (ids as in KPIS.csv)."
         )
+        self.web_text = f"There is no indicator {kpi_id!r}: the overview lists every indicator."
 
 
 class CatalogueInvalid(ScrutineerError):

@@ -9,7 +9,7 @@ then lets the error go on to be logged.
 
 from __future__ import annotations
 
-from starlette.responses import PlainTextResponse
+from starlette.responses import HTMLResponse, PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADERS = {
@@ -23,6 +23,16 @@ NO_STORE = (b"cache-control", b"no-store")  # every response but a static file's
 MAX_BODY_BYTES = 1 << 20  # a form is a few kilobytes; nothing is uploaded through the web
 FAILED = (
     "Something went wrong on the server; it has been logged. Try again, or tell an administrator."
+)
+# the page of a 500, made with nothing that could fail again (no template, no database)
+FAILED_PAGE = (
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>Something went wrong · Scrutineer</title>"
+    '<link rel="stylesheet" href="/static/style.css">'
+    '</head><body><header class="top"><a class="brand" href="/">Scrutineer</a></header>'
+    f'<main id="main"><h1>Something went wrong</h1><p class="error">{FAILED}</p>'
+    '<p><a href="/">Back to the overview</a></p></main></body></html>\n'
 )
 
 
@@ -52,7 +62,7 @@ class SecurityHeaders:
             await self.app(scope, receive, add)
         except Exception:
             if not started:
-                await PlainTextResponse(FAILED, 500)(scope, receive, add)
+                await HTMLResponse(FAILED_PAGE, 500)(scope, receive, add)
             raise
 
 

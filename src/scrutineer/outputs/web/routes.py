@@ -98,7 +98,7 @@ def create_app(settings: Settings, records: Records) -> Starlette:
     routes.append(Route("/api/session", web.session))
     static = Path(str(resources.files(__package__))) / "static"
     routes.append(Mount("/static", StaticFiles(directory=static), name="static"))
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={404: web.not_found, 405: web.not_found})
     app.state.web = web
     if web.provider:
         web.provider.install(app)

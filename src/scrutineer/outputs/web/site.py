@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine as Records
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
@@ -51,6 +52,8 @@ class PageRoute:
         return "/api/overview" if self.path == "/" else "/api" + self.path
 
 
+TITLES = {400: "Not done", 403: "Not for your role", 404: "Not found", 429: "Busy"}
+NO_PAGE = "There is no page at this address. The menu, or the overview, leads to every page."
 NAV = (  # (permission, path, label): what the menu offers each role
     ("aggregates", "/", "Overview"),
     ("children", "/clinics", "Assurance clinics"),
@@ -190,8 +193,23 @@ class Site:
         status = error.http_status
         if status == 403:  # a refusal is kept as a view would be: who tried what, and when
             log_access(self.records, viewer.user.username, "refused", request.url.path)
+        said = error.on_the_web
         if api:
-            return JSONResponse({"error": str(error)}, status)
+            return JSONResponse({"error": said}, status)
         return self.render(
-            request, "error.html", status, viewer=viewer, title="Not shown", error=str(error)
+            request,
+            "error.html",
+            status,
+            viewer=viewer,
+            title=TITLES.get(status, "Not shown"),
+            error=said,
+        )
+
+    async def not_found(self, request: Request, _: Exception) -> Response:
+        """An address with no page (Starlette's 404, and 405 for a method a page lacks)."""
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": NO_PAGE}, 404)
+        viewer = await run_in_threadpool(self.viewer, request)
+        return self.render(
+            request, "error.html", 404, viewer=viewer, title=TITLES[404], error=NO_PAGE
         )
