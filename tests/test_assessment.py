@@ -65,6 +65,40 @@ def test_a_bad_targets_file_is_refused_whole_with_every_problem() -> None:
     assert kept.set_on == date(2025, 4, 10)
 
 
+def test_a_target_the_indicator_cannot_reach_or_a_second_for_its_year_is_refused() -> None:
+    """180% (an agreed 80% mistyped), a count below nothing, a year that is no financial
+    year, and two targets for one indicator and year (the assessment would use one and drop
+    the other unseen): each refused at its row; 100% and 0 are kept."""
+    text = HEADER + (
+        "cp_visits_10wd_pct,monthly,180,2025,Board,2025-04-10,\n"
+        "contacts,annual,-5,2025,Board,2025-04-10,\n"
+        "cin_visits_4wk_pct,monthly,80,1925,Board,2025-04-10,\n"
+        "cla_visits_6wk_pct,monthly,90,2025,Board,2025-04-10,\n"
+        "cla_visits_6wk_pct,annual,85,2025,Board,2025-06-01,\n"
+    )
+    with pytest.raises(TargetsRejected) as caught:
+        read_targets(text, load_catalogue())
+    found = sorted((i.row, i.column, i.message) for i in caught.value.issues)
+    assert found == [
+        (2, "value", "not a possible percentage"),
+        (3, "value", "not a possible count"),
+        (4, "financial_year", "not a financial year"),
+        (6, "kpi", "a second target for cla_visits_6wk_pct in 2025 (row 5 is the first)"),
+    ]
+    kept = read_targets(
+        HEADER
+        + "cp_visits_10wd_pct,monthly,100,2025,Board,2025-04-10,\n"
+        + "contacts,annual,0,2025,Board,2025-04-10,\n"
+        + "cp_visits_10wd_pct,monthly,95,2026,Board,2026-04-10,\n",
+        load_catalogue(),
+    )
+    assert [(t.kpi, t.value, t.financial_year) for t in kept] == [
+        ("cp_visits_10wd_pct", 100, 2025),
+        ("contacts", 0, 2025),
+        ("cp_visits_10wd_pct", 95, 2026),
+    ]
+
+
 def test_a_red_worsening_indicator_needs_doing_better_and_says_so() -> None:
     kpi = load_catalogue().get("cp_visits_10wd_pct")
     values = [70.0] * 23 + [60.0]

@@ -187,6 +187,22 @@ def test_written_analysis_and_actions_appear_under_their_section(reporting: Cli)
     assert page.count("No analysis has been written") == 6  # the other six sections
 
 
+def test_a_narrative_no_report_would_print_is_refused(reporting: Cli) -> None:
+    """The dashboard's own label for a theme is taken (any case); a theme no report has,
+    or a month the snapshot does not cover, is refused with what to give instead - not
+    "Saved" and never printed."""
+    base = ("narrative", "--by", "Head of Performance", "--analysis", "Seen on the dashboard.")
+    saved = reporting.run(*base, "--theme", "Purposeful CONTACT", "--period", "2026-03").stdout
+    assert saved == "Saved the narrative for Purposeful contact (purposeful_contact), 2026-03.\n"
+    wrong = reporting.run(*base, "--theme", "Visits", "--period", "2026-03", check=False)
+    assert wrong.returncode == 1 and "No theme or report section 'Visits'" in wrong.stderr
+    assert "Purposeful contact (purposeful_contact)" in wrong.stderr
+    later = reporting.run(
+        *base, "--theme", "purposeful_contact", "--period", "2031-03", check=False
+    )
+    assert later.returncode == 1 and "2031-03" in later.stderr and "as-at date" in later.stderr
+
+
 def test_a_report_is_made_again_with_the_records_as_they_stood(
     small_authority: Path, tmp_path: Path
 ) -> None:

@@ -366,19 +366,25 @@ def test_sign_in_needs_the_forms_token(app: Any, web_data: WebData) -> None:
 
 def test_forms_need_the_sessions_csrf_token(app: Any, web_data: WebData) -> None:
     analyst = sign_in(app, "analyst", web_data.passwords["analyst"])
-    fields = {"theme": "front_door", "period": "2026-02", "analysis": "Forged.", "actions": ""}
+    fields = {"theme": "right_service", "period": "2026-02", "analysis": "Forged.", "actions": ""}
     assert analyst.post("/narratives", data=fields).status_code == 403
     assert analyst.post("/narratives", data={**fields, "csrf": "guess"}).status_code == 403
-    assert "front_door" not in narratives_for(web_data.records, "2026-02")
+    assert "right_service" not in narratives_for(web_data.records, "2026-02")
     token = csrf_of(analyst.get("/narratives").text)
     fields["analysis"] = "Contacts rose after the schools returned."
     saved = analyst.post("/narratives", data={**fields, "csrf": token})
     assert saved.status_code == 303
-    written = narratives_for(web_data.records, "2026-02")["front_door"]
+    written = narratives_for(web_data.records, "2026-02")["right_service"]
     assert (written.analysis, written.written_by) == (fields["analysis"], "Test analyst")
     viewer = sign_in(app, "viewer", web_data.passwords["viewer"])
     token = csrf_of(viewer.get("/").text)  # the sign-out form carries it
     assert viewer.post("/narratives", data={**fields, "csrf": token}).status_code == 403
+    # a theme no report prints, or a month the dashboard does not show: refused, not stored
+    token = csrf_of(analyst.get("/narratives").text)
+    for wrong in ({"theme": "front_door"}, {"period": "2031-03"}):
+        refused = analyst.post("/narratives", data={**fields, **wrong, "csrf": token})
+        assert refused.status_code == 400, wrong
+    assert set(narratives_for(web_data.records, "2031-03")) == set()
 
 
 def test_signing_out_ends_the_session(app: Any, web_data: WebData) -> None:
@@ -575,7 +581,7 @@ def test_a_session_that_ended_is_said_and_leads_back(app: Any, web_data: WebData
     assert page.headers["location"] == "/login?next=%2Fqa%2Faudits%3Fgrade%3Dgood&ended=1"
     told = ended.get(page.headers["location"]).text
     assert "Your session had ended" in told and 'value="/qa/audits?grade=good"' in told
-    fields = {"csrf": token, "theme": "front_door", "period": "2026-02", "analysis": "Lost?"}
+    fields = {"csrf": token, "theme": "right_service", "period": "2026-02", "analysis": "Lost?"}
     posted = ended.post(
         "/narratives",
         data=fields,

@@ -44,6 +44,7 @@ from scrutineer.extract.load import load_database, load_extract
 from scrutineer.extract.report import format_issues, format_unmapped, write_issues_csv
 from scrutineer.extract.snapshots import Damaged, SnapshotStore
 from scrutineer.outputs.assessment import assessment_table, rows, themes
+from scrutineer.outputs.report.layouts import narrative_key, narrative_label
 from scrutineer.outputs.report.make import make_report
 from scrutineer.outputs.report.monitoring import monitoring_context, write_monitoring
 from scrutineer.outputs.text import render
@@ -431,7 +432,7 @@ def assess_command(
 
 @app.command()
 def report(
-    out: Annotated[Path, typer.Option(help="The file to write: .html or .pdf")],
+    out: Annotated[Path, typer.Option(help="The file to write: .pdf, .html or .xlsx")],
     period: Annotated[str | None, typer.Option(help="Month, YYYY-MM (default: latest)")] = None,
     layout: Annotated[str, typer.Option(help="board, scrutiny or partnership")] = "board",
     edition: Annotated[str, typer.Option(help="internal or public")] = "internal",
@@ -465,16 +466,25 @@ def _moment(text: str, option: str) -> datetime:
 
 @app.command()
 def narrative(
-    theme: Annotated[str, typer.Option(help="Theme (e.g. purposeful_contact) or section title")],
-    period: Annotated[str, typer.Option(help="Month, YYYY-MM")],
+    theme: Annotated[
+        str,
+        typer.Option(help="Theme or report section, by id or as the dashboard names it"),
+    ],
+    period: Annotated[str, typer.Option(help="Month, YYYY-MM, one the latest snapshot covers")],
     by: Annotated[str, typer.Option(help="Who wrote it (name and role)")],
     analysis: Annotated[str, typer.Option(help="The analysis")] = "",
     actions: Annotated[str, typer.Option(help="Actions and next steps")] = "",
 ) -> None:
     """Write the analysis and actions for a theme and month (printed in the reports)."""
-    month = str(Period.parse(period))
-    write_narrative(open_records(load_settings()), theme, month, analysis, actions, by)
-    typer.echo(f"Saved the narrative for {theme}, {month}.")
+    settings = load_settings()
+    session = open_session(settings)
+    try:
+        month = str(session.month(Period.parse(period)))
+        key = narrative_key(theme, session.engine.catalogue)
+    finally:
+        session.close()
+    write_narrative(open_records(settings), key, month, analysis, actions, by)
+    typer.echo(f"Saved the narrative for {narrative_label(key)} ({key}), {month}.")
 
 
 users_app = typer.Typer(

@@ -55,6 +55,19 @@ COLUMNS = (
 )
 OPTIONAL = ("polarity", "tolerance")  # files from before they existed are still read
 POLARITIES = ("higher", "lower")
+RANGES: dict[str, tuple[float, float | None]] = {  # the values a target may take, by unit
+    "percent": (0, 100),
+    "rate_per_10k": (0, 10_000),
+    "count": (0, None),
+    "average": (0, None),
+}
+UNIT_WORDS = {
+    "percent": "percentage",
+    "rate_per_10k": "rate per 10,000",
+    "count": "count",
+    "average": "average",
+}
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # financial years a target may be set for
 HISTORY = "targets"  # their changes' record_type in record_changes (replaced as a whole)
 
 
@@ -149,6 +162,7 @@ def read_targets(text: str, catalogue: Catalogue, file: str = "targets.csv") -> 
         for n, row in enumerate(rows, start=2)
         if (t := _target(row, n, catalogue, file, issues)) is not None
     ]
+    _one_each(rows, issues, file)
     if issues:
         raise TargetsRejected(issues)
     return targets
@@ -171,10 +185,22 @@ def _target(
     value = _number(row["value"])
     if row["kind"] in ("monthly", "annual", "ytd") and value is None:
         problem("value", "not a number", "Give the target as a number, e.g. 80 or 22000")
+    elif value is not None and kpi is not None and not _in_range(value, kpi.unit):
+        low, high = RANGES[kpi.unit]
+        top = f"{high:g}" if high is not None else "no limit"
+        problem(
+            "value",
+            f"not a possible {UNIT_WORDS[kpi.unit]}",
+            f"Give a value from {low:g} to {top} (the indicator is a {UNIT_WORDS[kpi.unit]})",
+        )
     polarity, tolerance = _polarity_and_tolerance(row, kpi, problem)
     year = row["financial_year"].strip()
-    if not (year.isdigit() and len(year) == 4):
-        problem("financial_year", "not a year", "Give the year it starts in, e.g. 2025")
+    if not (year.isdigit() and FIRST_YEAR <= int(year) <= LAST_YEAR):
+        problem(
+            "financial_year",
+            "not a financial year",
+            f"Give the year it starts in, from {FIRST_YEAR} to {LAST_YEAR}, e.g. 2025",
+        )
     set_on = parse_day(row["set_on"])
     if set_on is None:
         problem("set_on", "not a date", "Write dates as YYYY-MM-DD")
@@ -192,6 +218,33 @@ def _target(
         polarity,
         tolerance,
     )
+
+
+def _in_range(value: float, unit: str) -> bool:
+    low, high = RANGES[unit]
+    return low <= value and (high is None or value <= high)
+
+
+def _one_each(rows: list[dict[str, str]], issues: list[Issue], file: str) -> None:
+    """One target for an indicator and year: of two, the assessment would use one and
+    silently drop the other."""
+    first: dict[tuple[str, str], int] = {}
+    for line, row in enumerate(rows, start=2):
+        key = (row["kpi"], row["financial_year"].strip())
+        if key in first:
+            issues.append(
+                Issue(
+                    Level.ERROR,
+                    "duplicate-target",
+                    f"a second target for {key[0]} in {key[1]} (row {first[key]} is the first)",
+                    "Keep one target for each indicator and year",
+                    file,
+                    line,
+                    "kpi",
+                    row["kpi"],
+                )
+            )
+        first.setdefault(key, line)
 
 
 def _polarity_and_tolerance(

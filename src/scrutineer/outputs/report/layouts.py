@@ -68,3 +68,39 @@ def _section(spec: dict[str, object], catalogue: Catalogue) -> Section:
     areas = spec["areas"]
     assert isinstance(areas, list)
     return Section(str(spec["title"]), tuple(k for a in areas for k in catalogue if k.area == a))
+
+
+def narrative_keys(catalogue: Catalogue) -> list[str]:
+    """What narratives are written for: every report section's theme or title, in order."""
+    keys: list[str] = []
+    for name in layout_names():
+        for section in load_layout(name, catalogue).sections:
+            key = section.theme or section.title
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+def narrative_label(key: str) -> str:
+    """A narrative's theme as the dashboard names it ("purposeful_contact": "Purposeful
+    contact")."""
+    return key.replace("_", " ").capitalize()
+
+
+def narrative_key(given: str, catalogue: Catalogue) -> str:
+    """The theme a narrative is written for, given as its id or as the dashboard names it
+    (any case); refused, with every one there is, when it is neither."""
+    keys = narrative_keys(catalogue)
+    wanted = " ".join(given.replace("_", " ").split()).casefold()
+    found = next((k for k in keys if narrative_label(k).casefold() == wanted), None)
+    if found is None:
+        raise NarrativeInvalid(
+            f"No theme or report section {given!r}: a narrative is written for one of "
+            + ", ".join(f"{narrative_label(k)} ({k})" for k in keys)
+            + "."
+        )
+    return found
+
+
+class NarrativeInvalid(ScrutineerError):
+    """A narrative for a theme no report prints."""

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from scrutineer.calendar import Period
 from scrutineer.errors import Forbidden, Invalid, NotShown, ScrutineerError
+from scrutineer.outputs.report.layouts import narrative_key
 from scrutineer.outputs.web.access import SEE_PAGE
 from scrutineer.outputs.web.cookies import redirect_saying
 from scrutineer.outputs.web.pages.admin import users
@@ -29,7 +30,10 @@ from scrutineer.records.users import (
 
 def save_narrative(p: Posting) -> Response:
     period = Period.parse(p.field("period"))
-    theme = p.field("theme")
+    theme = narrative_key(p.field("theme"), p.site.cache.catalogue)
+    months = p.site.cache.snapshot().months
+    if period not in months:
+        raise Invalid(f"Analysis is written for a month shown: {months[-1]} to {months[0]}.")
     write_narrative(
         p.site.records,
         theme,

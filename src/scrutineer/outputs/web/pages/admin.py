@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TypedDict
 
 from scrutineer.extract.quality import read_quality
-from scrutineer.outputs.report.layouts import layout_names, load_layout
-from scrutineer.outputs.web.figures import Figures
+from scrutineer.outputs.report.layouts import narrative_keys, narrative_label
 from scrutineer.outputs.web.pages.request import Header, Page, PageRequest
 from scrutineer.records.access_log import recent_access
 from scrutineer.records.narratives import narratives_for
@@ -123,17 +122,6 @@ def snapshot(p: PageRequest) -> SnapshotPage:
     }
 
 
-def narrative_keys(cache: Figures) -> list[str]:
-    """What narratives are written for: every report section's theme or title, in order."""
-    keys: list[str] = []
-    for name in layout_names():
-        for section in load_layout(name, cache.catalogue).sections:
-            key = section.theme or section.title
-            if key not in keys:
-                keys.append(key)
-    return keys
-
-
 def narratives(p: PageRequest) -> NarrativesPage:
     cache, choice = p.cache, p.choice
     written = narratives_for(cache.records, str(choice.period))
@@ -142,7 +130,7 @@ def narratives(p: PageRequest) -> NarrativesPage:
         "narratives": [
             {
                 "theme": key,
-                "title": key.replace("_", " ").capitalize(),
+                "title": narrative_label(key),
                 "analysis": written[key].analysis if key in written else "",
                 "actions": written[key].actions if key in written else "",
                 "written": (
@@ -151,7 +139,7 @@ def narratives(p: PageRequest) -> NarrativesPage:
                     else ""
                 ),
             }
-            for key in narrative_keys(cache)
+            for key in narrative_keys(cache.catalogue)
         ],
     }
 
