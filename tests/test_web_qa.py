@@ -4,6 +4,7 @@ engine's figures, refreshed after an import; their children shown only as roles 
 from __future__ import annotations
 
 import csv
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -143,7 +144,8 @@ def test_records_round_trip_through_the_forms_by_role(web_data: WebData, tmp_pat
     }
     before = export_file(web_data.records, "audits")
     bad = auditor.post("/qa/audits", data={**audit, "audit_date": "2026-02-30"})
-    assert bad.status_code == 400 and "is not a date" in bad.text
+    assert bad.status_code == 400
+    assert "Audit date: '2026-02-30' is not a day of the calendar." in html.unescape(bad.text)
     assert export_file(web_data.records, "audits") == before  # nothing stored
     saved = auditor.post("/qa/audits", data=audit)
     assert saved.status_code == 303 and saved.headers["location"].startswith(
@@ -367,3 +369,47 @@ def test_an_alert_and_its_first_stage_are_stored_together(web_data: WebData) -> 
     before = len(changes(web_data.records))
     refused = iro.post("/qa/alerts", data={**sent, "person_id": ""})
     assert refused.status_code == 400 and len(changes(web_data.records)) == before
+
+
+def test_a_form_keeps_what_was_typed_and_says_what_to_fix_at_the_field(
+    web_data: WebData,
+) -> None:
+    """An alert for a child the extract does not hold, or raised on a day after today, is
+    refused with nothing stored; the form comes back with what was typed and a sentence at
+    the field (not the file checks' wording); a child ticked as new since the extract is
+    taken. The adjourned-review form gets its own values back, not the alert form."""
+    app: Any = create_app(web_data.settings, web_data.records)
+    iro = sign_in(app, "iro", web_data.passwords["iro"])
+    sent = {
+        "csrf": csrf_of(iro.get("/qa/alerts/new").text),
+        "person_id": "NOBODY-1",
+        "raised_date": "2026-03-03",
+        "reasons": "permanence_drift",
+    }
+    before = len(changes(web_data.records))
+    unknown = iro.post("/qa/alerts", data=sent)
+    page = html.unescape(unknown.text)
+    assert unknown.status_code == 400 and len(changes(web_data.records)) == before
+    assert "Child's ID: no child 'NOBODY-1' is in the extract as at 31 March 2026" in page
+    assert 'id="person_id-problem"' in page and 'aria-describedby="person_id-problem"' in page
+    assert 'value="NOBODY-1"' in page and 'value="2026-03-03"' in page
+    assert 'value="permanence_drift" checked' in page  # the reason ticked stays ticked
+    later = iro.post(
+        "/qa/alerts", data={**sent, "person_id": web_data.child, "raised_date": "2030-01-02"}
+    )
+    assert later.status_code == 400 and "Raised on: 02 January 2030 is after today." in later.text
+    empty = iro.post("/qa/alerts", data={**sent, "person_id": web_data.child, "reasons": ""})
+    assert empty.status_code == 400 and "Reasons: this is needed." in empty.text
+    assert "Every row needs a value here" not in empty.text and "[required]" not in empty.text
+    assert len(changes(web_data.records)) == before
+    new = iro.post("/qa/alerts", data={**sent, "new_child": "1"})
+    assert new.status_code == 303  # a case newer than the extract, said to be so
+    adjourned = {"csrf": sent["csrf"], "person_id": web_data.child, "review_date": "2030-05-01"}
+    refused = iro.post(
+        "/qa/adjournments", data={**adjourned, "reason": "no_care_plan", "note": "Moved"}
+    )
+    form = html.unescape(refused.text)
+    assert refused.status_code == 400 and "Review date: 01 May 2030 is after today." in form
+    assert 'id="a_person" name="person_id" value="' + web_data.child + '"' in form
+    assert 'value="Moved"' in form and 'value="no_care_plan" selected' in form
+    assert 'id="person_id" name="person_id" value=""' in form  # the alert form left empty

@@ -98,6 +98,17 @@ class SnapshotFigures:
     def series(self, kpi: str, level: Level = "authority") -> list[Value]:
         return self.values.get((kpi, level), [])
 
+    def has_child(self, person_id: str) -> bool:
+        """Whether the extract holds this child."""
+        cursor = self.con.cursor()
+        try:
+            found = cursor.execute(
+                "SELECT count(*) FROM ssd_person WHERE pers_person_id = ?", [person_id]
+            ).fetchone()
+        finally:
+            cursor.close()
+        return bool(found and found[0])
+
     def teams_on(self, pairs: list[tuple[str, date]]) -> Holding:
         """The team and service id holding each (child, day)'s case (`engine.holders`)."""
         return teams_holding(self.con, pairs)

@@ -21,7 +21,14 @@ from scrutineer.errors import Forbidden, Invalid, NotShown
 from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.cookies import redirect_saying
 from scrutineer.outputs.web.figures import Figures
-from scrutineer.outputs.web.pages.qa import alert_form, audit_form
+from scrutineer.outputs.web.pages.qa import (
+    Problem,
+    adjournment_form,
+    alert_form,
+    audit_form,
+    label_of,
+    problem_of,
+)
 from scrutineer.outputs.web.posting import Posting
 from scrutineer.outputs.web.site import Site
 from scrutineer.records.access_log import log_access
@@ -163,8 +170,36 @@ def alert_stage(p: Posting) -> Response:
 
 def adjourn_review(p: Posting) -> Response:
     values = {k: p.field(k) for k in ("person_id", "review_date", "reason", "note")}
-    form_page = ("qa_alert_form.html", alert_form, values)
+    form_page = ("qa_alert_form.html", adjournment_form, values)
     return _save(p, [("review_adjournments", values)], form_page)
+
+
+DAYS = ("audit_date", "completed_date", "raised_date", "review_date")  # none after today
+
+
+def _form_problems(p: Posting, values: dict[str, str]) -> list[Problem]:
+    """What a form is checked for besides a file's rules: a child the latest extract holds
+    (or one the sender says is new), and no day after today."""
+    found: list[Problem] = []
+    child = values.get("person_id", "").strip()
+    figures = p.site.cache.snapshot()
+    if child and not p.field("new_child") and not figures.has_child(child):
+        found.append(
+            {
+                "field": "person_id",
+                "text": f"Child's ID: no child {child!r} is in the extract as at "
+                f"{figures.manifest.as_at:%d %B %Y}. Check the ID, or tick that the child is "
+                "new since then.",
+            }
+        )
+    today = date.today()
+    for field in DAYS:
+        day = parse_day(values.get(field, ""))
+        if day is not None and day > today:
+            found.append(
+                {"field": field, "text": f"{label_of(field)}: {day:%d %B %Y} is after today."}
+            )
+    return found
 
 
 def _save(
@@ -175,17 +210,29 @@ def _save(
     person: str | None = None,
 ) -> Response:
     """Store the records of one action in one transaction, kept as the signed-in user's,
-    and go to the child's history; or show what to fix, nothing stored."""
+    and go to the child's history; or show the form again with what was typed and what to
+    fix, nothing stored."""
+    if form_page is not None:
+        problems = _form_problems(p, form_page[2])
+        if problems:
+            return _again(p, form_page, problems)
     try:
         rows = save_records(p.site.records, given, p.viewer.user.username)
     except FilesRejected as rejected:
         if form_page is None:
             return p.refuse(Invalid(str(rejected)))
-        template, options, values = form_page
-        page = {**options(p.site.cache, values), "problems": [str(i) for i in rejected.issues]}
-        return p.render(template, 400, page=page, title="Check the form")
+        return _again(p, form_page, [problem_of(i) for i in rejected.issues])
     p.site.cache.refresh()
     return _back(p, person or str(rows[0].get("person_id", "")), message)
+
+
+def _again(
+    p: Posting, form_page: tuple[str, Options, dict[str, str]], problems: list[Problem]
+) -> Response:
+    template, options, values = form_page
+    typed = {**values, "new_child": p.field("new_child")}  # the box ticked stays ticked
+    page = {**options(p.site.cache, typed), "problems": problems}
+    return p.render(template, 400, page=page, title="Check the form")
 
 
 def _stage(web: Site, ref: str, level: str, start: date) -> dict[str, str]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from scrutineer.errors import Forbidden
+from scrutineer.findings import Issue
 from scrutineer.outputs.qa_summary import (
     GRADES,
     count_text,
@@ -91,22 +92,65 @@ class ChildHistoryPage(Header):
     adjournments: list[Record]
 
 
+class Problem(TypedDict):
+    """What to fix on a form, in words, and the field it is about."""
+
+    field: str
+    text: str
+
+
 class AuditForm(TypedDict):
     """/qa/audits/new: what the form offers, the values sent back and what to fix."""
 
     programmes: list[str]
     grades: list[str]
     values: dict[str, str]
-    problems: list[str]
+    problems: list[Problem]
 
 
 class AlertForm(TypedDict):
-    """/qa/alerts/new (and the adjourned-review form)."""
+    """/qa/alerts/new (and the adjourned-review form, whose values are `adjournment`)."""
 
     reasons: list[str]
     adjournment_reasons: list[str]
     values: dict[str, str]
-    problems: list[str]
+    problems: list[Problem]
+    adjournment: NotRequired[dict[str, str]]  # sent back to the adjourned-review form
+
+
+LABELS = {  # each form field as its label names it
+    "programme": "Programme",
+    "person_id": "Child's ID",
+    "audit_date": "Audit date",
+    "completed_date": "Completed",
+    "grade_overall": "Overall grade",
+    "strengths": "Strengths",
+    "improvements": "Areas for improvement",
+    "raised_date": "Raised on",
+    "reasons": "Reasons",
+    "review_date": "Review date",
+    "reason": "Reason",
+    "note": "Note",
+}
+FIELD_OF = {"started_date": "raised_date", "due_date": "raised_date"}  # the alert's first stage
+
+
+def problem_of(issue: Issue) -> Problem:
+    """A record's problem as the form's words: its field's label, what is wrong with what
+    was typed (not the file checks' wording)."""
+    field = FIELD_OF.get(issue.column, issue.column)
+    label = LABELS.get(field, field.replace("_", " ").capitalize())
+    typed = repr(issue.value) if issue.value else "it"
+    text = {
+        "required": f"{label}: this is needed.",
+        "date": f"{label}: {typed} is not a day of the calendar.",
+        "code": f"{label}: {typed} is not one of the choices.",
+    }.get(issue.rule, f"{label}: {issue.message[:1].lower()}{issue.message[1:]}.")
+    return {"field": field, "text": text}
+
+
+def label_of(field: str) -> str:
+    return LABELS.get(field, field.replace("_", " ").capitalize())
 
 
 def qa_overview(p: PageRequest) -> QaOverviewPage:
@@ -310,6 +354,11 @@ def alert_form(cache: Figures, values: dict[str, str]) -> AlertForm:
         "values": values or {"raised_date": date.today().isoformat()},
         "problems": [],
     }
+
+
+def adjournment_form(cache: Figures, values: dict[str, str]) -> AlertForm:
+    """The same page, the adjourned-review form given back its values."""
+    return {**alert_form(cache, {}), "adjournment": values}
 
 
 def _codes(name: str, column: str) -> tuple[str, ...]:
