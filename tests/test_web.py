@@ -572,7 +572,7 @@ def test_only_the_site_puts_words_in_its_message_box(app: Any, web_data: WebData
 def test_a_session_that_ended_is_said_and_leads_back(app: Any, web_data: WebData) -> None:
     """A browser whose session has ended (expired, or signed out elsewhere) is told so at
     the sign-in page, and sent back after it: from a page, to that page; from a form, to the
-    page the form was on."""
+    page the form was on (what the form sent is kept: the test below)."""
     ended = sign_in(app, "analyst", web_data.passwords["analyst"])
     token = csrf_of(ended.get("/narratives").text)
     end_session(web_data.records, ended.cookies.get("scrutineer_session") or "")
@@ -587,10 +587,8 @@ def test_a_session_that_ended_is_said_and_leads_back(app: Any, web_data: WebData
         data=fields,
         headers={"referer": "https://testserver/narratives?period=2026-02"},
     )
-    assert (posted.status_code, posted.headers["location"]) == (
-        303,
-        "/login?next=%2Fnarratives%3Fperiod%3D2026-02&ended=1",
-    )
+    assert posted.status_code == 401 and "Your session had ended" in posted.text
+    assert 'name="next" value="/narratives?period=2026-02"' in html.unescape(posted.text)
     never = client(app)  # no session at all: nothing ended
     assert never.get("/qa").headers["location"] == "/login?next=%2Fqa"
     assert "Your session had ended" not in never.get("/login?next=/qa").text
@@ -617,3 +615,36 @@ def test_pages_that_are_not_there_say_so_in_plain_words(app: Any, web_data: WebD
     }
     stranger = client(app).get("/no/such/page")
     assert stranger.status_code == 404 and "There is no page at this address" in stranger.text
+
+
+def test_what_was_typed_when_the_session_ended_is_kept_to_be_saved(
+    app: Any, web_data: WebData
+) -> None:
+    """An analysis typed while the session ran out: the save is refused (nothing stored),
+    the sign-in form keeps what was sent and says so, and once signed in it is shown with
+    a form (this session's token) that saves it; a wrong password keeps it too."""
+    writer = sign_in(app, "analyst", web_data.passwords["analyst"])
+    token = csrf_of(writer.get("/narratives").text)
+    end_session(web_data.records, writer.cookies.get("scrutineer_session") or "")
+    typed = "Contacts from schools rose 14% after the half-term: a briefing to heads agreed."
+    fields = {"csrf": token, "theme": "right_service", "period": "2026-01", "analysis": typed}
+    ended = writer.post("/narratives", data=fields)
+    assert ended.status_code == 401 and "What you sent is kept" in ended.text
+    assert "right_service" not in narratives_for(web_data.records, "2026-01")
+    kept = re.search(r'name="draft" value="([^"]+)"', ended.text)
+    assert kept is not None
+    draft = html.unescape(kept.group(1))
+    assert typed in draft and token not in draft
+    again = {"csrf": csrf_of(ended.text), "next": "/narratives", "draft": draft}
+    wrong = writer.post("/login", data={**again, "username": "analyst", "password": "nope"})
+    assert wrong.status_code == 401 and 'name="draft"' in wrong.text
+    again["csrf"] = csrf_of(wrong.text)
+    right = {**again, "username": "analyst", "password": web_data.passwords["analyst"]}
+    shown = writer.post("/login", data=right)
+    assert shown.status_code == 200 and typed in html.unescape(shown.text)
+    assert 'action="/narratives"' in shown.text
+    saving = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', shown.text))
+    assert saving["csrf"] != token  # the new session's
+    saved = writer.post("/narratives", data={k: html.unescape(v) for k, v in saving.items()})
+    assert saved.status_code == 303
+    assert narratives_for(web_data.records, "2026-01")["right_service"].analysis == typed

@@ -20,7 +20,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from scrutineer.errors import Forbidden, Invalid, ScrutineerError
 from scrutineer.outputs.web.access import Viewer
-from scrutineer.outputs.web.site import Site, sign_in_again
+from scrutineer.outputs.web.cookies import SESSION_COOKIE
+from scrutineer.outputs.web.site import Draft, Site, sign_in_again
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -77,6 +78,9 @@ class Posted:
         if viewer is None:  # back to the page the form was on, once signed in again
             page = urlsplit(request.headers.get("referer", ""))
             came_from = (page.path or "/") + (f"?{page.query}" if page.query else "")
+            draft = Draft.of(request, form) if SESSION_COOKIE in request.cookies else None
+            if draft is not None:  # what was typed is kept through signing in again
+                return site.sign_in_form(request, "", 401, came_from, draft)
             return RedirectResponse(sign_in_again(request, came_from), 303)
         if not secrets.compare_digest(viewer.csrf, str(form.get("csrf", ""))):
             return site.refuse(

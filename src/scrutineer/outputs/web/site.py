@@ -9,6 +9,7 @@ session's CSRF token; signing in uses a double-submit token, since there is no s
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,17 +21,26 @@ from urllib.parse import urlencode
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine as Records
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from scrutineer.errors import Forbidden, ScrutineerError
 from scrutineer.outputs.web.access import SEE_PAGE, Viewer
-from scrutineer.outputs.web.cookies import SAID_COOKIE, SESSION_COOKIE, said
+from scrutineer.outputs.web.cookies import (
+    LOGIN_CSRF_COOKIE,
+    SAID_COOKIE,
+    SESSION_COOKIE,
+    new_token,
+    safe_next,
+    said,
+    secure,
+)
 from scrutineer.outputs.web.figures import Figures
 from scrutineer.outputs.web.oidc import Provider
 from scrutineer.outputs.web.pages.request import PageRequest
 from scrutineer.records.access_log import log_access
-from scrutineer.records.sessions import signed_in
+from scrutineer.records.sessions import LIFETIME, signed_in
 from scrutineer.settings import Settings
 
 Build = Callable[[PageRequest], Mapping[str, Any]]  # a page's builder: its TypedDict
@@ -66,6 +76,33 @@ NAV = (  # (permission, path, label): what the menu offers each role
 )
 
 
+@dataclass(frozen=True)
+class Draft:
+    """What a form sent when its session had ended: kept through signing in again (in the
+    sign-in form, never stored), then shown to be saved."""
+
+    action: str  # the form's path
+    fields: tuple[tuple[str, str], ...]  # as sent, the CSRF token left out
+
+    def as_json(self) -> str:
+        return json.dumps({"action": self.action, "fields": self.fields})
+
+    @staticmethod
+    def sent(form: FormData) -> Draft | None:
+        """The draft a sign-in form carries, if it carries one."""
+        try:
+            given = json.loads(str(form.get("draft", "") or "null"))
+            action, fields = given["action"], [(str(k), str(v)) for k, v in given["fields"]]
+        except (ValueError, TypeError, KeyError):
+            return None
+        return Draft(safe_next(str(action)), tuple(fields))
+
+    @staticmethod
+    def of(request: Request, form: FormData) -> Draft | None:
+        fields = tuple((k, str(v)) for k, v in form.multi_items() if k != "csrf")
+        return Draft(request.url.path, fields) if fields else None
+
+
 def sign_in_again(request: Request, target: str) -> str:
     """The sign-in page, then on to `target`; saying the session had ended if the browser
     still sent one (expired, or signed out elsewhere)."""
@@ -85,6 +122,42 @@ class Site:
         self.templates = Environment(
             loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"])
         )
+
+    def sign_in_form(
+        self,
+        request: Request,
+        problem: str = "",
+        status: int = 200,
+        target: str | None = None,
+        draft: Draft | None = None,
+    ) -> Response:
+        """The sign-in form, going on to `target` (else the URL's `next`); saying what went
+        wrong (`problem`), or that the session had ended (`?ended=1`, or a `draft` kept)."""
+        token = new_token()
+        hours = int(LIFETIME.total_seconds() // 3600)
+        ended = (
+            f"Your session had ended (a session lasts {hours} hours, and ends when you sign "
+            "out): sign in again to carry on."
+        )
+        if draft is not None:
+            ended += " What you sent is kept: it is shown for you to save once you are in."
+        was_ended = request.query_params.get("ended") or draft is not None
+        response = self.render(
+            request,
+            "login.html",
+            status,
+            title="Sign in",
+            csrf=token,
+            next=safe_next(target or request.query_params.get("next")),
+            message=problem or (ended if was_ended else ""),
+            message_problem=bool(problem),
+            provider=self.provider.name if self.provider else None,
+            draft=draft.as_json() if draft else "",
+        )
+        response.set_cookie(
+            LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure(request)
+        )
+        return response
 
     def viewer(self, request: Request) -> Viewer | None:
         token = request.cookies.get(SESSION_COOKIE)

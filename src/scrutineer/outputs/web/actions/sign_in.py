@@ -12,18 +12,18 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from scrutineer.errors import ScrutineerError
+from scrutineer.outputs.web.access import Viewer
 from scrutineer.outputs.web.cookies import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
-    new_token,
     redirect_saying,
     safe_next,
     secure,
 )
 from scrutineer.outputs.web.oidc import SignInRefused, user_from
 from scrutineer.outputs.web.posting import Posting
-from scrutineer.outputs.web.site import Site
-from scrutineer.records.sessions import LIFETIME, end_session, start_session
+from scrutineer.outputs.web.site import Draft, Site
+from scrutineer.records.sessions import LIFETIME, end_session, signed_in, start_session
 from scrutineer.records.users import (
     UserInvalid,
     change_password,
@@ -33,30 +33,8 @@ from scrutineer.records.users import (
 
 
 async def login_page(web: Site, request: Request, problem: str = "", status: int = 200) -> Response:
-    """The sign-in form; saying what went wrong (`problem`), or that the session had ended
-    (`?ended=1`, from a page or form whose session was no longer valid)."""
-    token = new_token()
-    hours = int(LIFETIME.total_seconds() // 3600)
-    ended = (
-        f"Your session had ended (a session lasts {hours} hours, and ends when you sign "
-        "out): sign in again to carry on."
-    )
-    notice = ended if request.query_params.get("ended") and not problem else ""
-    response = web.render(
-        request,
-        "login.html",
-        status,
-        title="Sign in",
-        csrf=token,
-        next=safe_next(request.query_params.get("next")),
-        message=problem or notice,
-        message_problem=bool(problem),
-        provider=web.provider.name if web.provider else None,
-    )
-    response.set_cookie(
-        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure(request)
-    )
-    return response
+    """The sign-in form (`Site.sign_in_form`)."""
+    return web.sign_in_form(request, problem, status)
 
 
 async def login(web: Site, request: Request) -> Response:
@@ -65,22 +43,40 @@ async def login(web: Site, request: Request) -> Response:
     if not expected or not secrets.compare_digest(expected, str(form.get("csrf", ""))):
         return await login_page(web, request, "The form had expired: please sign in again.", 400)
     username, password = str(form.get("username", "")), str(form.get("password", ""))
+    draft = Draft.sent(form)
     user = await run_in_threadpool(check_password, web.records, username, password)
     if user is None:
-        return await login_page(
-            web,
-            request,
+        problem = (
             "Wrong username or password, or the account is locked after 5 failed attempts "
-            "(an administrator can unlock it).",
-            401,
+            "(an administrator can unlock it)."
         )
-    return await session_response(web, request, user.username, str(form.get("next", "/")))
+        return web.sign_in_form(request, problem, 401, str(form.get("next", "/")), draft)
+    if draft is None:
+        return await session_response(web, request, user.username, str(form.get("next", "/")))
+    token = await run_in_threadpool(start_session, web.records, user.username)
+    return _with_session(
+        request, await run_in_threadpool(_draft_page, web, request, token, draft), token
+    )
+
+
+def _draft_page(web: Site, request: Request, token: str, draft: Draft) -> Response:
+    """Signed in again: what was sent when the session ended, shown to be saved now (with
+    this session's token) or left."""
+    found = signed_in(web.records, token)
+    assert found is not None  # the session just started
+    return web.render(
+        request, "draft.html", viewer=Viewer(*found), title="Save what you sent", draft=draft
+    )
 
 
 async def session_response(web: Site, request: Request, username: str, target: str) -> Response:
     """Signed in: a session started, its cookie set, and on to `target` (on this site)."""
     token = await run_in_threadpool(start_session, web.records, username)
-    response = RedirectResponse(safe_next(target), 303)
+    return _with_session(request, RedirectResponse(safe_next(target), 303), token)
+
+
+def _with_session(request: Request, response: Response, token: str) -> Response:
+    """The session's cookie set, the sign-in form's token done with."""
     response.set_cookie(
         SESSION_COOKIE,
         token,
