@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from scrutineer.outputs.web.routes import create_app
 from tests.support.web import WebData, free_port
@@ -169,3 +169,49 @@ def test_a_scrutiny_officer_sees_a_new_recommendation_on_the_next_meetings_list(
         page.get_by_role("link", name="Word").click()
     assert download.value.suggested_filename.endswith(".docx")
     page.close()
+
+
+NARROW: ViewportSize = {"width": 375, "height": 800}  # a phone
+
+
+def widest(page: Page) -> int:
+    """How wide the page is drawn: wider than the window means it scrolls sideways."""
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
+def test_pages_fit_a_phone_and_charts_stay_legible(
+    browser: Browser, server: str, web_data: WebData, shots: Path
+) -> None:
+    """At 375 px no page scrolls sideways (a wide table or chart scrolls in its own box),
+    and a chart's labels are drawn at 9 px or more (the chart was scaled to fit, its labels
+    to 5 px)."""
+    page = sign_in(browser, server, "manager", web_data.passwords["manager"])
+    page.set_viewport_size(NARROW)
+    kpi = "cp_visits_10wd_pct"
+    for path in ("/", f"/indicators/{kpi}", f"/clinics/{web_data.service}", "/qa", "/governance"):
+        page.goto(server + path)
+        assert widest(page) <= NARROW["width"], f"{path} is {widest(page)} px wide"
+    page.goto(server + f"/indicators/{kpi}")
+    page.screenshot(path=str(shots / "web-indicator-375.png"), full_page=False)
+    sizes = page.evaluate(
+        "[...document.querySelectorAll('svg.chart text')]"
+        ".map(t => t.getBoundingClientRect().height)"
+    )
+    assert sizes and min(sizes) >= 9, f"chart labels {min(sizes):.1f} px high"
+
+
+def test_a_page_prints_without_the_menu_or_its_forms(
+    browser: Browser, server: str, web_data: WebData
+) -> None:
+    """Printed (A4), a page is its content: no menu, sign-out, picker or form controls."""
+    page = sign_in(browser, server, "analyst", web_data.passwords["analyst"])
+    page.goto(server + "/indicators/cp_visits_10wd_pct")
+    page.emulate_media(media="print")
+    for hidden in (".top nav", ".signout", ".picker", "main form"):
+        shown = page.locator(hidden).evaluate_all(
+            "els => els.filter(e => getComputedStyle(e).display !== 'none').length"
+        )
+        assert shown == 0, f"{hidden} is printed"
+    assert page.get_by_role("heading", level=1).is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
