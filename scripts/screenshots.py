@@ -24,7 +24,7 @@ from scrutineer.records.store import open_records
 from scrutineer.settings import load_settings
 
 OUT = Path(__file__).parent.parent / "docs" / "img"
-SHOTS = (  # (user, path, file, full page)
+SHOTS = (  # (user, path, file, full page[, window width: 1280 unless given])
     ("demo-manager", "/", "web-overview.png", False),
     ("demo-manager", "/indicators/cp_visits_10wd_pct?service=SVC-PC", "web-indicator.png", False),
     (
@@ -40,6 +40,8 @@ SHOTS = (  # (user, path, file, full page)
     ("demo-analyst", "/qa/alerts?state=open", "web-qa-alerts.png", False),
     ("demo-scrutiny", "/governance/meetings/4", "web-meeting.png", True),
     ("demo-panel", "/governance/reviews/1", "web-review.png", False),
+    ("demo-manager", "/indicators/cp_visits_10wd_pct", "web-indicator-375.png", False, 375),
+    ("demo-panel", "/", "web-overview-375.png", False, 375),
 )
 
 
@@ -62,7 +64,7 @@ def main() -> None:
             executable_path=shutil.which("chromium"), args=["--no-sandbox"]
         )
         pages: dict[str, Page] = {}
-        for user, path, name, full in SHOTS:
+        for user, path, name, full, *width in SHOTS:
             if user not in pages:
                 pages[user] = browser.new_page(viewport={"width": 1280, "height": 900})
                 page = pages[user]
@@ -71,6 +73,7 @@ def main() -> None:
                 page.get_by_label("Password").fill(passwords[user])
                 page.get_by_role("button", name="Sign in").click()
                 page.wait_for_url(base + "/")
+            pages[user].set_viewport_size({"width": width[0] if width else 1280, "height": 900})
             pages[user].goto(base + path)
             pages[user].screenshot(path=str(OUT / name), full_page=full)
             print(f"wrote {OUT / name}")

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from scrutineer.assess.targets import TargetStore, read_targets
 from scrutineer.calendar import Period
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.demo import demo_users
@@ -31,9 +32,11 @@ from scrutineer.records.users import (
     check_password,
     list_users,
 )
+from tests.support.paths import ROOT
 from tests.support.web import WebData, client, csrf_of, sign_in
 
 KPI = "cp_visits_10wd_pct"  # has an exception list
+DEMO_TARGETS = ROOT / "src" / "scrutineer" / "assess" / "data" / "demo_targets.csv"
 ALL = set(ROLES)
 CHILD_LEVEL = {"admin", "analyst", "manager", "auditor", "iro"}  # not scrutiny, panel, viewer
 ALLOWED = {  # route name -> the roles that may open it
@@ -227,6 +230,12 @@ def test_a_manager_sees_only_their_services_children(
     assert other["exceptions"]["rows"] == []
     clinics = manager.get("/api/clinics").json()["services"]
     assert [s["id"] for s in clinics] == [web_data.service]
+    # the other service's list, asked for by URL, says there are children there it does not
+    # list (not "no child misses this indicator"); the page says how many
+    assert other["exceptions"]["not_chosen"] == len(rows)
+    page_text = manager.get(f"/indicators/{KPI}?service={web_data.other_service}").text
+    assert f"None in the team or service chosen this month; {len(rows)} in the rest" in page_text
+    assert page["exceptions"]["elsewhere"] == len(everyone) - len(rows)
 
 
 def test_child_level_views_are_logged(clients: dict[str, TestClient], web_data: WebData) -> None:
@@ -648,3 +657,49 @@ def test_what_was_typed_when_the_session_ended_is_kept_to_be_saved(
     saved = writer.post("/narratives", data={k: html.unescape(v) for k, v in saving.items()})
     assert saved.status_code == 303
     assert narratives_for(web_data.records, "2026-01")["right_service"].analysis == typed
+
+
+@pytest.fixture
+def demo_targets(web_data: WebData) -> Iterator[None]:
+    """The demo's targets, for one test; the targets before put back after it."""
+    store = TargetStore(web_data.records, load_catalogue())
+    before = store.all()
+    store.replace(read_targets(DEMO_TARGETS.read_text("utf-8"), store.catalogue))
+    yield
+    store.replace(before)
+
+
+def test_a_clinic_rates_each_team_against_the_target_worst_first(
+    demo_targets: None, web_data: WebData
+) -> None:
+    """Each team's percentage against the authority's target (5 points short is amber's
+    edge, PERCENT_BAND), with its direction; the indicators with most teams red come first;
+    no rate per 10,000 (a team has no population) and no count judged against a target set
+    for the whole authority."""
+    app = create_app(web_data.settings, web_data.records)
+    manager = sign_in(app, "manager", web_data.passwords["manager"])
+    clinic = manager.get(f"/api/clinics/{web_data.service}").json()
+    units = {k.id: k for k in app.state.web.cache.catalogue}
+    rows = clinic["indicators"]
+    assert rows and not [r for r in rows if units[r["kpi"]].unit == "rate_per_10k"]
+    reds = [sum(c["rag"] == "red" for c in r["teams"]) for r in rows]
+    assert reds == sorted(reds, reverse=True) and reds[0] > 0
+    checked = 0
+    for row in rows:
+        kpi = units[row["kpi"]]
+        if kpi.unit != "percent" or row["target"] is None:
+            assert kpi.unit == "average" or all(c["rag"] is None for c in row["teams"]), row
+            continue
+        target = float(row["target"].rstrip("%"))
+        for cell in row["teams"]:
+            if not cell["shown"].endswith("%") or target in (0, 100):  # a limit: tolerance
+                continue
+            shown = float(cell["shown"].rstrip("%"))
+            short_of = target - shown if kpi.polarity == "higher" else shown - target
+            if min(abs(short_of), abs(short_of - 5)) > 0.1:  # not on an edge, once rounded
+                expected = "green" if short_of <= 0 else "amber" if short_of <= 5 else "red"
+                assert cell["rag"] == expected, (row["kpi"], cell, target)
+                checked += 1
+    assert checked > 5  # the check above had teams to judge
+    page = manager.get(f"/clinics/{web_data.service}").text
+    assert '<span class="rag red">red</span>' in page and '<th scope="col">Target</th>' in page

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import NotRequired, TypedDict
 
 from scrutineer.assess.assessment import Assessment
-from scrutineer.assess.rules import LISTED
+from scrutineer.assess.rules import LISTED, rag, travel
 from scrutineer.assess.text import (
     amount,
     difference,
@@ -118,6 +118,8 @@ class Exceptions(TypedDict):
     allowed: bool
     reason: NotRequired[str]  # why there is no list, when there is none
     scope: NotRequired[str]  # whose children it lists
+    elsewhere: NotRequired[int]  # children on the list in services the viewer does not see
+    not_chosen: NotRequired[int]  # the viewer's, in other teams or services than those chosen
     rows: list[Child]
 
 
@@ -161,11 +163,18 @@ class ClinicTeam(Named):
     short: str  # the team's name without its service's
 
 
+class ClinicCell(TypedDict):
+    shown: str  # the figure as written
+    rag: str | None  # against the authority's target (percentages and averages only)
+    trend: str | None  # the month against the three before it
+
+
 class ClinicRow(TypedDict):
     kpi: str
     title: str
-    service: str
-    teams: list[str]  # the figure of each of the service's teams, in `teams` order
+    target: str | None
+    service: ClinicCell
+    teams: list[ClinicCell]  # each of the service's teams, in `teams` order
 
 
 class Overdue(Child):
@@ -312,7 +321,7 @@ def clinic(p: PageRequest) -> ClinicPage:
         raise Forbidden(f"You are not assigned the service {names[service]}.")
     teams = [t for t in figures.teams if t.service_id == service]
     rows, worst = cache.memo(
-        ("clinic", figures.manifest.id, str(period), service),
+        ("clinic", figures.manifest.id, str(period), service, cache.version()),
         lambda: (
             _service_table(cache, figures, period, service, teams),
             _most_overdue(cache, figures, period, names[service]),
@@ -347,23 +356,58 @@ def _service_table(
     service: str,
     teams: list[Team],
 ) -> list[ClinicRow]:
-    """The service's indicators (those with figures in its teams this month), by team."""
-    rows: list[ClinicRow] = []
-    for kpi in cache.catalogue:
-        by_team = _by(figures.at(kpi.id, "team", period), "team_id")
-        cells = [by_team.get(t.id) for t in teams]
+    """The service's indicators (those with figures in its teams this month), by team, each
+    figure rated against the authority's target and with its direction; those with most
+    teams red first, then amber. Rates per 10,000 are left out: a team has no population."""
+    judged = {a.kpi.id: a for a in cache.assessments(figures, period)}
+    months = [period.shift(-n) for n in range(3, -1, -1)]  # the month and the three before
+    rows: list[tuple[tuple[int, int, int], ClinicRow]] = []
+    for order, kpi in enumerate(cache.catalogue):
+        if kpi.unit == "rate_per_10k":
+            continue
+        by_team = [_by(figures.at(kpi.id, "team", m), "team_id") for m in months]
+        cells = [by_team[-1].get(t.id) for t in teams]
         if not any(v is not None and (v.denominator or v.numerator) for v in cells):
             continue  # not this service's work
-        overall = _by(figures.at(kpi.id, "service", period), "service_id").get(service)
-        rows.append(
-            {
-                "kpi": kpi.id,
-                "title": kpi.title,
-                "service": _cell(overall, kpi.unit, set()),
-                "teams": [_cell(v, kpi.unit, set()) for v in cells],
-            }
-        )
-    return rows
+        by_service = [_by(figures.at(kpi.id, "service", m), "service_id") for m in months]
+        a = judged.get(kpi.id)
+        team_cells = [_clinic_cell([b.get(t.id) for b in by_team], kpi, a) for t in teams]
+        worst = [c["rag"] for c in team_cells]
+        rank = (-worst.count("red"), -worst.count("amber"), order)
+        target = a.target if a and a.rated_against == "target" and _team_rated(kpi) else None
+        row: ClinicRow = {
+            "kpi": kpi.id,
+            "title": kpi.title,
+            "target": short(target, kpi.unit) if target is not None else None,
+            "service": _clinic_cell([b.get(service) for b in by_service], kpi, a),
+            "teams": team_cells,
+        }
+        rows.append((rank, row))
+    return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
+
+
+def _team_rated(kpi: Kpi) -> bool:
+    """A team's figure is rated against the authority's target if it is a share or an
+    average (a count target is the authority's: no team is meant to reach it)."""
+    return kpi.unit in ("percent", "average") and kpi.polarity != "context"
+
+
+def _clinic_cell(months: list[Value | None], kpi: Kpi, a: Assessment | None) -> ClinicCell:
+    """A team's (or the service's) month: its figure, its RAG against the authority's
+    target, and its direction over the month and the three before."""
+    latest = months[-1]
+    value = latest.value if latest is not None else None
+    rated = a is not None and a.rated_against == "target" and _team_rated(kpi)
+    found = (
+        rag(value, a.target, a.polarity, kpi.unit, a.tolerance) if rated and a is not None else None
+    )
+    series = [v.value if v is not None else None for v in months]
+    way = travel(series, a.polarity if a else kpi.polarity, kpi.unit)
+    return {
+        "shown": _cell(latest, kpi.unit, set()),
+        "rag": found.value if found else None,
+        "trend": way.value if way else None,
+    }
 
 
 def _most_overdue(
@@ -536,11 +580,11 @@ def _exceptions(
         ("children", figures.manifest.id, str(period), kpi.id),
         lambda: [_child(r) for r in cache.exceptions(figures, kpi, period)],
     )
+    theirs = [r for r in every if allowed is None or r["service"] in names]
     rows = [  # a role that sees every service sees the unallocated children too
         r
-        for r in every
-        if (allowed is None or r["service"] in names)
-        and (not service or r["service"] == services.get(service))
+        for r in theirs
+        if (not service or r["service"] == services.get(service))
         and (not team or r["team"] == teams.get(team))
     ]
     scope = ", ".join(sorted(names)) if allowed is not None else "every service"
@@ -550,7 +594,13 @@ def _exceptions(
         "exception list",
         f"{kpi.id} {period} {service or ''} {team or ''}: {len(rows)} children".replace("  ", " "),
     )
-    return {"allowed": True, "scope": scope, "rows": rows}
+    return {
+        "allowed": True,
+        "scope": scope,
+        "elsewhere": len(every) - len(theirs),
+        "not_chosen": len(theirs) - len(rows),
+        "rows": rows,
+    }
 
 
 def _child(row: ExceptionRow) -> Child:
