@@ -268,7 +268,7 @@ def test_theme_paragraph() -> None:
     )
     text = theme_text("purposeful_contact", [visits, cla])
     assert text == (
-        "Purposeful contact: of 2 indicators, 1 going well, 1 need to do better. "
+        "Purposeful contact: 2 indicators, 1 going well, 1 need to do better. "
         "Need to do better: Children on a CP plan visited within 10 working days "
         "(60.0%)."
     )

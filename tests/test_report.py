@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from scrutineer.catalogue.load import load_catalogue
 from tests.support.cli import Cli
 from tests.support.paths import ROOT
 
@@ -94,6 +95,34 @@ def test_the_public_edition_names_no_child_or_worker(reporting: Cli, small_autho
     assert not [n for _, n, _ in people if n in text], "a child's name is in the report"
     assert not [d for _, _, d in people if d in text], "a date of birth is in the report"
     assert not [w for (w,) in workers if w in text], "a worker's name is in the report"
+
+
+# what a councillor or the public must never read: a command, a file of the project, a
+# setting, the stand-in code of an authority with no ONS estimate
+DEVELOPER_TEXT = re.compile(
+    r"\bscrutineer [a-z]|`|\b[\w./-]+\.(?:md|csv|yaml|py|duckdb)\b|\b(?:docs|src)/"
+    r"|SCRUTINEER_[A-Z_]+|E99000000"
+)
+
+
+def test_the_reports_councillors_read_hold_no_developer_text(reporting: Cli) -> None:
+    """The board pack (read by the board's councillors) and the public scrutiny report, as
+    HTML and as the PDF's text: no command, file, setting or stand-in code anywhere (a
+    definition's source may cite the DfE's published file, as KPIS.csv does)."""
+    cited = " ".join(k.source for k in load_catalogue())
+    for layout, edition in (("board", "internal"), ("scrutiny", "public")):
+        html, pdf = (reporting.home / f"plain-{layout}{s}" for s in (".html", ".pdf"))
+        for out in (html, pdf):
+            reporting.run("report", "--layout", layout, "--edition", edition, "--out", str(out))
+        shown = re.sub(r"<[^>]+>", " ", html.read_text())  # the text, not the markup
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        for where, words in (("HTML", shown), ("PDF", text)):
+            found = sorted(
+                {m.group(0) for m in DEVELOPER_TEXT.finditer(words) if m.group(0) not in cited}
+            )
+            assert not found, f"the {layout} report's {where} says {found}"
 
 
 def test_the_public_edition_suppresses_small_numbers(reporting: Cli) -> None:
@@ -219,7 +248,7 @@ def test_a_report_is_made_again_with_the_records_as_they_stood(
     cli.run("qa", "import", str(tmp_path / "one" / "iro_alerts.csv"))
     first = tmp_path / "first.html"
     cli.run("report", "--out", str(first))
-    stated = re.search(r"--records-as-at (\S+)` makes it again", first.read_text())
+    stated = re.search(r"recorded as (\S+), so the report can be made again", first.read_text())
     assert stated, "the report says when it read the records"
     (tmp_path / "two").mkdir()
     (tmp_path / "two" / "iro_alerts.csv").write_text(

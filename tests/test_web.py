@@ -703,3 +703,27 @@ def test_a_clinic_rates_each_team_against_the_target_worst_first(
     assert checked > 5  # the check above had teams to judge
     page = manager.get(f"/clinics/{web_data.service}").text
     assert '<span class="rag red">red</span>' in page and '<th scope="col">Target</th>' in page
+
+
+def test_a_councillor_reads_no_developer_text(clients: dict[str, TestClient]) -> None:
+    """Every page a councillor opens (and its JSON twin): no command, file of the project,
+    setting or stand-in code (tests/test_report.py: DEVELOPER_TEXT)."""
+    from tests.test_report import DEVELOPER_TEXT
+
+    panel = clients["panel"]
+    for path in ("/", f"/indicators/{KPI}", "/qa", "/governance", "/governance/recommendations"):
+        shown = re.sub(r"<[^>]+>", " ", panel.get(path).text)
+        found = sorted({m.group(0) for m in DEVELOPER_TEXT.finditer(html.unescape(shown))})
+        assert not found, f"{path} says {found}"
+
+
+def test_a_theme_card_counts_add_up_to_its_indicators(clients: dict[str, TestClient]) -> None:
+    """A theme's summary counts every one of its indicators (context ones included), so it
+    agrees with the card's list (it said "of 5 indicators" above "9 indicators")."""
+    for theme in clients["analyst"].get("/api/overview").json()["themes"]:
+        total = len(theme["indicators"])
+        summary = theme["summary"]
+        assert summary.startswith(f"{theme['title']}: {total} indicators, "), summary
+        counted = summary.split(" Need to do better:")[0].split(" indicators, ")[1]
+        numbers = [int(n) for n in re.findall(r"(\d+) [a-z]", counted)]
+        assert sum(numbers) == total or "context only this month" in counted, summary

@@ -7,7 +7,7 @@ one judgement of `rules.py` in words a councillor would use.
 from __future__ import annotations
 
 from scrutineer.assess.assessment import Assessment
-from scrutineer.assess.rules import Category, Travel
+from scrutineer.assess.rules import LISTED, Category, Travel
 
 
 def amount(value: float | None, unit: str) -> str:
@@ -156,16 +156,15 @@ def _pace(a: Assessment) -> str | None:
 def theme_text(theme: str, assessments: list[Assessment], label: str | None = None) -> str:
     """A paragraph for a theme (or a report section, named by `label`): how many indicators
     are in each list, and which need work."""
-    rated = [a for a in assessments if a.category is not Category.CONTEXT]
     name = label or theme.replace("_", " ").capitalize()
-    if not rated:
-        return f"{name}: context indicators only this month."
-    counts = {
-        c: [a for a in rated if a.category is c]
-        for c in (Category.GOING_WELL, Category.WATCH, Category.DO_BETTER, Category.UNRATED)
+    counts = {  # every indicator in one of them, so the counts add up to the theme's
+        c: [a for a in assessments if a.category is c]
+        for c in (*LISTED, Category.UNRATED, Category.CONTEXT)
     }
+    if len(counts[Category.CONTEXT]) == len(assessments):
+        return f"{name}: {len(assessments)} indicators, context only this month."
     parts = [f"{len(v)} {c.value}" for c, v in counts.items() if v]
-    text = f"{name}: of {len(rated)} indicators, " + ", ".join(parts) + "."
+    text = f"{name}: {len(assessments)} indicators, " + ", ".join(parts) + "."
     worst = counts[Category.DO_BETTER]
     if worst:
         text += (

@@ -20,6 +20,11 @@ from scrutineer.calendar import Period
 class Population:
     count: int
     source: str  # e.g. "ONS mid-2024 estimate for E08000003" or "configured population"
+    said: str = ""  # the same for a report's reader: no code or setting
+
+    @property
+    def in_words(self) -> str:
+        return self.said or self.source
 
 
 @cache
@@ -43,11 +48,19 @@ class Populations:
     def for_period(self, period: Period) -> Population:
         years = _estimates().get(self.la_code)
         if not years:
-            return Population(self.configured, f"configured population ({self.la_code})")
+            return Population(
+                self.configured,
+                f"configured population ({self.la_code})",
+                "0 to 17 population given for the authority (there is no ONS estimate for it)",
+            )
         wanted = period.financial_year
         usable = [y for y in years if y <= wanted] or [min(years)]
         year = max(usable)
-        return Population(years[year], f"ONS mid-{year} estimate for {self.la_code}")
+        return Population(
+            years[year],
+            f"ONS mid-{year} estimate for {self.la_code}",
+            f"Office for National Statistics' mid-{year} estimate of the 0 to 17 population",
+        )
 
 
 @cache

@@ -255,9 +255,9 @@ def _notes(
         f"{as_at:%d %B %Y}; recomputing them from that snapshot gives the same numbers.",
     ]
     if records_as_at is not None:
-        again = (
-            f" (`scrutineer report --records-as-at {records_as_at.isoformat()}` makes "
-            "it again with the same figures)"
+        again = (  # the exact time, for the performance team to make it again
+            f" (recorded as {records_as_at.isoformat()}, so the report can be made again "
+            "with the same figures)"
             if edition == "internal"
             else ""
         )
@@ -267,8 +267,8 @@ def _notes(
         )
     notes += [
         f"Rates per 10,000 use the {population}.",
-        "Every indicator's definition is in the indicator catalogue (docs/catalogue.md), and "
-        "`scrutineer explain ID` prints the calculation.",
+        "Every indicator's definition, and how it is calculated, is in the council's "
+        "indicator catalogue; the performance team can show the calculation of any figure.",
         "Benchmarks are the Department for Education's published figures for the latest "
         "year, compared with rolling 12-month or month-end figures of the same definition.",
     ]

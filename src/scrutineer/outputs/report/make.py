@@ -54,7 +54,7 @@ def make_report(
         found = assess_month(
             session.engine, month, standards(settings, records, session.engine.catalogue, as_at)
         )
-        population = session.engine.populations.for_period(month).source
+        population = session.engine.populations.for_period(month).in_words
         shown = [k for section in layout.sections for k in section.kpis if not k.from_records]
         months = months_shown(layout, month)
         changed = revisions(

@@ -138,7 +138,7 @@ class IndicatorFigures(TypedDict):
     text: str
     chart: str
     series: list[Figure]
-    explain: str
+    explain: str | None
     breakdown: Breakdown
 
 
@@ -291,7 +291,9 @@ def _indicator_figures(
         "text": _text(whole, hidden, counts=not viewer.aggregates_only),
         "chart": assessment_chart(a),
         "series": [_figure(v, kpi, (v.kpi, v.period) in hidden) for v in whole.series],
-        "explain": cache.explain(kpi, period),
+        # the SQL and where it is written and tested: for those who work the figures, not
+        # for councillors or the public (the definition above is in words)
+        "explain": None if viewer.aggregates_only else cache.explain(kpi, period),
         "breakdown": _breakdown(viewer, cache, figures, kpi, period, service, team),
     }
 
