@@ -6,12 +6,15 @@ change to the permissions that opens a page to the wrong role fails a test.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
 from scrutineer.assess.targets import TargetStore, read_targets
@@ -727,3 +730,64 @@ def test_a_theme_card_counts_add_up_to_its_indicators(clients: dict[str, TestCli
         counted = summary.split(" Need to do better:")[0].split(" indicators, ")[1]
         numbers = [int(n) for n in re.findall(r"(\d+) [a-z]", counted)]
         assert sum(numbers) == total or "context only this month" in counted, summary
+
+
+def test_a_manager_chooses_sorts_and_downloads_the_overdue_list(
+    clients: dict[str, TestClient], web_data: WebData, app: Any
+) -> None:
+    """The clinic's overdue children for one team or worker, in the order asked; the same
+    children downloaded as CSV and Excel (formula-safe), each download logged with its rows;
+    a child's id leads to their page; another service's list is refused."""
+    manager = clients["manager"]
+    clinic = f"/clinics/{web_data.service}"
+    page = manager.get(f"/api{clinic}").json()
+    every = manager.get(f"/api{clinic}?sort=team").json()
+    assert page["overdue"] == every["overdue"] > 0
+    teams = [r["team"] for r in every["worst"]]
+    assert teams == sorted(teams)  # by team, then most overdue
+    days = [r["days_overdue"] or 0 for r in page["worst"]]
+    assert days == sorted(days, reverse=True)  # most overdue first unless asked
+    team = next(t for t in page["teams"] if t["name"] == page["worst"][0]["team"])
+    one = manager.get(f"/api{clinic}?team={team['id']}").json()
+    assert {r["team"] for r in one["worst"]} == {team["name"]} and one["chosen"]["team"] == team[
+        "id"
+    ]
+    worker = page["worst"][0]["worker"]
+    theirs = manager.get(f"/api{clinic}", params={"worker": worker}).json()
+    assert {r["worker"] for r in theirs["worst"]} == {worker}
+    assert manager.get(f"/api{clinic}?team=NO-SUCH-TEAM").status_code == 404
+    before = len(recent_access(web_data.records, 10_000))
+    got = manager.get(f"{clinic}/overdue.csv?team={team['id']}")
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv")
+    lines = list(csv.DictReader(io.StringIO(got.text)))
+    assert len(lines) == one["overdue"] and {r["Team"] for r in lines} == {team["name"]}
+    assert set(lines[0]) == {
+        "Indicator",
+        "Child",
+        "Name",
+        "Age",
+        "Service",
+        "Team",
+        "Worker",
+        "Due",
+        "Days overdue",
+        "Dates",
+    }
+    book = manager.get(f"{clinic}/overdue.xlsx?team={team['id']}")
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    assert sheet is not None and sheet.max_row == one["overdue"] + 1
+    logged = recent_access(web_data.records, 10_000)[
+        : len(recent_access(web_data.records, 10_000)) - before
+    ]
+    assert {
+        (a.action, a.subject.split(":")[1].strip()) for a in logged if a.action == "download"
+    } == {("download", f"{one['overdue']} rows")}
+    html_page = manager.get(clinic).text
+    assert f'<a href="/qa/children/{page["worst"][0]["person_id"]}">' in html_page
+    assert f"{clinic}/overdue.csv" in html_page
+    assert manager.get(f"/clinics/{web_data.other_service}/overdue.csv").status_code == 403
+    assert clients["panel"].get(f"{clinic}/overdue.csv").status_code == 403
+    exceptions = manager.get(f"/indicators/{KPI}/exceptions.csv")
+    rows = list(csv.DictReader(io.StringIO(exceptions.text)))
+    shown = manager.get(f"/api/indicators/{KPI}").json()["exceptions"]["rows"]
+    assert [r["Child"] for r in rows] == [r["person_id"] for r in shown]

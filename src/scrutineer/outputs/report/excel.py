@@ -6,7 +6,9 @@ as percentages), and the report's own text where it shows text (suppressed cells
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -66,6 +68,27 @@ def write_workbook(context: ReportContext, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     return out
+
+
+def list_workbook(title: str, rows: Sequence[Mapping[str, object]]) -> bytes:
+    """A list (children overdue, an exception list) as a workbook of one sheet: a header of
+    its columns in bold, a row each, nothing that runs when it is opened."""
+    book = Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    sheet.title = title[:31]
+    header = list(rows[0]) if rows else ["(none)"]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(
+            [v if isinstance(v, int | float) or v is None else str(v) for v in row.values()]
+        )
+    _no_formulas(book)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _no_formulas(book: Workbook) -> None:

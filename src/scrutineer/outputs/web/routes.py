@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from scrutineer.outputs.web.actions import admin, governance, qa, sign_in
+from scrutineer.outputs.web.actions import admin, downloads, governance, qa, sign_in
 from scrutineer.outputs.web.guards import BodyLimit, SecurityHeaders
 from scrutineer.outputs.web.oidc import CALLBACK
 from scrutineer.outputs.web.pages import admin as admin_pages
@@ -59,6 +59,8 @@ FORMS: tuple[Form | Posted, ...] = (  # path, permission, action (Posted: CSRF a
     Posted("/narratives", "narratives", admin.save_narrative),
     Posted("/admin/users", "admin", admin.users_action),
     Form("/snapshots/{snapshot}/quality.csv", "GET", admin.quality_download),
+    Form("/clinics/{service}/overdue.{fmt}", "GET", downloads.clinic_overdue),
+    Form("/indicators/{kpi}/exceptions.{fmt}", "GET", downloads.indicator_exceptions),
     Posted("/qa/audits", "audit", qa.create_audit),
     Posted("/qa/audits/moderate", "audit", qa.moderate_audit),
     Posted("/qa/audits/actions", qa.step_needs, qa.audit_action),

@@ -7,6 +7,7 @@ roles with aggregates only get suppressed figures and never a child or a worker.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NotRequired, TypedDict
 
 from scrutineer.assess.assessment import Assessment
@@ -188,13 +189,24 @@ class ClinicAction(TypedDict):
     written_by: str
 
 
+class OverdueChoice(TypedDict):
+    """Which overdue children a clinic lists, and in what order (from its URL)."""
+
+    team: str | None  # a team's id
+    worker: str | None  # a worker's name
+    sort: str  # one of SORTS
+
+
 class ClinicPage(Header):
     """/clinics/SERVICE: the service's indicators by team, its most overdue children."""
 
     service: Named
     teams: list[ClinicTeam]
     indicators: list[ClinicRow]
-    worst: list[Overdue]
+    worst: list[Overdue]  # the first WORST_EXCEPTIONS of those chosen
+    chosen: OverdueChoice
+    overdue: int  # how many children are chosen (every one is in the download)
+    workers: list[str]  # the workers of the service's overdue children, for choosing
     actions_period: str
     actions: list[ClinicAction]
 
@@ -314,34 +326,30 @@ def clinics(p: PageRequest) -> ClinicsPage:
 
 def clinic(p: PageRequest) -> ClinicPage:
     """A service's indicators by team, its most overdue children, last month's actions."""
-    viewer, cache, choice, service = p.viewer, p.cache, p.choice, p.path("service")
+    viewer, cache, choice = p.viewer, p.cache, p.choice
     figures, period = choice.figures, choice.period
-    names = dict(figures.services())
-    if service not in names:
-        raise NotShown(f"No service {service!r} in snapshot {figures.manifest.id}.")
-    if not viewer.sees_children_of(service):
-        raise Forbidden(f"You are not assigned the service {names[service]}.")
-    teams = [t for t in figures.teams if t.service_id == service]
-    rows, worst = cache.memo(
+    service, name, teams = _clinic_service(p)
+    rows = cache.memo(
         ("clinic", figures.manifest.id, str(period), service, cache.version()),
-        lambda: (
-            _service_table(cache, figures, period, service, teams),
-            _most_overdue(cache, figures, period, names[service]),
-        ),
+        lambda: _service_table(cache, figures, period, service, teams),
     )
+    listed, chosen, every = overdue_chosen(p)
     log_access(
-        cache.records, viewer.user.username, "clinic", f"{service} {period}: {len(worst)} children"
+        cache.records, viewer.user.username, "clinic", f"{service} {period}: {len(listed)} children"
     )
     previous = narratives_for(cache.records, str(period.shift(-1)))
     return {
         **choice.header(),
-        "service": {"id": service, "name": names[service]},
+        "service": {"id": service, "name": name},
         "teams": [
             {"id": t.id, "name": t.name, "short": t.name.removeprefix(t.service).strip() or t.name}
             for t in teams
         ],
         "indicators": rows,
-        "worst": worst,
+        "worst": listed[:WORST_EXCEPTIONS],
+        "chosen": chosen,
+        "overdue": len(listed),
+        "workers": sorted({r["worker"] for r in every if r["worker"]}),
         "actions_period": f"{period.shift(-1).start:%B %Y}",
         "actions": [
             {"theme": n.theme, "actions": n.actions, "written_by": n.written_by}
@@ -415,6 +423,7 @@ def _clinic_cell(months: list[Value | None], kpi: Kpi, a: Assessment | None) -> 
 def _most_overdue(
     cache: Figures, figures: SnapshotFigures, period: Period, service_name: str
 ) -> list[Overdue]:
+    """Every child on one of the service's exception lists this month, most overdue first."""
     worst = sorted(
         (
             (kpi, row)
@@ -424,8 +433,63 @@ def _most_overdue(
             if row.service == service_name
         ),
         key=lambda pair: -(pair[1].days_overdue or 0),
-    )[:WORST_EXCEPTIONS]
+    )
     return [{"kpi": kpi.id, "title": kpi.title, **_child(row)} for kpi, row in worst]
+
+
+SORTS: dict[str, Callable[[Overdue], tuple[object, ...]]] = {  # how an overdue list is ordered
+    "overdue": lambda r: (-(r["days_overdue"] or 0), r["name"] or "", r["person_id"] or ""),
+    "due": lambda r: (r["due"] or "9999", r["name"] or "", r["person_id"] or ""),
+    "team": lambda r: (r["team"] or "", -(r["days_overdue"] or 0), r["person_id"] or ""),
+    "worker": lambda r: (r["worker"] or "", -(r["days_overdue"] or 0), r["person_id"] or ""),
+    "child": lambda r: (r["name"] or "", r["person_id"] or "", r["kpi"]),
+    "indicator": lambda r: (r["title"], -(r["days_overdue"] or 0), r["person_id"] or ""),
+}
+
+
+def _clinic_service(p: PageRequest) -> tuple[str, str, list[Team]]:
+    """The clinic's service (its id, name and teams), if there is one and the viewer holds it."""
+    figures, service = p.choice.figures, p.path("service")
+    names = dict(figures.services())
+    if service not in names:
+        raise NotShown(f"No service {service!r} in snapshot {figures.manifest.id}.")
+    if not p.viewer.sees_children_of(service):
+        raise Forbidden(f"You are not assigned the service {names[service]}.")
+    return service, names[service], [t for t in figures.teams if t.service_id == service]
+
+
+def overdue_chosen(p: PageRequest) -> tuple[list[Overdue], OverdueChoice, list[Overdue]]:
+    """A clinic's overdue children as its URL chooses them (team, worker, order), the
+    choice, and every one of the service's (for the page and its downloads alike)."""
+    cache, figures, period = p.cache, p.choice.figures, p.choice.period
+    service, name, teams = _clinic_service(p)
+    every = cache.memo(
+        ("overdue", figures.manifest.id, str(period), service),
+        lambda: _most_overdue(cache, figures, period, name),
+    )
+    chosen = _overdue_choice(p, teams)
+    team_name = next((t.name for t in teams if t.id == chosen["team"]), None)
+    listed = sorted(
+        (
+            r
+            for r in every
+            if (team_name is None or r["team"] == team_name)
+            and (chosen["worker"] is None or r["worker"] == chosen["worker"])
+        ),
+        key=SORTS[chosen["sort"]],
+    )
+    return listed, chosen, every
+
+
+def _overdue_choice(p: PageRequest, teams: list[Team]) -> OverdueChoice:
+    """The team, worker and order the URL asks for (a team not the service's is refused)."""
+    team = p.query("team") or None
+    if team is not None and team not in {t.id for t in teams}:
+        raise NotShown(f"No team {team!r} in this service.")
+    sort = p.query("sort") or "overdue"
+    if sort not in SORTS:
+        raise NotShown(f"No order {sort!r}: use {', '.join(SORTS)}.")
+    return {"team": team, "worker": p.query("worker") or None, "sort": sort}
 
 
 def _hidden(viewer: Viewer, cache: Figures, figures: SnapshotFigures) -> set[tuple[str, str]]:
