@@ -791,3 +791,22 @@ def test_a_manager_chooses_sorts_and_downloads_the_overdue_list(
     rows = list(csv.DictReader(io.StringIO(exceptions.text)))
     shown = manager.get(f"/api/indicators/{KPI}").json()["exceptions"]["rows"]
     assert [r["Child"] for r in rows] == [r["person_id"] for r in shown]
+
+
+def test_the_overview_says_each_indicator_in_one_line(
+    demo_targets: None, web_data: WebData
+) -> None:
+    """Each indicator on the overview with its figure, target, RAG, direction and the
+    neighbours' figure where there is one; a councillor's the same, with what is suppressed
+    left out."""
+    app = create_app(web_data.settings, web_data.records)
+    for role in ("manager", "panel"):
+        overview = sign_in(app, role, web_data.passwords[role]).get("/api/overview").json()
+        tiles = {t["kpi"]: t for th in overview["themes"] for t in th["indicators"]}
+        visits = tiles[KPI]
+        assert visits["target"] == "80.0%" and visits["rag"] in ("green", "amber", "red")
+        assert visits["trend"] in ("improving", "stable", "worsening")
+        listed = [t for items in overview["lists"].values() for t in items]
+        assert all(set(t) == set(visits) for t in listed)
+    page = sign_in(app, "panel", web_data.passwords["panel"]).get("/").text
+    assert "(target 80.0%)" in page

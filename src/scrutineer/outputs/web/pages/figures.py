@@ -37,10 +37,15 @@ WORST_EXCEPTIONS = 25
 
 
 class Tile(TypedDict):
+    """An indicator in one line: its figure, target, RAG, direction and neighbours."""
+
     kpi: str
     title: str
     value: str
+    target: str | None
     rag: str | None
+    trend: str | None
+    neighbours: str | None
     category: str
 
 
@@ -530,7 +535,10 @@ def _tile(whole: Assessment, hidden: set[tuple[str, str]]) -> Tile:
         "kpi": a.kpi.id,
         "title": a.kpi.title,
         "value": _cell(a.latest, a.kpi.unit, hidden),
+        "target": short(a.target, a.kpi.unit) if a.target is not None else None,
         "rag": a.rating.value if a.rating else None,
+        "trend": a.direction.value if a.direction else None,
+        "neighbours": neighbours_average(a),
         "category": a.category.value,
     }
 
