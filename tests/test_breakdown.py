@@ -15,7 +15,7 @@ from scrutineer.catalogue.load import load_catalogue
 from scrutineer.engine.batch import compute_everything
 from scrutineer.engine.compute import Engine
 from scrutineer.engine.exceptions import exception_list
-from scrutineer.engine.holders import teams_holding
+from scrutineer.engine.holders import ChildNow, child_now, teams_holding
 from scrutineer.engine.population import Populations
 from scrutineer.extract.load import load_extract
 from scrutineer.extract.snapshots import SnapshotStore
@@ -235,3 +235,76 @@ def test_everything_at_once_agrees_with_one_at_a_time(small_engine: Engine) -> N
     listed = exception_list(small_engine, small_engine.catalogue.get("cla_visits_6wk_pct"), last)
     assert batch.exceptions["cla_visits_6wk_pct"] == listed
     assert len(batch.exceptions) == 24
+
+
+def test_a_child_as_the_extract_has_them_on_a_day() -> None:
+    """A's referral of 1 March is open and a plan began on 10 April (one before it ended on
+    9 April); W1 holds the case from 1 March and W2 from 20 May: on 31 May, W2 in Team Two.
+    B's care ended on 15 May: on 31 May not looked after, on 14 May looked after since 1 May."""
+    engine = engine_for(
+        {
+            "ssd_department": DEPARTMENT,
+            "ssd_professionals": WORKERS,
+            "ssd_person": [
+                {
+                    "pers_person_id": "A",
+                    "pers_forename": "Ann",
+                    "pers_surname": "Example",
+                    "pers_dob": "2015-06-01",
+                },
+                {"pers_person_id": "B", "pers_dob": "2012-01-01"},
+            ],
+            "ssd_involvements": [
+                {
+                    **allocation("I1", "A", "W1", "T1", "2024-03-01"),
+                    "invo_involvement_end_date": "2024-05-20",
+                },
+                allocation("I2", "A", "W2", "T2", "2024-05-20"),
+            ],
+            "ssd_cin_episodes": [
+                {
+                    "cine_referral_id": "R1",
+                    "cine_person_id": "A",
+                    "cine_referral_date": "2024-03-01",
+                },
+            ],
+            "ssd_cp_plans": [
+                {
+                    "cppl_cp_plan_id": "P0",
+                    "cppl_person_id": "A",
+                    "cppl_cp_plan_start_date": "2024-03-05",
+                    "cppl_cp_plan_end_date": "2024-04-09",
+                },
+                {
+                    "cppl_cp_plan_id": "P1",
+                    "cppl_person_id": "A",
+                    "cppl_cp_plan_start_date": "2024-04-10",
+                },
+            ],
+            "ssd_cla_episodes": [
+                {
+                    "clae_cla_episode_id": "E1",
+                    "clae_person_id": "B",
+                    "clae_cla_episode_start_date": "2024-05-01",
+                    "clae_cla_episode_ceased_date": "2024-05-15",
+                    "clae_cla_id": "C1",
+                },
+            ],
+        },
+        date(2024, 5, 31),
+    )
+    a = child_now(engine.con, "A", date(2024, 5, 31))
+    assert a == ChildNow(
+        "Ann Example",
+        date(2015, 6, 1),
+        "Worker Two",
+        "Team Two",
+        date(2024, 3, 1),
+        date(2024, 4, 10),
+        None,
+    )
+    b = child_now(engine.con, "B", date(2024, 5, 31))
+    assert b is not None and (b.name, b.worker, b.looked_after_since) == (None, None, None)
+    before = child_now(engine.con, "B", date(2024, 5, 14))
+    assert before is not None and before.looked_after_since == date(2024, 5, 1)
+    assert child_now(engine.con, "NOBODY", date(2024, 5, 31)) is None

@@ -413,3 +413,17 @@ def test_a_form_keeps_what_was_typed_and_says_what_to_fix_at_the_field(
     assert 'id="a_person" name="person_id" value="' + web_data.child + '"' in form
     assert 'value="Moved"' in form and 'value="no_care_plan" selected' in form
     assert 'id="person_id" name="person_id" value=""' in form  # the alert form left empty
+
+
+def test_a_childs_page_says_who_they_are_and_where_the_case_stands(web_data: WebData) -> None:
+    """The page a child's id leads to: their name and age, the worker and team holding the
+    case, and the episodes open on the extract's as-at date, beside their QA history."""
+    app: Any = create_app(web_data.settings, web_data.records)
+    manager = sign_in(app, "manager", web_data.passwords["manager"])
+    page = manager.get(f"/api/qa/children/{web_data.child}").json()
+    child = page["child"]
+    assert child["name"] and child["worker"] and child["team"]
+    assert child["plan_since"] is not None  # on the CP visits exception list: on a plan
+    assert 0 <= child["age"] < 18
+    shown = html.unescape(manager.get(f"/qa/children/{web_data.child}").text)
+    assert f"{child['name']} ({web_data.child})" in shown and child["worker"] in shown

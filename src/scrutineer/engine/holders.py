@@ -5,6 +5,7 @@ figure and exception list is attributed by (`catalogue.language.holds_case_on` a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -35,3 +36,51 @@ def teams_holding(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, date]])
     finally:
         cursor.close()
     return {(str(p), d): (str(team), str(service)) for p, d, team, service in rows}
+
+
+@dataclass(frozen=True)
+class ChildNow:
+    """A child as the extract has them on a day: who they are, who holds the case, and the
+    episodes open then (each with the day it began)."""
+
+    name: str | None
+    born: date | None
+    worker: str | None
+    team: str | None
+    in_need_since: date | None  # the open referral (CIN episode)
+    plan_since: date | None  # the open child protection plan
+    looked_after_since: date | None  # the open period of care
+
+
+def child_now(con: duckdb.DuckDBPyConnection, person_id: str, day: date) -> ChildNow | None:
+    """The child on `day` (None if the extract does not hold them); the worker and team by
+    the rule every figure is attributed by."""
+    cursor = con.cursor()
+    try:
+        language.install(cursor)
+        found = cursor.execute(
+            "SELECT trim(concat_ws(' ', p.pers_forename, p.pers_surname)), p.pers_dob,\n"
+            " (SELECT w.worker FROM allocations AS a LEFT JOIN workers AS w USING (worker_id)\n"
+            f"  WHERE a.person_id = $p AND {language.holds_case_on('$d')}\n"
+            f"  ORDER BY {language.HOLDER_FIRST} LIMIT 1),\n"
+            " (SELECT t.team FROM allocations AS a LEFT JOIN teams AS t USING (team_id)\n"
+            f"  WHERE a.person_id = $p AND {language.holds_case_on('$d')}\n"
+            f"  ORDER BY {language.HOLDER_FIRST} LIMIT 1),\n"
+            " (SELECT max(cine_referral_date) FROM ssd_cin_episodes WHERE cine_person_id = $p\n"
+            "  AND cine_referral_date <= $d\n"
+            "  AND (cine_close_date IS NULL OR cine_close_date > $d)),\n"
+            " (SELECT max(cppl_cp_plan_start_date) FROM ssd_cp_plans WHERE cppl_person_id = $p\n"
+            "  AND cppl_cp_plan_start_date <= $d\n"
+            "  AND (cppl_cp_plan_end_date IS NULL OR cppl_cp_plan_end_date > $d)),\n"
+            " (SELECT max(clae_cla_episode_start_date) FROM ssd_cla_episodes\n"
+            "  WHERE clae_person_id = $p AND clae_cla_episode_start_date <= $d\n"
+            "  AND (clae_cla_episode_ceased_date IS NULL OR clae_cla_episode_ceased_date > $d))\n"
+            "FROM ssd_person AS p WHERE p.pers_person_id = $p",
+            {"p": person_id, "d": day},
+        ).fetchone()
+    finally:
+        cursor.close()
+    if found is None:
+        return None
+    name, born, worker, team, referral, plan, care = found
+    return ChildNow(name or None, born, worker, team, referral, plan, care)

@@ -31,7 +31,7 @@ from scrutineer.engine.batch import compute_everything
 from scrutineer.engine.compute import Engine, Value
 from scrutineer.engine.exceptions import ExceptionRow, exception_list
 from scrutineer.engine.explain import explain
-from scrutineer.engine.holders import Holding, teams_holding
+from scrutineer.engine.holders import ChildNow, Holding, child_now, teams_holding
 from scrutineer.engine.population import Populations
 from scrutineer.engine.session import Session
 from scrutineer.errors import NoSnapshot, SnapshotDamaged, SnapshotNotFound
@@ -97,6 +97,10 @@ class SnapshotFigures:
 
     def series(self, kpi: str, level: Level = "authority") -> list[Value]:
         return self.values.get((kpi, level), [])
+
+    def child_now(self, person_id: str) -> ChildNow | None:
+        """The child as the extract has them on its as-at date (`engine.holders`)."""
+        return child_now(self.con, person_id, self.manifest.as_at)
 
     def has_child(self, person_id: str) -> bool:
         """Whether the extract holds this child."""

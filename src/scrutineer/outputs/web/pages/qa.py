@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import date
 from typing import Any, NotRequired, TypedDict
 
+from scrutineer.engine.holders import ChildNow
 from scrutineer.errors import Forbidden
 from scrutineer.findings import Issue
 from scrutineer.outputs.qa_summary import (
@@ -83,10 +84,23 @@ class AlertListPage(Header):
     alerts: list[Record]  # each with the team and its StageNow
 
 
+class ChildContext(TypedDict):
+    """Who the child is and where their case stands, on the extract's as-at date."""
+
+    name: str | None
+    age: int | None
+    worker: str | None
+    team: str | None
+    in_need_since: str | None
+    plan_since: str | None
+    looked_after_since: str | None
+
+
 class ChildHistoryPage(Header):
-    """/qa/children/ID: every audit, alert and adjourned review of one child."""
+    """/qa/children/ID: who the child is, and every audit, alert and adjourned review."""
 
     person_id: str
+    child: ChildContext | None  # None: not in the extract (a child new since it)
     audits: list[Record]
     alerts: list[Record]
     adjournments: list[Record]
@@ -266,6 +280,7 @@ def child_history(p: PageRequest) -> ChildHistoryPage:
     return {
         **choice.header(),
         "person_id": person_id,
+        "child": _context(choice.figures.child_now(person_id), choice.figures.manifest.as_at),
         "audits": [
             {
                 **_plain(a),
@@ -284,6 +299,30 @@ def child_history(p: PageRequest) -> ChildHistoryPage:
             for a in alerts
         ],
         "adjournments": [{**_plain(r), "team": team(r["review_date"])} for r in adjourned],
+    }
+
+
+def _context(child: ChildNow | None, as_at: date) -> ChildContext | None:
+    if child is None:
+        return None
+
+    def day(d: date | None) -> str | None:
+        return d.isoformat() if d else None
+
+    born = child.born
+    age = (
+        None
+        if born is None
+        else as_at.year - born.year - ((as_at.month, as_at.day) < (born.month, born.day))
+    )
+    return {
+        "name": child.name,
+        "age": age,
+        "worker": child.worker,
+        "team": child.team,
+        "in_need_since": day(child.in_need_since),
+        "plan_since": day(child.plan_since),
+        "looked_after_since": day(child.looked_after_since),
     }
 
 
