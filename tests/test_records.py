@@ -63,8 +63,9 @@ RECORDS = {
     "practice_reviews",
     "recommendations",
     "recommendation_updates",
+    "team_actions",
 }
-HEAD = "0009"
+HEAD = "0010"
 
 
 def test_an_empty_database_is_brought_up_to_date(url: str) -> None:

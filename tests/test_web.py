@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session as SqlSession
 from starlette.testclient import TestClient
 
 from scrutineer.assess.targets import TargetStore, read_targets
@@ -25,6 +27,7 @@ from scrutineer.engine.session import open_session
 from scrutineer.outputs.web.posting import Posted
 from scrutineer.outputs.web.routes import FORMS, PAGES, create_app
 from scrutineer.outputs.web.serve import first_admin
+from scrutineer.records import models
 from scrutineer.records.access_log import recent_access
 from scrutineer.records.narratives import narratives_for
 from scrutineer.records.sessions import end_session
@@ -160,6 +163,7 @@ POSTED = {  # (path, the fields that pick the action) -> the roles that may post
     ("/logout", ""): ALL,
     ("/account/password", ""): ALL,
     ("/narratives", ""): {"admin", "analyst"},
+    ("/clinics/{service}/actions", ""): {"admin", "manager"},
     ("/admin/users", ""): {"admin"},
     ("/qa/audits", ""): {"admin", "auditor"},
     ("/qa/audits/moderate", ""): {"admin", "auditor"},
@@ -206,7 +210,7 @@ def test_every_posted_form_as_every_role(role: str, app: Any, web_data: WebData)
     for (path, choice), allowed in sorted(POSTED.items(), key=lambda c: c[0][0] == "/logout"):
         fields = dict([choice.split("=")] if choice else [])
         fields |= {"csrf": token, "chosen": "one-new-password", "again": "another-password"}
-        got = c.post(path, data=fields)
+        got = c.post(path.replace("{service}", web_data.service), data=fields)
         if role == "anonymous":
             assert (got.status_code, got.headers["location"]) == (303, "/login?next=%2F"), path
         elif role in allowed:
@@ -810,3 +814,57 @@ def test_the_overview_says_each_indicator_in_one_line(
         assert all(set(t) == set(visits) for t in listed)
     page = sign_in(app, "panel", web_data.passwords["panel"]).get("/").text
     assert "(target 80.0%)" in page
+
+
+def test_a_clinic_records_its_actions_and_follows_them_up(web_data: WebData) -> None:
+    """At February's clinic the manager records an action for a team; March's clinic shows
+    it to follow up, open, and the manager marks it done; every change is kept. A manager of
+    another service, or a role without clinics, cannot."""
+    app = create_app(web_data.settings, web_data.records)
+    manager = sign_in(app, "manager", web_data.passwords["manager"])
+    clinic = f"/clinics/{web_data.service}"
+    page = manager.get(f"/api{clinic}?period=2026-02").json()
+    team = page["teams"][0]
+    token = csrf_of(manager.get(clinic).text)
+    sent = {"csrf": token, "step": "add", "period": "2026-02", "team_id": team["id"]}
+    sent |= {
+        "action": "Weekly check of visits due",
+        "owner": "Team manager",
+        "due_on": "2026-03-06",
+    }
+    assert manager.post(f"{clinic}/actions", data={**sent, "action": " "}).status_code == 400
+    done = manager.post(f"{clinic}/actions", data=sent)
+    assert done.status_code == 303 and done.headers["location"].startswith(
+        f"{clinic}?period=2026-02"
+    )
+    february = manager.get(f"/api{clinic}?period=2026-02").json()["agreed"]
+    assert [(a["team"], a["action"], a["status"], a["due_on"]) for a in february] == [
+        (team["name"], "Weekly check of visits due", "open", "2026-03-06")
+    ]
+    march = manager.get(f"/api{clinic}?period=2026-03").json()
+    assert [a["action"] for a in march["followed_up"]] == ["Weekly check of visits due"]
+    assert march["agreed"] == []
+    update = {
+        "csrf": token,
+        "step": "status",
+        "period": "2026-03",
+        "action_id": str(february[0]["id"]),
+    }
+    assert manager.post(f"{clinic}/actions", data={**update, "status": "done"}).status_code == 303
+    again = manager.get(f"/api{clinic}?period=2026-03").json()["followed_up"]
+    assert again[0]["status"] == "done"
+    assert "Weekly check of visits due" in manager.get(f"{clinic}?period=2026-03").text
+    with SqlSession(web_data.records) as db:
+        kept = db.scalars(
+            select(models.RecordChange.action).where(
+                models.RecordChange.record_type == "team_actions"
+            )
+        ).all()
+    assert list(kept)[-2:] == ["created", "replaced"]
+    other = f"/clinics/{web_data.other_service}/actions"
+    assert manager.post(other, data=sent).status_code == 403
+    analyst = sign_in(app, "analyst", web_data.passwords["analyst"])
+    analyst_token = csrf_of(analyst.get("/narratives").text)
+    assert (
+        analyst.post(f"{clinic}/actions", data={**sent, "csrf": analyst_token}).status_code == 403
+    )

@@ -108,6 +108,24 @@ class Narrative(Base):
     written_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class TeamAction(Base):
+    """An action a team manager's assurance clinic agreed, for a team of a service (or the
+    whole service) and the month of the clinic, followed up at the next one."""
+
+    __tablename__ = "team_actions"
+    __table_args__ = (Index("team_actions_by_clinic", "service_id", "period"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_id: Mapped[str] = mapped_column(String(80))
+    team_id: Mapped[str] = mapped_column(String(80), default="")  # "": the whole service
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM: the clinic's month
+    action: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    written_by: Mapped[str] = mapped_column(String(200))
+    written_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class Snapshot(Base):
     """A loaded extract, mirrored from its folder (the folder is the record of truth)."""
 

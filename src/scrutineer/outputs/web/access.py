@@ -7,6 +7,8 @@
   services they are assigned;
 - narratives, snapshots, admin: writing analysis and actions; the loads; users and the
   access log;
+- clinic: recording the actions a service's assurance clinic agrees, and their progress
+  (a manager for their services);
 - records: reading every quality-assurance record as data (the JSON records API), besides
   those of one's own kind (an auditor's audits, an IRO's alerts);
 - audit (record and moderate case audits), alert (raise, escalate and resolve IRO alerts,
@@ -23,12 +25,13 @@ from scrutineer.records.users import ROLES, UserView
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
         {"aggregates", "workers", "children", "narratives", "snapshots", "admin", "records"}
+        | {"clinic"}
         | {"audit", "alert", "respond", "governance"}
     ),
     "analyst": frozenset(
         {"aggregates", "workers", "children", "narratives", "snapshots", "records"}
     ),
-    "manager": frozenset({"aggregates", "workers", "children", "respond"}),
+    "manager": frozenset({"aggregates", "workers", "children", "respond", "clinic"}),
     "auditor": frozenset({"aggregates", "workers", "children", "audit"}),
     "iro": frozenset({"aggregates", "workers", "children", "alert"}),
     "scrutiny": frozenset({"aggregates", "governance"}),  # a scrutiny officer

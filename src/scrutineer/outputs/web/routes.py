@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from scrutineer.outputs.web.actions import admin, downloads, governance, qa, sign_in
+from scrutineer.outputs.web.actions import admin, clinic, downloads, governance, qa, sign_in
 from scrutineer.outputs.web.guards import BodyLimit, SecurityHeaders
 from scrutineer.outputs.web.oidc import CALLBACK
 from scrutineer.outputs.web.pages import admin as admin_pages
@@ -57,6 +57,7 @@ FORMS: tuple[Form | Posted, ...] = (  # path, permission, action (Posted: CSRF a
     Form("/account", "GET", sign_in.account_page),
     Posted("/account/password", None, sign_in.change_own_password),
     Posted("/narratives", "narratives", admin.save_narrative),
+    Posted("/clinics/{service}/actions", "clinic", clinic.clinic_action),
     Posted("/admin/users", "admin", admin.users_action),
     Form("/snapshots/{snapshot}/quality.csv", "GET", admin.quality_download),
     Form("/clinics/{service}/overdue.{fmt}", "GET", downloads.clinic_overdue),

@@ -31,6 +31,7 @@ from scrutineer.outputs.web.figures import Figures, SnapshotFigures, Team
 from scrutineer.outputs.web.pages.request import Choice, Header, PageRequest
 from scrutineer.records.access_log import log_access
 from scrutineer.records.narratives import narratives_for
+from scrutineer.records.team_actions import STATUSES, actions_of
 
 CATEGORIES = tuple(c.value for c in LISTED)  # the three lists, by their names
 WORST_EXCEPTIONS = 25
@@ -202,8 +203,19 @@ class OverdueChoice(TypedDict):
     sort: str  # one of SORTS
 
 
+class AgreedAction(TypedDict):
+    id: int
+    team: str  # the team's name, or the service's for the whole service
+    action: str
+    owner: str
+    due_on: str | None
+    status: str
+    written_by: str
+
+
 class ClinicPage(Header):
-    """/clinics/SERVICE: the service's indicators by team, its most overdue children."""
+    """/clinics/SERVICE: the service's indicators by team, its most overdue children, the
+    actions its clinic agrees this month and last month's to follow up."""
 
     service: Named
     teams: list[ClinicTeam]
@@ -212,6 +224,9 @@ class ClinicPage(Header):
     chosen: OverdueChoice
     overdue: int  # how many children are chosen (every one is in the download)
     workers: list[str]  # the workers of the service's overdue children, for choosing
+    agreed: list[AgreedAction]  # at this month's clinic
+    followed_up: list[AgreedAction]  # agreed at last month's, with where they stand
+    statuses: list[str]
     actions_period: str
     actions: list[ClinicAction]
 
@@ -355,6 +370,9 @@ def clinic(p: PageRequest) -> ClinicPage:
         "chosen": chosen,
         "overdue": len(listed),
         "workers": sorted({r["worker"] for r in every if r["worker"]}),
+        "agreed": _agreed(cache, service, name, teams, period),
+        "followed_up": _agreed(cache, service, name, teams, period.shift(-1)),
+        "statuses": list(STATUSES),
         "actions_period": f"{period.shift(-1).start:%B %Y}",
         "actions": [
             {"theme": n.theme, "actions": n.actions, "written_by": n.written_by}
@@ -450,6 +468,25 @@ SORTS: dict[str, Callable[[Overdue], tuple[object, ...]]] = {  # how an overdue 
     "child": lambda r: (r["name"] or "", r["person_id"] or "", r["kpi"]),
     "indicator": lambda r: (r["title"], -(r["days_overdue"] or 0), r["person_id"] or ""),
 }
+
+
+def _agreed(
+    cache: Figures, service: str, name: str, teams: list[Team], period: Period
+) -> list[AgreedAction]:
+    """The actions the service's clinic of `period` agreed."""
+    names = {t.id: t.name for t in teams} | {"": name}
+    return [
+        {
+            "id": a.id,
+            "team": names.get(a.team_id, a.team_id),
+            "action": a.action,
+            "owner": a.owner,
+            "due_on": a.due_on.isoformat() if a.due_on else None,
+            "status": a.status,
+            "written_by": a.written_by,
+        }
+        for a in actions_of(cache.records, service, str(period))
+    ]
 
 
 def _clinic_service(p: PageRequest) -> tuple[str, str, list[Team]]:
