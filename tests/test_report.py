@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from scrutineer.catalogue.load import load_catalogue
+from scrutineer.outputs.report.layouts import load_layout
 from tests.support.cli import Cli
 from tests.support.paths import ROOT
 
@@ -263,3 +264,45 @@ def test_a_report_is_made_again_with_the_records_as_they_stood(
     assert [alerts.findall(p.read_text()) for p in (first, now)] == [["2"], ["3"]]
     done = cli.run("report", "--out", "x.html", "--records-as-at", "yesterday", check=False)
     assert done.returncode == 2 and "2026-04-10T09:30" in done.stderr
+
+
+@pytest.mark.slow
+def test_the_board_pack_is_concise_and_its_tables_whole(
+    reference: tuple[Cli, Path], tmp_path: Path
+) -> None:
+    """The board pack for the reference authority's latest month (the demo's authority,
+    with the demo's targets): at most 24 pages, and each section's table whole on the
+    section's first page (a table split over two pages left one row on a page of its
+    own)."""
+    _, extract = reference
+    cli = Cli(tmp_path)
+    cli.run("load", str(extract))
+    cli.run("targets", "import", str(DEMO_TARGETS))
+    pdf = tmp_path / "board.pdf"
+    cli.run("report", "--layout", "board", "--out", str(pdf))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    counted = re.search(r"Pages:\s+(\d+)", info.stdout)
+    assert counted is not None
+    pages = int(counted.group(1))
+    assert pages <= 24, f"the board pack runs to {pages} pages"
+    texts = [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, pages + 1)
+    ]
+    layout = load_layout("board", load_catalogue())
+    firsts = [t for t in texts if "Monthly figures" in t]
+    assert len(firsts) == len(layout.sections)
+    for section, page in zip(layout.sections, firsts, strict=True):
+        squeezed = re.sub(r"\s+", "", page)
+        assert re.sub(r"\s+", "", section.title) in squeezed
+        # a title's start: a title wrapped in its cell has the row's figures after its first
+        # line in the PDF's text
+        missing = [
+            k.title for k in section.kpis if re.sub(r"\s+", "", k.title)[:24] not in squeezed
+        ]
+        assert not missing, f"{section.title}: rows not on the table's page: {missing}"
