@@ -215,3 +215,39 @@ def test_a_page_prints_without_the_menu_or_its_forms(
     assert page.get_by_role("heading", level=1).is_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
+
+
+def test_a_manager_runs_a_clinic_in_the_browser(
+    browser: Browser, server: str, web_data: WebData, tmp_path: Path
+) -> None:
+    """December's clinic: the manager picks a team's overdue children, downloads them,
+    records an action for the team; January's clinic shows it to follow up, and it is marked
+    done there (tests/test_web.py uses February's and March's)."""
+    page = sign_in(browser, server, "manager", web_data.passwords["manager"])
+    page.goto(f"{server}/clinics/{web_data.service}?period=2025-12")
+    overdue = page.get_by_role("region", name="Most overdue children")
+    teams = overdue.get_by_label("Team", exact=True).locator("option").all_inner_texts()[1:]
+    overdue.get_by_label("Team", exact=True).select_option(label=teams[0])
+    overdue.get_by_role("button", name="Show").click()
+    overdue = page.get_by_role("region", name="Most overdue children")
+    listed = overdue.get_by_role("table")
+    shown = listed.locator("tbody tr td:nth-child(4)").all_inner_texts()
+    assert shown and all(team.endswith(teams[0]) for team in shown), shown
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name="download as CSV").click()
+    saved = tmp_path / "overdue.csv"
+    waiting.value.save_as(saved)
+    assert saved.read_text(encoding="utf-8").startswith("Indicator,Child,Name")
+    agreeing = page.get_by_role("region", name="Actions agreed at this clinic")
+    agreeing.get_by_label("Team", exact=True).select_option(index=1)
+    page.get_by_label("Action agreed").fill("Check every visit due this week")
+    page.get_by_label("Owner").fill("Team manager")
+    page.get_by_role("button", name="Record the action").click()
+    expect(page.get_by_text("Action recorded.")).to_be_visible()
+    page.goto(f"{server}/clinics/{web_data.service}?period=2026-01")
+    follow = page.get_by_role("table", name="Agreed last month: where each stands")
+    expect(follow.get_by_text("Check every visit due this week")).to_be_visible()
+    follow.get_by_label("Now").first.select_option("done")
+    follow.get_by_role("button", name="Update").first.click()
+    expect(page.get_by_text("Action marked done.")).to_be_visible()
+    page.close()
