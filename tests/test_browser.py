@@ -19,6 +19,8 @@ import uvicorn
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from scrutineer.outputs.web.routes import create_app
+from scrutineer.records.narratives import narratives_for
+from scrutineer.records.sessions import end_session
 from tests.support.web import WebData, free_port
 
 KPI_TITLE = "Children on a CP plan visited within 10 working days"
@@ -250,4 +252,47 @@ def test_a_manager_runs_a_clinic_in_the_browser(
     follow.get_by_label("Now").first.select_option("done")
     follow.get_by_role("button", name="Update").first.click()
     expect(page.get_by_text("Action marked done.")).to_be_visible()
+    page.close()
+
+
+def test_an_analysis_typed_as_the_session_ends_is_saved_after_signing_in(
+    browser: Browser, server: str, web_data: WebData
+) -> None:
+    """An analyst types an analysis; the session ends before they press Save (it expired,
+    or they signed out elsewhere). Signing in again shows what they typed, to be saved, and
+    it is."""
+    page = sign_in(browser, server, "analyst", web_data.passwords["analyst"])
+    page.goto(f"{server}/narratives?period=2025-11")
+    typed = "Referrals from schools rose after half-term; the front door added a worker."
+    form = page.locator("form#right_service")
+    form.get_by_label("Analysis").fill(typed)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "scrutineer_session")
+    end_session(web_data.records, cookie["value"])
+    form.get_by_role("button").click()
+    expect(page.get_by_text("What you sent is kept")).to_be_visible()
+    page.get_by_label("Username").fill("analyst")
+    page.get_by_label("Password").fill(web_data.passwords["analyst"])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Save what you sent")).to_be_visible()
+    expect(page.get_by_text(typed)).to_be_visible()
+    page.get_by_role("button", name="Save it now").click()
+    expect(page.locator("form#right_service").get_by_label("Analysis")).to_have_value(typed)
+    assert narratives_for(web_data.records, "2025-11")["right_service"].analysis == typed
+    page.close()
+
+
+def test_a_councillor_reads_the_overview_in_a_minute(
+    browser: Browser, server: str, web_data: WebData
+) -> None:
+    """A panel member's overview: each indicator in one line with its figure (RAG and
+    direction where there are), the theme's counts adding up to its indicators, and no
+    child, worker or SQL anywhere."""
+    page = sign_in(browser, server, "panel", web_data.passwords["panel"])
+    tile = page.locator("article.tile").first
+    listed = tile.locator("li").count()
+    summary = tile.locator("p").nth(1).inner_text()
+    assert summary.split(": ")[1].startswith(f"{listed} indicators"), summary
+    open_indicator(page)
+    expect(page.get_by_text("Explain: how the figure is computed")).to_have_count(0)
+    expect(page.get_by_text("SELECT")).to_have_count(0)
     page.close()
