@@ -296,7 +296,7 @@ def test_a_child_as_the_extract_has_them_on_a_day() -> None:
     a = child_now(engine.con, "A", date(2024, 5, 31))
     assert a == ChildNow(
         "Ann Example",
-        date(2015, 6, 1),
+        8,  # born 1 June 2015: 9 the day after
         "Worker Two",
         "Team Two",
         date(2024, 3, 1),
@@ -308,3 +308,5 @@ def test_a_child_as_the_extract_has_them_on_a_day() -> None:
     before = child_now(engine.con, "B", date(2024, 5, 14))
     assert before is not None and before.looked_after_since == date(2024, 5, 1)
     assert child_now(engine.con, "NOBODY", date(2024, 5, 31)) is None
+    birthday = child_now(engine.con, "A", date(2024, 6, 1))
+    assert birthday is not None and birthday.age == 9

@@ -44,7 +44,7 @@ class ChildNow:
     episodes open then (each with the day it began)."""
 
     name: str | None
-    born: date | None
+    age: int | None  # in whole years on the day, as every figure counts it (language.age)
     worker: str | None
     team: str | None
     in_need_since: date | None  # the open referral (CIN episode)
@@ -59,13 +59,12 @@ def child_now(con: duckdb.DuckDBPyConnection, person_id: str, day: date) -> Chil
     try:
         language.install(cursor)
         found = cursor.execute(
-            "SELECT trim(concat_ws(' ', p.pers_forename, p.pers_surname)), p.pers_dob,\n"
-            " (SELECT w.worker FROM allocations AS a LEFT JOIN workers AS w USING (worker_id)\n"
+            "WITH holder AS (SELECT a.worker_id, a.team_id FROM allocations AS a\n"
             f"  WHERE a.person_id = $p AND {language.holds_case_on('$d')}\n"
-            f"  ORDER BY {language.HOLDER_FIRST} LIMIT 1),\n"
-            " (SELECT t.team FROM allocations AS a LEFT JOIN teams AS t USING (team_id)\n"
-            f"  WHERE a.person_id = $p AND {language.holds_case_on('$d')}\n"
-            f"  ORDER BY {language.HOLDER_FIRST} LIMIT 1),\n"
+            f"  ORDER BY {language.HOLDER_FIRST} LIMIT 1)\n"
+            "SELECT trim(concat_ws(' ', p.pers_forename, p.pers_surname)), age(p.pers_dob, $d),\n"
+            " (SELECT w.worker FROM holder LEFT JOIN workers AS w USING (worker_id)),\n"
+            " (SELECT t.team FROM holder LEFT JOIN teams AS t USING (team_id)),\n"
             " (SELECT max(cine_referral_date) FROM ssd_cin_episodes WHERE cine_person_id = $p\n"
             "  AND cine_referral_date <= $d\n"
             "  AND (cine_close_date IS NULL OR cine_close_date > $d)),\n"
@@ -82,5 +81,5 @@ def child_now(con: duckdb.DuckDBPyConnection, person_id: str, day: date) -> Chil
         cursor.close()
     if found is None:
         return None
-    name, born, worker, team, referral, plan, care = found
-    return ChildNow(name or None, born, worker, team, referral, plan, care)
+    name, age, worker, team, referral, plan, care = found
+    return ChildNow(name or None, age, worker, team, referral, plan, care)

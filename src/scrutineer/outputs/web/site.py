@@ -266,16 +266,16 @@ class Site:
         status = error.http_status
         if status == 403:  # a refusal is kept as a view would be: who tried what, and when
             log_access(self.records, viewer.user.username, "refused", request.url.path)
-        said = error.on_the_web
+        text = error.on_the_web
         if api:
-            return JSONResponse({"error": said}, status)
+            return JSONResponse({"error": text}, status)
         return self.render(
             request,
             "error.html",
             status,
             viewer=viewer,
             title=TITLES.get(status, "Not shown"),
-            error=said,
+            error=text,
         )
 
     async def not_found(self, request: Request, _: Exception) -> Response:

@@ -153,7 +153,7 @@ def problem_of(issue: Issue) -> Problem:
     """A record's problem as the form's words: its field's label, what is wrong with what
     was typed (not the file checks' wording)."""
     field = FIELD_OF.get(issue.column, issue.column)
-    label = LABELS.get(field, field.replace("_", " ").capitalize())
+    label = label_of(field)
     typed = repr(issue.value) if issue.value else "it"
     text = {
         "required": f"{label}: this is needed.",
@@ -280,7 +280,7 @@ def child_history(p: PageRequest) -> ChildHistoryPage:
     return {
         **choice.header(),
         "person_id": person_id,
-        "child": _context(choice.figures.child_now(person_id), choice.figures.manifest.as_at),
+        "child": _context(choice.figures.child_now(person_id)),
         "audits": [
             {
                 **_plain(a),
@@ -302,22 +302,16 @@ def child_history(p: PageRequest) -> ChildHistoryPage:
     }
 
 
-def _context(child: ChildNow | None, as_at: date) -> ChildContext | None:
+def _context(child: ChildNow | None) -> ChildContext | None:
     if child is None:
         return None
 
     def day(d: date | None) -> str | None:
         return d.isoformat() if d else None
 
-    born = child.born
-    age = (
-        None
-        if born is None
-        else as_at.year - born.year - ((as_at.month, as_at.day) < (born.month, born.day))
-    )
     return {
         "name": child.name,
-        "age": age,
+        "age": child.age,
         "worker": child.worker,
         "team": child.team,
         "in_need_since": day(child.in_need_since),
