@@ -404,38 +404,40 @@ def _service_table(
             continue  # not this service's work
         by_service = [_by(figures.at(kpi.id, "service", m), "service_id") for m in months]
         a = judged.get(kpi.id)
-        team_cells = [_clinic_cell([b.get(t.id) for b in by_team], kpi, a) for t in teams]
+        target = _team_target(kpi, a)
+        team_cells = [_clinic_cell([b.get(t.id) for b in by_team], kpi, a, target) for t in teams]
         worst = [c["rag"] for c in team_cells]
         rank = (-worst.count("red"), -worst.count("amber"), order)
-        target = a.target if a and a.rated_against == "target" and _team_rated(kpi) else None
         row: ClinicRow = {
             "kpi": kpi.id,
             "title": kpi.title,
             "target": short(target, kpi.unit) if target is not None else None,
-            "service": _clinic_cell([b.get(service) for b in by_service], kpi, a),
+            "service": _clinic_cell([b.get(service) for b in by_service], kpi, a, target),
             "teams": team_cells,
         }
         rows.append((rank, row))
     return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
 
-def _team_rated(kpi: Kpi) -> bool:
-    """A team's figure is rated against the authority's target if it is a share or an
+def _team_target(kpi: Kpi, a: Assessment | None) -> float | None:
+    """The authority's target, when a team's figure is rated against it: a share or an
     average (a count target is the authority's: no team is meant to reach it)."""
-    return kpi.unit in ("percent", "average") and kpi.polarity != "context"
+    rated = kpi.unit in ("percent", "average") and kpi.polarity != "context"
+    return a.target if rated and a is not None and a.rated_against == "target" else None
 
 
-def _clinic_cell(months: list[Value | None], kpi: Kpi, a: Assessment | None) -> ClinicCell:
-    """A team's (or the service's) month: its figure, its RAG against the authority's
-    target, and its direction over the month and the three before."""
+def _clinic_cell(
+    months: list[Value | None], kpi: Kpi, a: Assessment | None, target: float | None
+) -> ClinicCell:
+    """A team's (or the service's) month: its figure, its RAG against `target` (the
+    authority's, if the figure is rated), and its direction over the month and the three
+    before."""
     latest = months[-1]
     value = latest.value if latest is not None else None
-    rated = a is not None and a.rated_against == "target" and _team_rated(kpi)
-    found = (
-        rag(value, a.target, a.polarity, kpi.unit, a.tolerance) if rated and a is not None else None
-    )
+    polarity = a.polarity if a else kpi.polarity
+    found = rag(value, target, polarity, kpi.unit, a.tolerance if a else 0.0)
     series = [v.value if v is not None else None for v in months]
-    way = travel(series, a.polarity if a else kpi.polarity, kpi.unit)
+    way = travel(series, polarity, kpi.unit)
     return {
         "shown": _cell(latest, kpi.unit, set()),
         "rag": found.value if found else None,
