@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from scrutineer.assess.assessment import assess_kpi
-from scrutineer.assess.benchmarks import Authority, Benchmark
+from scrutineer.assess.assessment import assess_kpi, assess_values, standards_of
+from scrutineer.assess.benchmarks import Authority, Benchmark, Benchmarks
 from scrutineer.assess.rules import Category, Rag, Travel
 from scrutineer.assess.targets import Target, TargetsRejected, read_targets, write_targets
-from scrutineer.assess.text import indicator_text, theme_text
+from scrutineer.assess.text import indicator_text, place_in_words, theme_text
 from scrutineer.calendar import Period, periods
 from scrutineer.catalogue.load import load_catalogue
 from scrutineer.engine.compute import Value
+from scrutineer.errors import SettingInvalid
+from scrutineer.settings import Settings, load_settings
 from tests.support.cli import Cli
 from tests.support.paths import ROOT
 
@@ -141,11 +143,12 @@ def test_without_a_target_a_share_is_rated_against_its_neighbours() -> None:
     bench = southampton("PrevRegCPR", (22.0, 21.0, 23.0), neighbours=20.0)
     found = assess_kpi(kpi, Period(2026, 3), series(kpi.id, [24.0] * 24), None, bench)
     # 4 points above the neighbours' 20.0: within the 5-point band, so amber
-    assert (found.target, found.rated_against, found.rating) == (
+    assert (found.goal, found.rated_against, found.rating) == (
         20.0,
         "statistical neighbour mean",
         Rag.AMBER,
     )
+    assert found.target is None  # the neighbours' mean is no target the council set
     assert found.direction is Travel.STABLE and found.category is Category.WATCH
     text = indicator_text(found)
     assert "4.0 points above the statistical neighbour average" in text
@@ -311,3 +314,56 @@ def test_a_targets_file_from_a_spreadsheet_s_own_encoding_is_refused_clearly(
     refused = cli.run("targets", "import", str(tmp_path / "targets.csv"), check=False)
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert "not UTF-8" in refused.stderr and "Save it as CSV UTF-8" in refused.stderr
+
+
+def every_kpi(values: list[float], last: Period = MARCH_2026) -> list[Value]:
+    return [v for kpi in load_catalogue() for v in series(kpi.id, values, last)]
+
+
+def settings_for(**values: str) -> Settings:
+    return replace(load_settings({}, Path("/nonexistent/.env")), **values)  # type: ignore[arg-type]
+
+
+def test_the_synthetic_authority_takes_southampton_s_place_among_dfe_s_figures() -> None:
+    published = Benchmarks()
+    against = standards_of(settings_for(), (), published)  # E99000000, compare_as 852
+    assert (against.la, against.stand_in) == (
+        "852",
+        Authority("852", "Southampton", "South East"),
+    )
+    # referrals per 10,000 in March 2021 are set beside LAIT's 2020/21 figures: the South
+    # East 575.6, England 507.1 and Southampton's April 2021 neighbours' mean 656.16 (worked
+    # by hand in test_benchmarks); Southampton's own 822.7 is not the synthetic authority's
+    kpi = "referrals_rate_r12"
+    values = every_kpi([600.0] * 24, last=Period(2021, 3))
+    found = next(
+        a
+        for a in assess_values(load_catalogue(), Period(2021, 3), values, against)
+        if a.kpi.id == kpi
+    )
+    assert (found.region, found.england) == (575.6, 507.1)
+    assert found.benchmark is not None and found.benchmark.neighbour_mean == pytest.approx(656.16)
+    assert found.target is None and found.rating is None  # a context measure: not judged
+    assert place_in_words(against) == (
+        "The authority has no figures of its own in the Department for Education's data, so "
+        "it is compared with England, the South East region and the statistical neighbours "
+        "of Southampton, whose place it takes."
+    )
+
+
+def test_a_council_is_compared_as_itself_whatever_compare_as_says() -> None:
+    against = standards_of(settings_for(la_code="E08000025", compare_as="852"), (), Benchmarks())
+    assert (against.la, against.stand_in) == ("E08000025", None)
+    assert place_in_words(against) is None
+
+
+def test_compare_as_empty_leaves_the_synthetic_authority_without_benchmarks() -> None:
+    against = standards_of(settings_for(compare_as=""), (), Benchmarks())
+    values = every_kpi([600.0] * 24)
+    found = assess_values(load_catalogue(), MARCH_2026, values, against)
+    assert against.stand_in is None and all(a.benchmark is None for a in found)
+
+
+def test_compare_as_an_authority_dfe_does_not_know_is_refused_by_name() -> None:
+    with pytest.raises(SettingInvalid, match="SCRUTINEER_COMPARE_AS='999'"):
+        standards_of(settings_for(compare_as="999"), (), Benchmarks())

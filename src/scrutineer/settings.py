@@ -32,6 +32,14 @@ SETTINGS: tuple[Setting, ...] = (
         "999",
         "DfE three-digit number of the authority, in the returns' headers (999: synthetic)",
     ),
+    Setting(
+        "compare_as",
+        "852",
+        "For an authority DfE publishes no figures for (the synthetic one): the authority "
+        "whose place in DfE's data it takes, its region and statistical neighbours (old LA "
+        "number or ONS code; 852 is Southampton, a city like the reference one). Not used "
+        "when la_code is in DfE's data; empty: no benchmarks",
+    ),
     Setting("population", 51800, "0-17 population used when the authority has no ONS figure"),
     Setting("records_url", "", "Database URL of the records store (default: SQLite in data_dir)"),
     Setting(
@@ -74,6 +82,7 @@ class Settings:
     la_code: str
     population: int
     la_number: str = "999"
+    compare_as: str = "852"
     records_url: str = ""
     iro_response_days: str = "informal=5,service_manager=10,head_of_service=10,director=20"
     retain_snapshot_months: int = 0

@@ -13,7 +13,13 @@ from datetime import datetime
 
 from sqlalchemy import Engine as Records
 
-from scrutineer.assess.benchmarks import Benchmark, Benchmarks, UnknownAuthority, benchmarks_for
+from scrutineer.assess.benchmarks import (
+    Authority,
+    Benchmark,
+    Benchmarks,
+    UnknownAuthority,
+    benchmarks_for,
+)
 from scrutineer.assess.rules import (
     Category,
     Rag,
@@ -32,7 +38,8 @@ from scrutineer.calendar import Period
 from scrutineer.catalogue.model import Catalogue, Kpi
 from scrutineer.engine.batch import compute_everything
 from scrutineer.engine.compute import Engine, Value
-from scrutineer.settings import Settings
+from scrutineer.errors import SettingInvalid
+from scrutineer.settings import PREFIX, Settings
 
 SERIES_MONTHS = 24  # the SPC chart's window
 # a published level of another authority can be set beside these (a count cannot: a bigger
@@ -46,7 +53,7 @@ class Assessment:
     period: Period
     latest: Value
     series: tuple[Value, ...]
-    target: float | None
+    goal: float | None  # the level judged against: the target, or the neighbours' mean
     target_note: str  # what the target is and who set it, or why there is none
     benchmark: Benchmark | None
     rating: Rag | None
@@ -61,6 +68,13 @@ class Assessment:
     compared: float | None = None  # the figure set beside DfE's annual ones (see compared_as)
     compared_as: str = ""  # "March 2026", or "the 12 months to March 2026" for a monthly flow
     neighbour_gap: float | None = None  # compared minus the neighbours' mean, if comparable
+    goal_is: str | None = None  # "target" or "statistical neighbour mean"
+
+    @property
+    def target(self) -> float | None:
+        """The authority's target for the month, if it has one (never the neighbours' mean,
+        which a reader would take for a target the council set)."""
+        return self.goal if self.goal_is == "target" else None
 
     @property
     def rated_value(self) -> float | None:
@@ -107,11 +121,13 @@ class Assessment:
 @dataclass(frozen=True)
 class Standards:
     """What a month's figures are judged against: the authority's targets (as they stood at
-    a time), DfE's benchmarks and the authority's code among them."""
+    a time), DfE's benchmarks and the authority's code among them (`la`): its own, or the
+    one whose place it takes (`stand_in`) when DfE has no figures for it."""
 
     targets: tuple[Target, ...]
     benchmarks: Benchmarks | None
     la: str
+    stand_in: Authority | None = None
 
 
 def standards(
@@ -119,9 +135,31 @@ def standards(
 ) -> Standards:
     """The standards as every output reads them: the targets in the records store (as at
     `as_at`, UTC, if given), the benchmarks found from the data folder, the authority's
-    code from the settings."""
+    place among them from the settings."""
     targets = TargetStore(records, catalogue).all(as_at)
-    return Standards(tuple(targets), benchmarks_for(settings.data_dir), settings.la_code)
+    return standards_of(settings, targets, benchmarks_for(settings.data_dir))
+
+
+def standards_of(
+    settings: Settings, targets: Iterable[Target], benchmarks: Benchmarks
+) -> Standards:
+    """The authority's place in DfE's data: its own code where DfE publishes figures for it,
+    else (the synthetic authority) that of `compare_as`, so it has a region, neighbours and
+    England beside it as a council does."""
+    try:
+        benchmarks.authority(settings.la_code)
+        return Standards(tuple(targets), benchmarks, settings.la_code)
+    except UnknownAuthority:
+        pass
+    if not settings.compare_as:
+        return Standards(tuple(targets), benchmarks, settings.la_code)
+    try:
+        stand_in = benchmarks.authority(settings.compare_as)
+    except UnknownAuthority:
+        raise SettingInvalid(
+            PREFIX + "COMPARE_AS", settings.compare_as, "English authority in DfE's data"
+        ) from None
+    return Standards(tuple(targets), benchmarks, stand_in.number, stand_in)
 
 
 def assess_month(engine: Engine, period: Period, against: Standards) -> list[Assessment]:
@@ -220,6 +258,7 @@ def assess_kpi(
         compared,
         compared_as,
         gap,
+        against,
     )
 
 

@@ -6,7 +6,7 @@ one judgement of `rules.py` in words a councillor would use.
 
 from __future__ import annotations
 
-from scrutineer.assess.assessment import Assessment
+from scrutineer.assess.assessment import Assessment, Standards
 from scrutineer.assess.rules import LISTED, Category, Travel
 
 
@@ -33,6 +33,26 @@ def neighbours_average(a: Assessment) -> str | None:
     if mean is None:
         return None
     return amount(mean, a.kpi.unit) + (" per authority" if a.kpi.unit == "count" else "")
+
+
+def region_figure(a: Assessment) -> str | None:
+    """The region's published figure, named: 'South East 23.0%'."""
+    if a.region is None or a.benchmark is None:
+        return None
+    return f"{a.benchmark.authority.region} {amount(a.region, a.kpi.unit)}"
+
+
+def place_in_words(against: Standards) -> str | None:
+    """Whose region and neighbours the figures are set beside, when the authority has no
+    figures of its own in DfE's data and takes another's place (the synthetic one)."""
+    if against.stand_in is None:
+        return None
+    taken = against.stand_in
+    return (
+        "The authority has no figures of its own in the Department for Education's data, so "
+        f"it is compared with England, the {taken.region} region and the statistical "
+        f"neighbours of {taken.name}, whose place it takes."
+    )
 
 
 def indicator_text(a: Assessment, counts: bool = True) -> str:
@@ -70,9 +90,9 @@ def _unmapped(a: Assessment) -> str | None:
 
 def _against(a: Assessment) -> str | None:
     value = a.rated_value
-    if a.rating is None or a.target is None or value is None:
+    if a.rating is None or a.goal is None or value is None:
         return None
-    goal = amount(a.target, a.kpi.unit)
+    goal = amount(a.goal, a.kpi.unit)
     what = "the target" if a.rated_against == "target" else "the statistical neighbour average"
     subject = "That" if a.rated_against == "target" else _over(a)
     met = (
@@ -80,7 +100,7 @@ def _against(a: Assessment) -> str | None:
         if a.tolerance
         else ""
     )
-    gap = value - a.target
+    gap = value - a.goal
     if gap == 0:
         return f"{subject} is exactly {what} of {goal} ({a.rating.value}{met})."
     side = "above" if gap > 0 else "below"

@@ -117,9 +117,11 @@ def build_context(
     narratives: dict[str, Narrative] | None = None,
     hidden: set[tuple[str, str]] | None = None,
     records_as_at: datetime | None = None,
+    compared_with: str | None = None,
 ) -> ReportContext:
     """`hidden`: the (kpi, month) cells the edition must not show (`outputs.suppression`);
-    `records_as_at`: when the QA records and targets were read as they stood (UTC)."""
+    `records_as_at`: when the QA records and targets were read as they stood (UTC);
+    `compared_with`: whose place in DfE's data the authority takes, if another's."""
     by_kpi = {a.kpi.id: a for a in assessments}
     months = _columns(layout, period)
     hidden = hidden or set()
@@ -156,7 +158,8 @@ def build_context(
         tuple(_column_label(m, layout.quarterly) for m in months),
         lists,
         sections,
-        notes=_notes(edition, snapshot, as_at, population, records_as_at),
+        notes=_notes(edition, snapshot, as_at, population, records_as_at)
+        + ((compared_with,) if compared_with else ()),
         revisions=_revisions(changed, edition, hidden),
         sources=tuple(
             (k.title, k.source or "not stated")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from scrutineer.assess.assessment import assess_month, standards
+from scrutineer.assess.text import place_in_words
 from scrutineer.calendar import Period
 from scrutineer.engine.session import open_session
 from scrutineer.errors import ScrutineerError
@@ -51,9 +52,8 @@ def make_report(
     try:
         month = session.month(period) if period else session.latest_period
         layout = load_layout(layout_name, session.engine.catalogue)
-        found = assess_month(
-            session.engine, month, standards(settings, records, session.engine.catalogue, as_at)
-        )
+        against = standards(settings, records, session.engine.catalogue, as_at)
+        found = assess_month(session.engine, month, against)
         population = session.engine.populations.for_period(month).in_words
         shown = [k for section in layout.sections for k in section.kpis if not k.from_records]
         months = months_shown(layout, month)
@@ -86,6 +86,7 @@ def make_report(
             written,
             hidden,
             as_at,
+            place_in_words(against),
         )
         if layout.qa_tables:
             context = replace(context, qa=qa_tables(summary, edition))

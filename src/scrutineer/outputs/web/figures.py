@@ -13,16 +13,17 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple, TypeVar, cast
 
 import duckdb
 from sqlalchemy import Engine as Records
 
-from scrutineer.assess.assessment import Assessment, Standards, assess_values
+from scrutineer.assess.assessment import Assessment, assess_values, standards_of
 from scrutineer.assess.benchmarks import benchmarks_for
 from scrutineer.assess.targets import Target, TargetStore
+from scrutineer.assess.text import place_in_words
 from scrutineer.calendar import Period
 from scrutineer.catalogue.language import QaRows
 from scrutineer.catalogue.load import load_catalogue
@@ -149,6 +150,9 @@ class Figures:
         self._unreadable: dict[str, str] = {}  # snapshots whose database failed: why
         self._damaged: list[tuple[str, str]] = []  # the store's damaged snapshots: why
         self.benchmarks = benchmarks_for(settings.data_dir)
+        # the authority's place in DfE's data (or the one it takes): once, for every page
+        self.place = standards_of(settings, (), self.benchmarks)
+        self.compared_with = place_in_words(self.place)
 
     def manifests(self) -> list[Manifest]:
         """Every snapshot, oldest first: read again when the folder changes (a load adds a
@@ -283,7 +287,7 @@ class Figures:
         key = (figures.manifest.id, str(period), tuple(targets), figures.qa_version)
         if key not in self._assessments:
             values = [v for kpi in self.catalogue for v in figures.series(kpi.id)]
-            against = Standards(tuple(targets), self.benchmarks, self.settings.la_code)
+            against = replace(self.place, targets=tuple(targets))
             found = assess_values(self.catalogue, period, values, against)
             if len(self._assessments) > 64:
                 self._assessments.clear()

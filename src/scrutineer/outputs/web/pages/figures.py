@@ -17,6 +17,7 @@ from scrutineer.assess.text import (
     difference,
     indicator_text,
     neighbours_average,
+    region_figure,
     theme_text,
 )
 from scrutineer.calendar import Period
@@ -141,7 +142,9 @@ class IndicatorFigures(TypedDict):
     category: str
     neighbours: str | None
     neighbour_gap: str | None
+    region: str | None
     england: str | None
+    compared_with: str | None
     text: str
     chart: str
     series: list[Figure]
@@ -319,7 +322,9 @@ def _indicator_figures(
         "category": a.category.value,
         "neighbours": neighbours_average(a),
         "neighbour_gap": _gap(a),
+        "region": region_figure(a),
         "england": amount(a.england, kpi.unit) if a.england is not None else None,
+        "compared_with": cache.compared_with if a.benchmark else None,
         "text": _text(whole, hidden, counts=not viewer.aggregates_only),
         "chart": assessment_chart(a),
         "series": [_figure(v, kpi, (v.kpi, v.period) in hidden) for v in whole.series],
