@@ -152,7 +152,10 @@ def test_without_a_target_a_share_is_rated_against_its_neighbours() -> None:
     assert found.direction is Travel.STABLE and found.category is Category.WATCH
     text = indicator_text(found)
     assert "4.0 points above the statistical neighbour average" in text
-    assert "the statistical neighbours averaged 20.0% (May 2025 list) and England 23.0%" in text
+    assert (
+        "In 2024/25 the statistical neighbours averaged 20.0%, the South East 21.0% and "
+        "England 23.0% (May 2025 list)."
+    ) in text
 
 
 def test_a_volume_is_compared_with_its_neighbours_but_not_rated() -> None:
@@ -162,8 +165,8 @@ def test_a_volume_is_compared_with_its_neighbours_but_not_rated() -> None:
     assert (found.rated_against, found.rating) == (None, None)
     text = indicator_text(found)
     assert (
-        "the statistical neighbours averaged 100.0 per 10,000 children (May 2025 list) and "
-        "England 70.0 per 10,000 children. This month is 4.0 per 10,000 children above the "
+        "the statistical neighbours averaged 100.0, the South East 80.0 and England 70.0 per "
+        "10,000 children (May 2025 list). This month is 4.0 per 10,000 children above the "
         "neighbours."
     ) in text
     assert "above the statistical neighbour average" not in text

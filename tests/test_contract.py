@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from scrutineer.extract.contract import Column, Reference, contract_problems, load_contract
 from scrutineer.extract.docs import render_contract
-from tests.support.paths import DOCS
+from tests.support.paths import DOCS, SHARED
 
 
 def test_shipped_contract_is_consistent() -> None:
@@ -76,3 +76,18 @@ def test_docs_are_rendered_from_the_contract() -> None:
     )
     for table in load_contract():
         assert f"### `{table.name}`" in text
+
+
+def test_care_leaver_activity_codes_say_what_the_ssd_says() -> None:
+    """The SSD's ssd_care_leavers.yml (the DfE's codes): F4 and P4 an apprenticeship, F5 and
+    P5 training or employment that is not one."""
+    spec = (SHARED / "data/ssd/objects/ssd_care_leavers.yml").read_text(encoding="utf-8")
+    said = " ".join(spec.split())
+    assert "F4 - Young person engaged full time in an apprenticeship" in said
+    assert (
+        "F5 - Young person engaged full time in training or employment (not apprenticeship)" in said
+    )
+    activity = load_contract().codes["care_leaver_activity"]
+    assert "apprenticeship" in activity.values["F4"] and "apprenticeship" in activity.values["P4"]
+    assert activity.values["F5"].endswith("(not an apprenticeship)")
+    assert activity.values["P5"].endswith("(not an apprenticeship)")

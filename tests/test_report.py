@@ -41,6 +41,9 @@ def test_every_layout_renders_in_every_format(reporting: Cli, layout: str) -> No
         assert heading in page, heading
     assert "snapshot s0001-" in page and "March 2026" in page
     assert "Where each definition comes from" in page
+    # the synthetic authority is set beside the region and neighbours of the one whose
+    # place it takes, and says so
+    assert "the statistical neighbours of Southampton, whose place it takes" in page
     if layout == "board":  # its purposeful contact section has the statutory visits
         assert "Care Planning, Placement and Case Review (England) Regulations 2010" in page
 

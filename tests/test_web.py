@@ -868,3 +868,21 @@ def test_a_clinic_records_its_actions_and_follows_them_up(web_data: WebData) -> 
     assert (
         analyst.post(f"{clinic}/actions", data={**sent, "csrf": analyst_token}).status_code == 403
     )
+
+
+def test_the_synthetic_authority_is_set_beside_southampton_s_region_and_neighbours(
+    clients: dict[str, TestClient],
+) -> None:
+    """With no figures of its own in DfE's data, the synthetic authority takes Southampton's
+    place (the default compare_as). LAIT's children looked after per 10,000 at 31 March 2025:
+    Southampton's May 2025 neighbours Coventry 82, Derby 88, Portsmouth 93, Sheffield 54,
+    Hillingdon 41, Salford 88, Peterborough 72, Leeds 85, Bolton 78, Waltham Forest 47 (mean
+    728 / 10 = 72.8); the South East 55; England 67."""
+    page = clients["panel"].get("/api/indicators/cla_rate").json()
+    assert page["neighbours"] == "72.8 per 10,000 children"
+    assert page["region"] == "South East 55.0 per 10,000 children"
+    assert page["england"] == "67.0 per 10,000 children"
+    assert page["target"] is None  # the neighbours' mean is not shown as a target
+    shown = html.unescape(clients["panel"].get("/indicators/cla_rate").text)
+    assert "the statistical neighbours of Southampton, whose place it takes" in shown
+    assert "South East 55.0 per 10,000 children" in shown

@@ -149,11 +149,19 @@ def _neighbours(a: Assessment) -> str | None:
         return None
     year = f"{b.year - 1}/{b.year % 100:02d}"
     unit = a.kpi.unit
-    england = f" and England {amount(a.england, unit)}" if a.england is not None else ""
-    text = (
-        f"In {year} the statistical neighbours averaged {average} "
-        f"({b.neighbour_list} list){england}."
-    )
+    mean = b.neighbour_mean
+    if mean is None or (a.region is None and a.england is None):
+        said = average  # a count: beside the neighbours' average per authority only
+    else:
+        # the unit once, at the end: "72.8, the South East 55.0 and England 67.0 per 10,000"
+        parts = [_bare(mean, unit)]
+        if a.region is not None:
+            parts.append(f"the {b.authority.region} {_bare(a.region, unit)}")
+        if a.england is not None:
+            parts.append(f"England {_bare(a.england, unit)}")
+        said = ", ".join(parts[:-1]) + " and " + parts[-1]
+        said += " per 10,000 children" if unit == "rate_per_10k" else ""
+    text = f"In {year} the statistical neighbours averaged {said} ({b.neighbour_list} list)."
     if a.neighbour_gap is not None and a.rated_against != "statistical neighbour mean":
         side = "above" if a.neighbour_gap > 0 else "below"
         gap = abs(a.neighbour_gap)
@@ -162,6 +170,11 @@ def _neighbours(a: Assessment) -> str | None:
     elif unit == "count" and a.kpi.kind == "flow" and a.compared is not None:
         text += f" Over {a.compared_as} there were {amount(a.compared, unit)}."
     return text
+
+
+def _bare(value: float, unit: str) -> str:
+    """A figure whose unit is said after a list of them: a rate without its "per 10,000"."""
+    return f"{value:,.1f}" if unit == "rate_per_10k" else amount(value, unit)
 
 
 def _pace(a: Assessment) -> str | None:

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from scrutineer.assess.assessment import Assessment
+from scrutineer.assess.assessment import COMPARABLE_UNITS, Assessment
 from scrutineer.assess.rules import LISTED
-from scrutineer.assess.text import amount, indicator_text, neighbours_average, theme_text
+from scrutineer.assess.text import amount, indicator_text, theme_text
 from scrutineer.calendar import Period
 from scrutineer.engine.compute import Value
 from scrutineer.outputs.disclosure import disclosed
@@ -220,6 +220,7 @@ def _row(a: Assessment, months: list[Period], edition: str, hidden: set[tuple[st
         _cell(values.get(str(m)), a.kpi.unit, (a.kpi.id, str(m)) in hidden) for m in months
     )
     shown = disclosed(a, hidden)  # no RAG, trend or SPC line telling of a suppressed figure
+    mean = a.benchmark.neighbour_mean if a.benchmark else None
     return Row(
         a.kpi.id,
         a.kpi.title,
@@ -229,8 +230,9 @@ def _row(a: Assessment, months: list[Period], edition: str, hidden: set[tuple[st
         shown.direction.value if shown.direction else "",
         shown.signal or "",
         shown.category.value,
-        neighbours_average(a) or "",
-        amount(a.england, a.kpi.unit) if a.england is not None else "",
+        # the unit is in the row's title; a count is not set beside other authorities' here
+        short(mean, a.kpi.unit) if mean is not None and a.kpi.unit in COMPARABLE_UNITS else "",
+        short(a.england, a.kpi.unit) if a.england is not None else "",
         assessment_chart(shown),
         indicator_text(a) if edition == "internal" else _public_text(a, hidden),
     )
