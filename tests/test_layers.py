@@ -21,6 +21,7 @@ LAYERS = [
     "engine",
     "records",
     "assess",
+    "inspection",
     "outputs",
     "demo",
     "cli",

@@ -43,6 +43,7 @@ from scrutineer.extract.docs import render_contract
 from scrutineer.extract.load import load_database, load_extract
 from scrutineer.extract.report import format_issues, format_unmapped, write_issues_csv
 from scrutineer.extract.snapshots import Damaged, SnapshotStore
+from scrutineer.outputs.annex_a import make_annex_a
 from scrutineer.outputs.assessment import assessment_table, rows, themes
 from scrutineer.outputs.report.layouts import narrative_key, narrative_label
 from scrutineer.outputs.report.make import make_report
@@ -555,6 +556,32 @@ def users_reset_password(username: Annotated[str, typer.Argument(help="Login nam
     """Give a user a new password (printed once; the account is unlocked too)."""
     password = set_password(open_records(load_settings()), username)
     typer.echo(f"New password for {username}: {password}")
+
+
+@app.command("annex-a")
+def annex_a_command(
+    out: Annotated[Path, typer.Option(help="The workbook to write (.xlsx)")],
+    as_at: Annotated[
+        str | None,
+        typer.Option(help="The lists' date, YYYY-MM-DD (default: the snapshot's as-at date)"),
+    ] = None,
+    months: Annotated[int, typer.Option(help="Months the lists cover, ending --as-at")] = 6,
+    snapshot: Annotated[str, typer.Option(help="Snapshot id (default: latest)")] = "latest",
+) -> None:
+    """Write Ofsted's Annex A for an inspection: the eleven child-level lists (logged)."""
+    settings = load_settings()
+    day = _day(as_at, "--as-at") if as_at else None
+    period, tables = make_annex_a(settings, snapshot, day, months, out)
+    rows = sum(len(t.rows) for t in tables)
+    log_access(  # child-level, as every list of children is
+        open_records(settings),
+        command_user(),
+        "Annex A (command line)",
+        f"{period}: {rows} rows in {len(tables)} lists, to {out.name}",
+    )
+    for table in tables:
+        typer.echo(f"{table.annex.sheet:<8} {table.annex.title}: {len(table.rows):,} rows")
+    typer.echo(f"Wrote {out}: Annex A for {period}.")
 
 
 @app.command("access-log")

@@ -76,3 +76,11 @@ def _old_numbers() -> dict[str, str]:
 def old_la_number(code: str) -> str | None:
     """DfE's three-digit LA number for an ONS code (E06000045 -> 852), if known."""
     return _old_numbers().get(code)
+
+
+@cache
+def authority_names() -> dict[str, str]:
+    """Every English authority's name by its ONS code, as the latest year names it."""
+    text = resources.files(__package__).joinpath("data/population_0_17.csv").read_text("utf-8")
+    rows = sorted(csv.DictReader(text.splitlines()), key=lambda r: r["year"])
+    return {row["code"]: row["name"] for row in rows if row["level"] == "local authority"}

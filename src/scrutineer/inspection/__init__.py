@@ -1,0 +1,1 @@
+"""Ofsted's inspection of local authority children's services: the Annex A lists."""
