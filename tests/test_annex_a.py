@@ -18,9 +18,12 @@ import yaml
 
 from scrutineer.calendar import calendar_rows
 from scrutineer.catalogue.language import install
+from scrutineer.engine.session import open_session
 from scrutineer.inspection.annex_a import AnnexTable, MonthsInvalid, annex_a, window
 from scrutineer.inspection.definitions import load_lists
 from scrutineer.inspection.docs import render_annex_a
+from scrutineer.inspection.summary import summarise
+from scrutineer.settings import load_settings
 from tests.support.cli import Cli
 from tests.support.golden import snapshot_from_rows
 from tests.support.paths import DOCS, SHARED
@@ -530,3 +533,37 @@ def test_the_docs_are_written_from_the_definitions() -> None:
         "docs/annex-a.md is out of date: run `python -m scrutineer.inspection.docs > "
         "docs/annex-a.md`"
     )
+
+
+def test_the_summary_counts_each_list_by_month_as_the_indicators_do(
+    inspected: tuple[Cli, Path],
+) -> None:
+    """Beside the workbook: each list's records month by month, and the board's indicators
+    for the same months. For every whole month of the period, contacts, referrals and S47
+    enquiries counted from the lists equal the indicators beside them (one computation, the
+    engine's); a PDF a reader can open, saying so."""
+    cli, _ = inspected
+    out = cli.home / "summary.pdf"
+    cli.run("annex-a", "--out", str(cli.home / "again.xlsx"), "--summary", str(out))
+    text = " ".join(
+        subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout.split()
+    )
+    assert "List 1: Contacts" in text and "List 11: Adopters (0 records)" in text
+    session = open_session(
+        load_settings({"SCRUTINEER_DATA_DIR": str(cli.home / "data")}), "latest", None
+    )
+    try:
+        period = window(session.manifest.as_at, 6)
+        found = summarise(session.engine, period, annex_a(session.engine.con, period))
+    finally:
+        session.close()
+    assert found.first_in_part and len(found.months) == 7  # 30 September, then six months
+    by_list = {part.annex.number: part for part in found.lists}
+    for number, kpi in ((1, "contacts"), (3, "referrals"), (5, "s47_started")):
+        part = by_list[number]
+        line = next(line for line in part.indicators if line.kpi.id == kpi)
+        assert part.by_month is not None
+        counted = list(part.by_month[1:])  # the whole months
+        assert counted == [v.value for v in line.values[1:] if v is not None], kpi
+    visits = next(line for line in by_list[7].indicators if line.kpi.id == "cp_visits_10wd_pct")
+    assert visits.exceptions is not None and len(visits.exceptions) == 7

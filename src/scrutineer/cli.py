@@ -567,11 +567,17 @@ def annex_a_command(
     ] = None,
     months: Annotated[int, typer.Option(help="Months the lists cover, ending --as-at")] = 6,
     snapshot: Annotated[str, typer.Option(help="Snapshot id (default: latest)")] = "latest",
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also the inspection summary: counts and indicators by month (.pdf, .html)"
+        ),
+    ] = None,
 ) -> None:
     """Write Ofsted's Annex A for an inspection: the eleven child-level lists (logged)."""
     settings = load_settings()
     day = _day(as_at, "--as-at") if as_at else None
-    period, tables = make_annex_a(settings, snapshot, day, months, out)
+    period, tables = make_annex_a(settings, snapshot, day, months, out, summary)
     rows = sum(len(t.rows) for t in tables)
     log_access(  # child-level, as every list of children is
         open_records(settings),
@@ -581,7 +587,7 @@ def annex_a_command(
     )
     for table in tables:
         typer.echo(f"{table.annex.sheet:<8} {table.annex.title}: {len(table.rows):,} rows")
-    typer.echo(f"Wrote {out}: Annex A for {period}.")
+    typer.echo(f"Wrote {out}: Annex A for {period}." + (f" Summary: {summary}." if summary else ""))
 
 
 @app.command("access-log")

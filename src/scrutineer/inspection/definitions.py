@@ -2,10 +2,13 @@
 
 Each file holds `number` (1 to 11), `title`, `covers` (`period`: what happened or stood in
 the period; `open`: what stands on the as-at date), `description`, `choices` (what Ofsted's
-guidance leaves to the authority, as decided), `columns` (Ofsted's column names in order)
-and `sql`: one query over the extract's tables, the catalogue's language and this package's
-vocabulary, with `$start` and `$end` the period's first and last days, returning one column
-per name in `columns`, in order.
+guidance leaves to the authority, as decided), `columns` (Ofsted's column names in order),
+`month_of` (the column whose month a row is counted in, in the summary; none for a list of
+what stands on the as-at date), `indicators` (the catalogue's indicators the summary sets
+beside the list, month by month: the same figures as the board) and `sql`: one query over
+the extract's tables, the catalogue's language and this package's vocabulary, with `$start`
+and `$end` the period's first and last days, returning one column per name in `columns`,
+in order.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ import duckdb
 import yaml
 
 from scrutineer.catalogue.language import empty_database
+from scrutineer.catalogue.load import load_catalogue
 from scrutineer.errors import ScrutineerError
 from scrutineer.extract.contract import load_contract
 from scrutineer.findings import Issue, Level
 from scrutineer.inspection import vocabulary
 
-FIELDS = {"number", "title", "covers", "description", "choices", "columns", "sql"}
+FIELDS = {"number", "title", "covers", "description", "choices", "columns", "sql", "indicators"}
+OPTIONAL = {"month_of"}
 LISTS = 11
 
 Covers = Literal["period", "open"]
@@ -41,6 +46,8 @@ class AnnexList:
     columns: tuple[str, ...]
     sql: str
     file: str
+    month_of: str | None = None
+    indicators: tuple[str, ...] = ()
 
     def parameters(self, start: date, end: date) -> dict[str, date]:
         """The query's parameters: those of `$start` and `$end` it uses (DuckDB refuses
@@ -78,7 +85,7 @@ def read_lists() -> tuple[tuple[AnnexList, ...], list[Issue]]:
         if not path.name.endswith(".yaml"):
             continue
         raw = yaml.safe_load(path.read_text("utf-8")) or {}
-        unknown = set(raw) - FIELDS
+        unknown = set(raw) - FIELDS - OPTIONAL
         missing = FIELDS - set(raw)
         if unknown or missing:
             issues.append(
@@ -99,6 +106,8 @@ def _to_list(raw: dict[str, Any], file: str) -> AnnexList:
         columns=tuple(str(c) for c in raw["columns"]),
         sql=str(raw["sql"]),
         file=file,
+        month_of=str(raw["month_of"]) if raw.get("month_of") else None,
+        indicators=tuple(str(k) for k in raw["indicators"] or ()),
     )
 
 
@@ -112,6 +121,7 @@ def check_lists(lists: tuple[AnnexList, ...]) -> list[Issue]:
                 "lists/", f"the lists are numbered {[a.number for a in lists]}, not 1 to {LISTS}"
             )
         )
+    known = {kpi.id for kpi in load_catalogue()}
     con = empty_database(load_contract())
     try:
         vocabulary.install(con, date(2000, 1, 1))
@@ -120,6 +130,11 @@ def check_lists(lists: tuple[AnnexList, ...]) -> list[Issue]:
                 issues.append(_issue(annex.file, f"covers is {annex.covers!r}: period or open"))
             if len(set(annex.columns)) != len(annex.columns):
                 issues.append(_issue(annex.file, "a column is named twice"))
+            if annex.month_of is not None and annex.month_of not in annex.columns:
+                issues.append(_issue(annex.file, f"month_of {annex.month_of!r} is no column"))
+            unknown = [k for k in annex.indicators if k not in known]
+            if unknown:
+                issues.append(_issue(annex.file, f"no indicator {unknown} in the catalogue"))
             issues += _query_issues(con, annex)
     finally:
         con.close()

@@ -34,6 +34,12 @@ leaves to the authority. The codes' Annex A values are in `inspection/values.yam
 definitions are checked when they are read: each list numbered once, its query running
 against an empty snapshot and returning one column per name.
 
+`--summary FILE.pdf` (or `.html`) writes the inspection summary beside the workbook, for the
+senior team's preparation: each list's records month by month (counted by the column named
+below), with the board's own indicators for the same months and how many children each
+one's exception list held each month. The figures are the engine's, computed as every
+output computes them; a test shows the lists' monthly counts equal the indicators'.
+
 The lists are child-level: the command is logged in the access log with the rows it wrote,
 as every list of children is.
 
@@ -52,6 +58,14 @@ def render_annex_a() -> str:
         parts.append("\nChoices made:\n")
         parts += [f"\n- {choice}" for choice in annex.choices]
         parts.append("\n\nColumns: " + "; ".join(annex.columns) + ".\n")
+        if annex.month_of or annex.indicators:
+            counted = f"records by {annex.month_of.lower()}" if annex.month_of else ""
+            beside = ", ".join(f"`{k}`" for k in annex.indicators)
+            parts.append(
+                "\nIn the summary: "
+                + "; beside them ".join(p for p in (counted, beside) if p)
+                + ".\n"
+            )
     return "".join(parts)
 
 

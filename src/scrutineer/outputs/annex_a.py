@@ -16,6 +16,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from scrutineer.engine.session import open_session
 from scrutineer.errors import ScrutineerError
 from scrutineer.inspection.annex_a import AnnexTable, Cell, Window, annex_a, window
+from scrutineer.inspection.summary import summarise
+from scrutineer.outputs.inspection import SummaryOutInvalid, summary_cells, write_summary
 from scrutineer.settings import Settings
 
 DAY = "dd/mm/yyyy"
@@ -61,12 +63,20 @@ def _cell(sheet: WriteOnlyWorksheet, value: Cell) -> object:
 
 
 def make_annex_a(
-    settings: Settings, snapshot: str, as_at: date | None, months: int, out: Path
+    settings: Settings,
+    snapshot: str,
+    as_at: date | None,
+    months: int,
+    out: Path,
+    summary: Path | None = None,
 ) -> tuple[Window, list[AnnexTable]]:
     """Annex A from a snapshot (the latest by default) as at a day on or before its own
-    (default: the snapshot's as-at date), over `months` months, written to `out`."""
+    (default: the snapshot's as-at date), over `months` months, written to `out`; with
+    `summary`, the inspection summary beside it (PDF or HTML)."""
     if out.suffix.lower() != ".xlsx":
         raise AnnexOutInvalid(out)
+    if summary is not None and summary.suffix.lower() not in (".pdf", ".html"):
+        raise SummaryOutInvalid(summary)
     session = open_session(settings, snapshot, None)  # the lists read no QA records
     try:
         day = as_at or session.manifest.as_at
@@ -74,9 +84,13 @@ def make_annex_a(
             raise AsAtAfterSnapshot(day, session.manifest.id, session.manifest.as_at)
         period = window(day, months)
         tables = annex_a(session.engine.con, period)
+        cells = summary_cells(summarise(session.engine, period, tables)) if summary else None
+        snapshot_id = session.manifest.id
     finally:
         session.close()
     write_annex_a(tables, period, settings.la_code, out)
+    if summary is not None and cells is not None:
+        write_summary(cells, settings.la_code, snapshot_id, summary)
     return period, tables
 
 
