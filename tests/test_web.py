@@ -64,6 +64,7 @@ ALLOWED = {  # route name -> the roles that may open it
     "snapshots": {"admin", "analyst"},
     "snapshot": {"admin", "analyst"},
     "narratives": {"admin", "analyst"},
+    "inspection": {"admin", "analyst"},
     "users": {"admin"},
     "access_log": {"admin"},
 }
@@ -100,6 +101,7 @@ def paths(web_data: WebData) -> dict[str, str]:
         "snapshots": "/snapshots",
         "snapshot": "/snapshots/latest",
         "narratives": "/narratives",
+        "inspection": "/inspection",
         "users": "/admin/users",
         "access_log": "/admin/access-log",
     }
@@ -886,3 +888,37 @@ def test_the_synthetic_authority_is_set_beside_southampton_s_region_and_neighbou
     shown = html.unescape(clients["panel"].get("/indicators/cla_rate").text)
     assert "the statistical neighbours of Southampton, whose place it takes" in shown
     assert "South East 55.0 per 10,000 children" in shown
+
+
+def test_annex_a_on_the_web_for_admins_and_analysts_only(
+    clients: dict[str, TestClient], web_data: WebData
+) -> None:
+    """The inspection page shows the lists and the summary for the six months to the
+    snapshot's date; the workbook and the summary's PDF download for admins and analysts,
+    each download logged with its rows; every other role is refused both."""
+    page = clients["analyst"].get("/api/inspection").json()
+    assert [entry["sheet"] for entry in page["lists"]] == [f"List {n}" for n in range(1, 12)]
+    assert page["as_at"] == "2026-03-31" and page["months"] == 6
+    assert page["summary"]["period"] == "30 September 2025 to 31 March 2026"
+    shown = clients["analyst"].get("/inspection").text
+    assert "Download Annex A (Excel)" in shown and "List 8: Children in care" in shown
+    before = len(recent_access(web_data.records, 10_000))
+    book = clients["analyst"].get("/inspection/annex-a.xlsx?as_at=2026-03-31&months=6")
+    assert (
+        book.status_code == 200
+        and "annex-a-2026-03-31-6m.xlsx" in book.headers["content-disposition"]
+    )
+    sheets = load_workbook(io.BytesIO(book.content), read_only=True).sheetnames
+    assert sheets == [f"List {n}" for n in range(1, 12)]
+    pdf = clients["admin"].get("/inspection/summary.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    log = recent_access(web_data.records, 10_000)
+    assert len(log) == before + 2
+    rows = sum(entry["rows"] for entry in page["lists"])
+    assert (log[1].username, log[1].action) == ("analyst", "download")
+    assert log[1].subject == f"annex-a-2026-03-31-6m annex-a.xlsx: {rows} rows in 11 lists"
+    for role in ("manager", "auditor", "iro", "scrutiny", "panel", "viewer"):
+        assert clients[role].get("/inspection").status_code == 403, role
+        assert clients[role].get("/inspection/annex-a.xlsx").status_code == 403, role
+    later = clients["analyst"].get("/inspection?as_at=2031-01-01")
+    assert later.status_code == 400 and "cannot be drawn up for a later day" in later.text

@@ -577,8 +577,8 @@ def annex_a_command(
     """Write Ofsted's Annex A for an inspection: the eleven child-level lists (logged)."""
     settings = load_settings()
     day = _day(as_at, "--as-at") if as_at else None
-    period, tables = make_annex_a(settings, snapshot, day, months, out, summary)
-    rows = sum(len(t.rows) for t in tables)
+    drawn = make_annex_a(settings, snapshot, day, months, out, summary)
+    period, tables, rows = drawn.period, drawn.tables, drawn.rows
     log_access(  # child-level, as every list of children is
         open_records(settings),
         command_user(),

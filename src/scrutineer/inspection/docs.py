@@ -41,7 +41,8 @@ one's exception list held each month. The figures are the engine's, computed as 
 output computes them; a test shows the lists' monthly counts equal the indicators'.
 
 The lists are child-level: the command is logged in the access log with the rows it wrote,
-as every list of children is.
+as every list of children is. On the web, admins and analysts see the summary at
+`/inspection` and download the workbook and the summary's PDF there, each download logged.
 
 Throughout: a child's age is their age on the as-at date (blank for an unborn child); the
 allocated team and worker are who holds the case on the as-at date by the rule every figure

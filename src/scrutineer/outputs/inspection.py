@@ -80,24 +80,31 @@ def _line(line: IndicatorLine) -> Line:
     }
 
 
+def summary_html(cells: Summary, authority: str, snapshot: str) -> str:
+    environment = Environment(
+        loader=PackageLoader("scrutineer.outputs.report", "templates"),
+        autoescape=select_autoescape(["html"]),
+    )
+    return environment.get_template("inspection.html").render(
+        s=cells, authority=authority, snapshot=snapshot
+    )
+
+
+def summary_pdf(cells: Summary, authority: str, snapshot: str) -> bytes:
+    from weasyprint import HTML  # imported here: it takes a second to load
+
+    return bytes(HTML(string=summary_html(cells, authority, snapshot)).write_pdf())
+
+
 def write_summary(cells: Summary, authority: str, snapshot: str, out: Path) -> Path:
     """The summary as PDF or HTML (`out`'s suffix)."""
     suffix = out.suffix.lower()
     if suffix not in (".pdf", ".html"):
         raise SummaryOutInvalid(out)
-    environment = Environment(
-        loader=PackageLoader("scrutineer.outputs.report", "templates"),
-        autoescape=select_autoescape(["html"]),
-    )
-    page = environment.get_template("inspection.html").render(
-        s=cells, authority=authority, snapshot=snapshot
-    )
     if suffix == ".html":
-        out.write_text(page, "utf-8")
+        out.write_text(summary_html(cells, authority, snapshot), "utf-8")
     else:
-        from weasyprint import HTML  # imported here: it takes a second to load
-
-        HTML(string=page).write_pdf(out)
+        out.write_bytes(summary_pdf(cells, authority, snapshot))
     return out
 
 

@@ -25,11 +25,12 @@ from scrutineer.records.users import ROLES, UserView
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
         {"aggregates", "workers", "children", "narratives", "snapshots", "admin", "records"}
-        | {"clinic"}
+        | {"clinic", "inspection"}
         | {"audit", "alert", "respond", "governance"}
     ),
     "analyst": frozenset(
         {"aggregates", "workers", "children", "narratives", "snapshots", "records"}
+        | {"inspection"}  # Annex A: child-level lists, each download logged
     ),
     "manager": frozenset({"aggregates", "workers", "children", "respond", "clinic"}),
     "auditor": frozenset({"aggregates", "workers", "children", "audit"}),

@@ -18,6 +18,7 @@ from scrutineer.outputs.web.oidc import CALLBACK
 from scrutineer.outputs.web.pages import admin as admin_pages
 from scrutineer.outputs.web.pages import figures as figure_pages
 from scrutineer.outputs.web.pages import governance as governance_pages
+from scrutineer.outputs.web.pages import inspection as inspection_pages
 from scrutineer.outputs.web.pages import qa as qa_pages
 from scrutineer.outputs.web.posting import Form, Posted
 from scrutineer.outputs.web.site import PageRoute, Site
@@ -26,6 +27,7 @@ from scrutineer.settings import Settings
 # fmt: off
 P = PageRoute
 FIG, QA, GOV, ADMIN = figure_pages, qa_pages, governance_pages, admin_pages
+INSPECTION = inspection_pages
 PAGES = (  # name, path, permission, template, builder, title; each with a JSON twin at /api
     P("overview", "/", "aggregates", "overview.html", FIG.overview, "Overview", True),
     P("indicator", "/indicators/{kpi}", "aggregates", "indicator.html", FIG.indicator, "Indicator", True),
@@ -45,6 +47,7 @@ PAGES = (  # name, path, permission, template, builder, title; each with a JSON 
     P("snapshots", "/snapshots", "snapshots", "snapshots.html", ADMIN.snapshots, "Snapshots"),
     P("snapshot", "/snapshots/{snapshot}", "snapshots", "snapshot.html", ADMIN.snapshot, "Snapshot and its data quality"),
     P("narratives", "/narratives", "narratives", "narratives.html", ADMIN.narratives, "Analysis and actions"),
+    P("inspection", "/inspection", "inspection", "inspection.html", INSPECTION.inspection, "Inspection: Annex A"),
     P("users", "/admin/users", "admin", "users.html", ADMIN.users, "Users"),
     P("access_log", "/admin/access-log", "admin", "access_log.html", ADMIN.access_log, "Access log"),
 )
@@ -62,6 +65,7 @@ FORMS: tuple[Form | Posted, ...] = (  # path, permission, action (Posted: CSRF a
     Form("/snapshots/{snapshot}/quality.csv", "GET", admin.quality_download),
     Form("/clinics/{service}/overdue.{fmt}", "GET", downloads.clinic_overdue),
     Form("/indicators/{kpi}/exceptions.{fmt}", "GET", downloads.indicator_exceptions),
+    Form("/inspection/{file}", "GET", downloads.annex_a_file),
     Posted("/qa/audits", "audit", qa.create_audit),
     Posted("/qa/audits/moderate", "audit", qa.moderate_audit),
     Posted("/qa/audits/actions", qa.step_needs, qa.audit_action),

@@ -71,6 +71,7 @@ NAV = (  # (permission, path, label): what the menu offers each role
     ("aggregates", "/governance", "Governance"),
     ("narratives", "/narratives", "Analysis and actions"),
     ("snapshots", "/snapshots", "Snapshots"),
+    ("inspection", "/inspection", "Inspection"),
     ("admin", "/admin/users", "Users"),
     ("admin", "/admin/access-log", "Access log"),
 )

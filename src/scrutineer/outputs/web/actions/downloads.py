@@ -4,6 +4,7 @@ and the same access log), every row of the list, each download logged with its r
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -12,10 +13,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from scrutineer.errors import Forbidden, NotShown, ScrutineerError
+from scrutineer.outputs.annex_a import Drawn, write_annex_a
+from scrutineer.outputs.inspection import summary_pdf
 from scrutineer.outputs.report.excel import list_workbook
 from scrutineer.outputs.text import to_csv
 from scrutineer.outputs.web.access import SEE_PAGE
 from scrutineer.outputs.web.pages import figures as pages
+from scrutineer.outputs.web.pages import inspection
 from scrutineer.outputs.web.pages.request import PageRequest
 from scrutineer.outputs.web.site import Site
 from scrutineer.records.access_log import log_access
@@ -60,6 +64,47 @@ async def indicator_exceptions(site: Site, request: Request) -> Response:
         return f"exceptions-{page['kpi']['id']}-{page['period']}", found
 
     return await _download(site, request, rows)
+
+
+async def annex_a_file(site: Site, request: Request) -> Response:
+    """/inspection/annex-a.xlsx and /inspection/summary.pdf: Annex A's workbook and its
+    summary, as the inspection page draws them, each download logged with its rows."""
+    viewer = await run_in_threadpool(site.viewer, request)
+    if viewer is None:
+        return RedirectResponse("/login", 303)
+    if not viewer.can("inspection"):
+        return site.refuse(request, viewer, Forbidden(SEE_PAGE))
+    which = request.path_params["file"]
+    if which not in ("annex-a.xlsx", "summary.pdf"):
+        return site.refuse(request, viewer, NotShown("Download annex-a.xlsx or summary.pdf."))
+    try:
+        drawn = await run_in_threadpool(inspection.drawn, PageRequest(request, viewer, site.cache))
+        body = await run_in_threadpool(_annex_body, drawn, which, site.cache.settings.la_code)
+    except ScrutineerError as error:
+        return site.refuse(request, viewer, error)
+    name = f"annex-a-{drawn.period.end.isoformat()}-{drawn.period.months}m"
+    log_access(
+        site.records,
+        viewer.user.username,
+        "download",
+        f"{name} {which}: {drawn.rows} rows in {len(drawn.tables)} lists",
+    )
+    filename = f"{name}.xlsx" if which.endswith(".xlsx") else f"{name}-summary.pdf"
+    media = MEDIA["xlsx"] if which.endswith(".xlsx") else "application/pdf"
+    return Response(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _annex_body(drawn: Drawn, which: str, authority: str) -> bytes:
+    if which == "summary.pdf":
+        assert drawn.summary is not None
+        return summary_pdf(drawn.summary, authority, drawn.snapshot)
+    out = io.BytesIO()
+    write_annex_a(drawn.tables, drawn.period, authority, out)
+    return out.getvalue()
 
 
 def _child(r: Mapping[str, Any]) -> dict[str, object]:
