@@ -385,7 +385,71 @@ def test_adoption_decisions_that_stood_in_the_period() -> None:
     assert decision["Date of Placement Order"] == date(2025, 10, 1)
     assert decision["Date of Matching Child and Prospective Adopters"] == date(2026, 2, 2)
     assert decision["Date Placed for Adoption"] is None  # 2 April 2026: after the as-at date
-    assert found[11].rows == ()  # the SSD holds no adopters
+    assert found[11].rows == ()  # no ext_adopters: the list's columns and no rows
+
+
+def test_an_adopter_approved_but_not_matched() -> None:
+    """A1 enquired 4 March 2025, was approved 20 November 2025 and is not yet matched: listed,
+    with nothing after approval. A2 withdrew on 1 August 2025, before the period: not
+    listed. A3 (A1's partner) is listed too; a couple's two adopters share their family."""
+    found = lists_of(
+        {
+            "ext_adopters": [
+                {
+                    "adop_adopter_id": "A1",
+                    "adop_family_id": "F1",
+                    "adop_sex": "F",
+                    "adop_ethnicity": "WBRI",
+                    "adop_enquiry_date": date(2025, 3, 4),
+                    "adop_stage1_start_date": date(2025, 4, 1),
+                    "adop_stage1_end_date": date(2025, 6, 2),
+                    "adop_stage2_start_date": date(2025, 6, 16),
+                    "adop_stage2_end_date": date(2025, 10, 30),
+                    "adop_application_date": date(2025, 6, 16),
+                    "adop_approved_date": date(2025, 11, 20),
+                    "adop_disability": "N",
+                },
+                {
+                    "adop_adopter_id": "A2",
+                    "adop_sex": "M",
+                    "adop_enquiry_date": date(2025, 2, 1),
+                    "adop_left_date": date(2025, 8, 1),
+                    "adop_left_reason": "WITHDREW",
+                },
+                {
+                    "adop_adopter_id": "A3",
+                    "adop_family_id": "F1",
+                    "adop_sex": "M",
+                    "adop_ethnicity": "BCRB",
+                    "adop_enquiry_date": date(2025, 3, 4),
+                    "adop_approved_date": date(2025, 11, 20),
+                },
+            ]
+        }
+    )
+    adopters = as_dicts(found[11])
+    assert [a["Individual adopter identifier"] for a in adopters] == ["A1", "A3"]
+    first = adopters[0]
+    assert (first["Family identifier"], first["Gender"], first["Ethnicity"]) == (
+        "F1",
+        "b) Female",
+        "a) WBRI",
+    )
+    assert (first["Disability"], first["Is the (prospective) adopter fostering for adoption?"]) == (
+        "b) No",
+        "b) No",
+    )
+    assert first["Date application approved"] == date(2025, 11, 20)
+    unmatched = (
+        "Date adopter matched with child(ren)",
+        "Date child/children placed with adopter(s)",
+        "No. of children placed",
+        "Date of Adoption Order",
+        "Date of leaving adoption process",
+        "Reason for leaving adoption process",
+    )
+    assert all(first[column] is None for column in unmatched)
+    assert adopters[1]["Disability"] == "c) Unknown"  # not recorded
 
 
 @pytest.fixture(scope="module")
