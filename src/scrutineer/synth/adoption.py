@@ -75,6 +75,82 @@ def permanence(
         perm_adopter_sex=sex if done else None,
         perm_adopter_legal_status=_adopters_status(child_id, sex) if done else None,
     )
+    if matched is not None and placed is not None:
+        _adopters(sim, child_id, sex, matched, placed[0], adopted)
+    if share("waiting", child_id) < 0.35:  # a household approved and waiting, or gone
+        _waiting(sim, child_id, decision)
+
+
+def _adopters(
+    sim: Sim, child_id: str, sex: str, matched: date, placed: date, adopted: date | None
+) -> None:
+    """The adopters a child was matched with (ext_adopters): their enquiry about a year
+    before the match, approval a few months before it, then the match, placement and order
+    the child's own records hold. A couple is two rows sharing their household."""
+    approved = matched - timedelta(days=30 + int(share("approved", child_id) * 150))
+    enquiry = approved - timedelta(days=180 + int(share("enquiry", child_id) * 120))
+    family = sim.records.next_id("AF")
+    for sex_of in _one_each(sex):
+        _adopter(sim, child_id, family, sex_of, enquiry, approved, matched, placed, adopted)
+
+
+def _waiting(sim: Sim, child_id: str, decision: date) -> None:
+    """A household that enquired about the time of a child's decision: most approved and
+    still waiting for a match, some who withdrew part way."""
+    enquiry = decision + timedelta(days=int(share("waiting-enquiry", child_id) * 60))
+    family = sim.records.next_id("AF")
+    withdrew = share("withdrew", child_id) < 0.3
+    approved = None if withdrew else enquiry + timedelta(days=200)
+    left = enquiry + timedelta(days=90) if withdrew else None
+    sex = "F1" if share("waiting-sex", child_id) < 0.3 else "MF"
+    for sex_of in _one_each(sex):
+        _adopter(sim, child_id, family, sex_of, enquiry, approved, None, None, None, left)
+
+
+def _one_each(sex: str) -> tuple[str, ...]:
+    """The adopters of a household by SEX_ADOPTR: "MF" is a man and a woman."""
+    return {"M1": ("M",), "F1": ("F",), "MM": ("M", "M"), "FF": ("F", "F")}.get(sex, ("M", "F"))
+
+
+def _adopter(
+    sim: Sim,
+    child_id: str,
+    family: str,
+    sex: str,
+    enquiry: date,
+    approved: date | None,
+    matched: date | None,
+    placed: date | None,
+    adopted: date | None,
+    left: date | None = None,
+) -> None:
+    stage1 = enquiry + timedelta(days=28)
+    stage2 = stage1 + timedelta(days=61)
+    ended = left or adopted
+    if enquiry > sim.records.as_at or (ended is not None and ended < sim.records.history_start):
+        return
+    sim.records.add(
+        "ext_adopters",
+        adop_adopter_id=sim.records.next_id("AD"),
+        adop_family_id=family,
+        adop_sex=sex,
+        adop_ethnicity="WBRI" if share("adopter-ethnicity", child_id + sex) < 0.8 else "MOTH",
+        adop_disability="N",
+        adop_fostering_for_adoption="Y" if share("ffa", child_id) < 0.1 else "N",
+        adop_enquiry_date=enquiry,
+        adop_stage1_start_date=sim.records.ended(stage1),
+        adop_stage1_end_date=sim.records.ended(stage1 + timedelta(days=56)) if not left else None,
+        adop_stage2_start_date=sim.records.ended(stage2) if not left else None,
+        adop_stage2_end_date=sim.records.ended(approved - timedelta(days=14)) if approved else None,
+        adop_application_date=sim.records.ended(stage2) if not left else None,
+        adop_approved_date=sim.records.ended(approved),
+        adop_matched_date=sim.records.ended(matched),
+        adop_placed_date=sim.records.ended(placed),
+        adop_children_placed=1 if sim.records.ended(placed) else None,
+        adop_adoption_order_date=sim.records.ended(adopted),
+        adop_left_date=sim.records.ended(left),
+        adop_left_reason="WITHDREW" if sim.records.ended(left) else None,
+    )
 
 
 def _adopters_sex(child_id: str, couple: bool) -> str:
