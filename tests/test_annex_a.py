@@ -388,6 +388,16 @@ def test_adoption_decisions_that_stood_in_the_period() -> None:
     assert found[11].rows == ()  # no ext_adopters: the list's columns and no rows
 
 
+def test_a_snapshot_made_before_a_table_was_added_reads_it_as_empty() -> None:
+    """Snapshots never change: one loaded before the contract gained ext_adopters has no
+    such table, and Annex A reads it as an absent file is read, empty."""
+    con = snapshot_from_rows({"ssd_person": [CHILD]}, date(2026, 4, 10))
+    con.execute("DROP TABLE ext_adopters")
+    install(con)
+    found = {t.annex.number: t for t in annex_a(con, window(AS_AT, 6))}
+    assert found[11].rows == () and len(found) == 11
+
+
 def test_an_adopter_approved_but_not_matched() -> None:
     """A1 enquired 4 March 2025, was approved 20 November 2025 and is not yet matched: listed,
     with nothing after approval. A2 withdrew on 1 August 2025, before the period: not
@@ -631,3 +641,5 @@ def test_the_summary_counts_each_list_by_month_as_the_indicators_do(
         assert counted == [v.value for v in line.values[1:] if v is not None], kpi
     visits = next(line for line in by_list[7].indicators if line.kpi.id == "cp_visits_10wd_pct")
     assert visits.exceptions is not None and len(visits.exceptions) == 7
+    assert len(visits.latest) == visits.exceptions[-1] > 0  # March's children, listed
+    assert "The exception lists, Mar 2026" in text and str(visits.latest[0].person_id) in text

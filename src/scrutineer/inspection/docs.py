@@ -37,8 +37,10 @@ against an empty snapshot and returning one column per name.
 `--summary FILE.pdf` (or `.html`) writes the inspection summary beside the workbook, for the
 senior team's preparation: each list's records month by month (counted by the column named
 below), with the board's own indicators for the same months and how many children each
-one's exception list held each month. The figures are the engine's, computed as every
-output computes them; a test shows the lists' monthly counts equal the indicators'.
+one's exception list held each month; then, for the as-at month, each exception list's
+children, most overdue first (the first 25 of each in the PDF; every one is on the
+indicator's page). The figures are the engine's, computed as every output computes them; a
+test shows the lists' monthly counts equal the indicators'.
 
 The lists are child-level: the command is logged in the access log with the rows it wrote,
 as every list of children is. On the web, admins and analysts see the summary at

@@ -12,7 +12,7 @@ from scrutineer.calendar import Period, periods
 from scrutineer.catalogue.model import Kpi
 from scrutineer.engine.batch import compute_everything
 from scrutineer.engine.compute import Engine, Value
-from scrutineer.engine.exceptions import exception_list
+from scrutineer.engine.exceptions import ExceptionRow, exception_list
 from scrutineer.inspection.annex_a import AnnexTable, Window
 from scrutineer.inspection.definitions import AnnexList
 
@@ -22,6 +22,7 @@ class IndicatorLine:
     kpi: Kpi
     values: tuple[Value | None, ...]  # one a month, as the board sees it
     exceptions: tuple[int, ...] | None  # children its exception list holds each month
+    latest: tuple[ExceptionRow, ...] = ()  # the children in it in the as-at month
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,15 @@ def summarise(engine: Engine, period: Window, tables: list[AnnexTable]) -> Inspe
 def _line(
     engine: Engine, kpi: Kpi, months: tuple[Period, ...], found: dict[tuple[str, str], Value]
 ) -> IndicatorLine:
-    exceptions = (
-        tuple(len(exception_list(engine, kpi, month)) for month in months)
-        if kpi.exceptions is not None
-        else None
+    if kpi.exceptions is None:
+        return IndicatorLine(kpi, tuple(found.get((kpi.id, str(m))) for m in months), None)
+    listed = [exception_list(engine, kpi, month) for month in months]
+    return IndicatorLine(
+        kpi,
+        tuple(found.get((kpi.id, str(m))) for m in months),
+        tuple(len(rows) for rows in listed),
+        tuple(listed[-1]),
     )
-    return IndicatorLine(kpi, tuple(found.get((kpi.id, str(m))) for m in months), exceptions)
 
 
 def _by_month(table: AnnexTable, months: tuple[Period, ...]) -> tuple[int, ...] | None:

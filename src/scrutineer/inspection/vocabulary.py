@@ -26,6 +26,7 @@ import yaml
 
 from scrutineer.catalogue.language import HOLDER_FIRST, holds_case_on
 from scrutineer.engine.population import authority_names
+from scrutineer.extract.contract import load_contract
 
 
 def _holder(column: str) -> str:
@@ -106,6 +107,20 @@ def install(con: duckdb.DuckDBPyConnection, as_at: date) -> None:
     if otherwise:
         con.executemany("INSERT INTO annex_otherwise VALUES (?, ?)", otherwise)
     con.executemany("INSERT INTO annex_authorities VALUES (?, ?)", list(authority_names().items()))
+    _absent_as_empty(con)
     for statement in (*MACROS, *VIEWS):
         con.execute(statement)
     con.execute(CHILDREN, {"end": as_at})
+
+
+def _absent_as_empty(con: duckdb.DuckDBPyConnection) -> None:
+    """A table the contract gained after the snapshot was made (snapshots never change) is
+    empty in it, as an absent file is: the lists read it as such."""
+    present = {
+        str(r[0])
+        for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    for table in load_contract():
+        if table.name not in present:
+            columns = ", ".join(f'"{c.name}" {c.sql_type}' for c in table.columns)
+            con.execute(f"CREATE TEMP TABLE {table.name} ({columns})")

@@ -12,12 +12,24 @@ from scrutineer.errors import ScrutineerError
 from scrutineer.inspection.summary import IndicatorLine, InspectionSummary
 from scrutineer.outputs.figures import flagged, short
 
+SHOWN = 25  # children of each exception list in the PDF (the dashboard has every one)
+
+
+class Child(TypedDict):
+    person_id: str
+    name: str
+    team: str
+    worker: str
+    due: str
+    days_overdue: str
+
 
 class Line(TypedDict):
     kpi: str
     title: str
     cells: list[str]  # a month each
     exceptions: list[str] | None  # children in its exception list, a month each
+    latest: list[Child]  # the children in it in the as-at month
 
 
 class ListPart(TypedDict):
@@ -77,6 +89,17 @@ def _line(line: IndicatorLine) -> Line:
             for v in line.values
         ],
         "exceptions": [f"{n:,}" for n in line.exceptions] if line.exceptions is not None else None,
+        "latest": [
+            {
+                "person_id": row.person_id or "",
+                "name": row.name or "",
+                "team": row.team,
+                "worker": row.worker,
+                "due": f"{row.due:%d/%m/%Y}" if row.due else "",
+                "days_overdue": str(row.days_overdue) if row.days_overdue is not None else "",
+            }
+            for row in line.latest
+        ],
     }
 
 
@@ -86,7 +109,7 @@ def summary_html(cells: Summary, authority: str, snapshot: str) -> str:
         autoescape=select_autoescape(["html"]),
     )
     return environment.get_template("inspection.html").render(
-        s=cells, authority=authority, snapshot=snapshot
+        s=cells, authority=authority, snapshot=snapshot, shown=SHOWN
     )
 
 
