@@ -83,6 +83,7 @@ def prepare(data: Path, extract: Path, scratch: Path) -> None:
         "/snapshots",
         "/snapshots/latest",
         "/narratives",
+        "/inspection",
         "/account",
         "/admin/users",
         "/admin/access-log",
