@@ -30,10 +30,10 @@ from scrutineer.outputs.web.serve import first_admin
 from scrutineer.records import models
 from scrutineer.records.access_log import recent_access
 from scrutineer.records.narratives import narratives_for
+from scrutineer.records.roles import ROLES
 from scrutineer.records.sessions import end_session
 from scrutineer.records.users import (
     MAX_FAILED_LOGINS,
-    ROLES,
     add_user,
     check_password,
     list_users,

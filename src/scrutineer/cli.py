@@ -8,30 +8,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from scrutineer.assess.assessment import assess_month, standards
-from scrutineer.assess.benchmarks import (
-    EES_MEASURES,
-    NEIGHBOUR_LISTS,
-    Benchmarks,
-    benchmarks_for,
-    import_lait,
-    imported_path,
-    kpi_benchmarks,
-)
-from scrutineer.assess.targets import TargetStore, read_targets_file, write_targets
-from scrutineer.calendar import Period, parse_day
-from scrutineer.catalogue.docs import render_catalogue
-from scrutineer.catalogue.load import catalogue_issues, load_catalogue
-from scrutineer.demo import demo_users, run_demo
-from scrutineer.engine.compute import By
-from scrutineer.engine.exceptions import exception_list
-from scrutineer.engine.explain import explain
-from scrutineer.engine.session import Session, open_session
-from scrutineer.engine.table import kpi_table
+if TYPE_CHECKING:  # names for the type checker: each command imports what it uses
+    from scrutineer.assess.benchmarks import Benchmarks
+    from scrutineer.calendar import Period
+    from scrutineer.engine.compute import By
+    from scrutineer.engine.session import Session
+    from scrutineer.extract.snapshots import SnapshotStore
+
 from scrutineer.errors import (
     DateInvalid,
     ExtractRejected,
@@ -39,47 +26,8 @@ from scrutineer.errors import (
     GeneratorInvalid,
     ScrutineerError,
 )
-from scrutineer.extract.docs import render_contract
-from scrutineer.extract.load import load_database, load_extract
-from scrutineer.extract.report import format_issues, format_unmapped, write_issues_csv
-from scrutineer.extract.snapshots import Damaged, SnapshotStore
-from scrutineer.outputs.annex_a import make_annex_a
-from scrutineer.outputs.assessment import assessment_table, rows, themes
-from scrutineer.outputs.report.layouts import narrative_key, narrative_label
-from scrutineer.outputs.report.make import make_report
-from scrutineer.outputs.report.monitoring import monitoring_context, write_monitoring
-from scrutineer.outputs.text import render
-from scrutineer.outputs.web.serve import serve as serve_dashboard
-from scrutineer.records import governance_files
-from scrutineer.records.access_log import access_csv, command_user, log_access
-from scrutineer.records.narratives import write_narrative
-from scrutineer.records.panels import find_meeting
-from scrutineer.records.qa import (
-    engine_rows,
-    export_file,
-    import_files,
-    record_types,
-    render_files_doc,
-)
-from scrutineer.records.qa import history_csv as qa_history_csv
-from scrutineer.records.registry import sync
-from scrutineer.records.retention import purge as purge_past
-from scrutineer.records.store import open_records
-from scrutineer.records.users import (
-    ROLES,
-    add_user,
-    disable_user,
-    enable_user,
-    list_users,
-    set_password,
-    unlock_user,
-)
-from scrutineer.returns.collection import READ_FROM, Collection
-from scrutineer.returns.export import export_returns
-from scrutineer.returns.findings import ReturnRejected
-from scrutineer.returns.load import import_return
+from scrutineer.records.roles import ROLES
 from scrutineer.settings import load_settings
-from scrutineer.synth import generate as synth
 from scrutineer.synth.params import REFERENCE_POPULATION, AuthorityParams
 
 app = typer.Typer(
@@ -91,6 +39,8 @@ app = typer.Typer(
 
 
 def _store() -> SnapshotStore:
+    from scrutineer.extract.snapshots import SnapshotStore
+
     return SnapshotStore(load_settings().snapshots_dir)
 
 
@@ -99,6 +49,8 @@ def _date(text: str | None, what: str) -> date | None:
 
 
 def _day(text: str, what: str) -> date:
+    from scrutineer.calendar import parse_day
+
     found = parse_day(text, iso_only=True)  # the commands' dates are YYYY-MM-DD
     if found is None:
         raise DateInvalid(text, what)
@@ -146,6 +98,12 @@ def load(
     new snapshot, all or nothing.
 
     A folder's own code_map.csv, if there is one, is applied before any --codes map."""
+    from scrutineer.extract.load import load_database, load_extract
+    from scrutineer.extract.report import format_issues, format_unmapped, write_issues_csv
+    from scrutineer.extract.snapshots import SnapshotStore
+    from scrutineer.records.registry import sync
+    from scrutineer.records.store import open_records
+
     if (folder is None) == (from_url is None):
         raise typer.BadParameter("give either an extract FOLDER or --from URL, not both")
     given = _date(as_at, "--as-at")
@@ -193,6 +151,8 @@ def generate(
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
 ) -> None:
     """Write a synthetic authority's extract (children's journeys month by month) to FOLDER."""
+    from scrutineer.synth import generate as synth
+
     params = AuthorityParams(
         population=children, seed=seed, start=_day(start, "--start"), end=_day(end, "--end")
     )
@@ -213,6 +173,9 @@ def demo(
 ) -> None:
     """Generate the synthetic reference authority, load it (each only once), assess and
     report its latest month, make a demo user per role, and serve the dashboard."""
+    from scrutineer.demo import demo_users, run_demo
+    from scrutineer.outputs.web.serve import serve as serve_dashboard
+
     settings = load_settings()
     made = run_demo(settings, typer.echo)
     typer.echo("\nDemo users (passwords are new each run):")
@@ -231,18 +194,24 @@ def serve(
     ] = 1,
 ) -> None:
     """Serve the dashboard (creates an administrator on first run and prints its password)."""
+    from scrutineer.outputs.web.serve import serve as serve_dashboard
+
     serve_dashboard(load_settings(), host, port, workers, typer.echo)
 
 
 @app.command()
 def contract() -> None:
     """Print the extract contract (every table, column and code list) as Markdown."""
+    from scrutineer.extract.docs import render_contract
+
     typer.echo(render_contract(), nl=False)
 
 
 @app.command()
 def snapshots() -> None:
     """List the snapshots loaded so far, newest last."""
+    from scrutineer.extract.snapshots import Damaged
+
     for m in _store().listing():
         if isinstance(m, Damaged):
             typer.echo(f"{m.id}  DAMAGED: {m.reason}; left out of every command")
@@ -258,6 +227,10 @@ Format = Annotated[str, typer.Option("--format", help="table, csv or json")]
 
 def _session(snapshot: str) -> Session:
     """The snapshot, with the quality-assurance records its indicators need."""
+    from scrutineer.engine.session import open_session
+    from scrutineer.records.qa import engine_rows
+    from scrutineer.records.store import open_records
+
     settings = load_settings()
     session = open_session(settings, snapshot, engine_rows(open_records(settings)))
     for damaged in session.passed_over:
@@ -271,6 +244,8 @@ def _session(snapshot: str) -> Session:
 
 def _period(session: Session, period: str | None) -> Period:
     """The month asked for (the latest by default), refused if the snapshot has no data."""
+    from scrutineer.calendar import Period
+
     return session.month(Period.parse(period)) if period else session.latest_period
 
 
@@ -294,6 +269,9 @@ def kpi(
     fmt: Format = "table",
 ) -> None:
     """Compute indicators from a snapshot: values with numerators and denominators."""
+    from scrutineer.engine.table import kpi_table
+    from scrutineer.outputs.text import render
+
     session = _session(snapshot)
     last = _period(session, period)
     first = session.month(last.shift(1 - max(months, 1)))
@@ -311,6 +289,11 @@ def exceptions(
     fmt: Format = "table",
 ) -> None:
     """List the children behind an indicator who miss it, most overdue first."""
+    from scrutineer.engine.exceptions import exception_list
+    from scrutineer.outputs.text import render
+    from scrutineer.records.access_log import command_user, log_access
+    from scrutineer.records.store import open_records
+
     session = _session(snapshot)
     month = _period(session, period)
     kpi = session.engine.catalogue.get(kpi_id)
@@ -347,6 +330,10 @@ def explain_kpi(
     period: Annotated[str, typer.Option(help="Month the SQL is written for")] = "2026-03",
 ) -> None:
     """Print an indicator's definition and the SQL the engine runs for it."""
+    from scrutineer.calendar import Period
+    from scrutineer.catalogue.load import load_catalogue
+    from scrutineer.engine.explain import explain
+
     catalogue = load_catalogue()
     typer.echo(explain(catalogue.get(kpi_id), catalogue, Period.parse(period)), nl=False)
 
@@ -354,6 +341,9 @@ def explain_kpi(
 @app.command()
 def catalogue() -> None:
     """Print the indicator catalogue (every definition and cohort) as Markdown."""
+    from scrutineer.catalogue.docs import render_catalogue
+    from scrutineer.catalogue.load import load_catalogue
+
     typer.echo(render_catalogue(load_catalogue()), nl=False)
 
 
@@ -365,6 +355,10 @@ def kpis(
 ) -> None:
     """List every indicator of the catalogue; --check also resolves every query against the
     extract contract and lists the revisions of KPIS.csv still to be made."""
+    from scrutineer.catalogue.load import catalogue_issues, load_catalogue
+    from scrutineer.extract.report import format_issues
+    from scrutineer.outputs.text import render
+
     if check:
         typer.echo(format_issues(catalogue_issues()) + "\n")
     rows = [
@@ -394,6 +388,10 @@ def benchmarks(
     fmt: Format = "table",
 ) -> None:
     """DfE's published figures for an authority, its region, England and its neighbours."""
+    from scrutineer.assess.benchmarks import NEIGHBOUR_LISTS, kpi_benchmarks
+    from scrutineer.catalogue.load import load_catalogue
+    from scrutineer.outputs.text import render
+
     if neighbours not in (None, *NEIGHBOUR_LISTS):
         raise FormatInvalid(str(neighbours), "--neighbours", "2021 or 2025")
     rows = kpi_benchmarks(_benchmarks(), load_catalogue(), la, kpi_ids or [], year, neighbours)
@@ -405,6 +403,9 @@ def import_benchmarks(
     lait: Annotated[Path, typer.Argument(help="DfE's LAIT indicator bank (long Parquet)")],
 ) -> None:
     """Import a newer release of DfE's LAIT indicator bank for `scrutineer benchmarks`."""
+    from scrutineer.assess.benchmarks import EES_MEASURES, import_lait, imported_path
+    from scrutineer.catalogue.load import load_catalogue
+
     target = imported_path(load_settings().data_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     codes = {k.benchmark for k in load_catalogue() if k.benchmark} - set(EES_MEASURES)
@@ -419,6 +420,11 @@ def assess_command(
     fmt: Format = "table",
 ) -> None:
     """Judge every indicator for a month: target, benchmarks, RAG, trend, SPC, category."""
+    from scrutineer.assess.assessment import assess_month, standards
+    from scrutineer.outputs.assessment import assessment_table, rows, themes
+    from scrutineer.outputs.text import render
+    from scrutineer.records.store import open_records
+
     settings = load_settings()
     session = _session(snapshot)
     month = _period(session, period)
@@ -447,6 +453,9 @@ def report(
     ] = None,
 ) -> None:
     """Write the monthly performance report for a board, panel or partnership."""
+    from scrutineer.calendar import Period
+    from scrutineer.outputs.report.make import make_report
+
     month = Period.parse(period) if period else None
     as_at = _moment(records_as_at, "--records-as-at") if records_as_at else None
     written = make_report(load_settings(), out, layout, edition, month, snapshot, as_at)
@@ -477,6 +486,12 @@ def narrative(
     actions: Annotated[str, typer.Option(help="Actions and next steps")] = "",
 ) -> None:
     """Write the analysis and actions for a theme and month (printed in the reports)."""
+    from scrutineer.calendar import Period
+    from scrutineer.engine.session import open_session
+    from scrutineer.outputs.report.layouts import narrative_key, narrative_label
+    from scrutineer.records.narratives import write_narrative
+    from scrutineer.records.store import open_records
+
     settings = load_settings()
     session = open_session(settings)
     try:
@@ -504,6 +519,9 @@ def users_add(
     ] = (None),
 ) -> None:
     """Add a user; prints the generated password once."""
+    from scrutineer.records.store import open_records
+    from scrutineer.records.users import add_user
+
     password = add_user(
         open_records(load_settings()),
         username,
@@ -517,6 +535,10 @@ def users_add(
 @users_app.command("list")
 def users_list() -> None:
     """List the users, their roles and services."""
+    from scrutineer.outputs.text import render
+    from scrutineer.records.store import open_records
+    from scrutineer.records.users import list_users
+
     rows = [
         {
             "username": u.username,
@@ -533,6 +555,9 @@ def users_list() -> None:
 @users_app.command("disable")
 def users_disable(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
     """Disable a user: they can no longer log in; their records stay."""
+    from scrutineer.records.store import open_records
+    from scrutineer.records.users import disable_user
+
     disable_user(open_records(load_settings()), username)
     typer.echo(f"Disabled {username}.")
 
@@ -540,6 +565,9 @@ def users_disable(username: Annotated[str, typer.Argument(help="Login name")]) -
 @users_app.command("enable")
 def users_enable(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
     """Let a disabled user sign in again."""
+    from scrutineer.records.store import open_records
+    from scrutineer.records.users import enable_user
+
     enable_user(open_records(load_settings()), username)
     typer.echo(f"Enabled {username}.")
 
@@ -547,6 +575,9 @@ def users_enable(username: Annotated[str, typer.Argument(help="Login name")]) ->
 @users_app.command("unlock")
 def users_unlock(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
     """Open an account locked by failed sign-ins."""
+    from scrutineer.records.store import open_records
+    from scrutineer.records.users import unlock_user
+
     unlock_user(open_records(load_settings()), username)
     typer.echo(f"Unlocked {username}.")
 
@@ -554,6 +585,9 @@ def users_unlock(username: Annotated[str, typer.Argument(help="Login name")]) ->
 @users_app.command("reset-password")
 def users_reset_password(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
     """Give a user a new password (printed once; the account is unlocked too)."""
+    from scrutineer.records.store import open_records
+    from scrutineer.records.users import set_password
+
     password = set_password(open_records(load_settings()), username)
     typer.echo(f"New password for {username}: {password}")
 
@@ -575,6 +609,10 @@ def annex_a_command(
     ] = None,
 ) -> None:
     """Write Ofsted's Annex A for an inspection: the eleven child-level lists (logged)."""
+    from scrutineer.outputs.annex_a import make_annex_a
+    from scrutineer.records.access_log import command_user, log_access
+    from scrutineer.records.store import open_records
+
     settings = load_settings()
     day = _day(as_at, "--as-at") if as_at else None
     drawn = make_annex_a(settings, snapshot, day, months, out, summary)
@@ -596,6 +634,9 @@ def access_log(
 ) -> None:
     """Print the access log as CSV: every view and refusal of child-level data, and every
     purge, with who and when."""
+    from scrutineer.records.access_log import access_csv
+    from scrutineer.records.store import open_records
+
     day = _date(since, "--since")
     start = None if day is None else datetime.combine(day, datetime.min.time())
     typer.echo(access_csv(open_records(load_settings()), start), nl=False)
@@ -607,6 +648,9 @@ def purge(
 ) -> None:
     """Remove snapshots and access-log entries past their retention period
     (SCRUTINEER_RETAIN_SNAPSHOT_MONTHS, SCRUTINEER_RETAIN_ACCESS_LOG_MONTHS); logged."""
+    from scrutineer.records.retention import purge as purge_past
+    from scrutineer.records.store import open_records
+
     settings = load_settings()
     done = purge_past(settings, open_records(settings), date.today(), dry_run)
     typer.echo(("Would remove " if dry_run else "Removed ") + done.said() + ".")
@@ -621,6 +665,11 @@ def targets_import(
     file: Annotated[Path, typer.Argument(help="CSV: kpi,kind,value,financial_year,set_by,...")],
 ) -> None:
     """Replace the targets with those in FILE (all or nothing)."""
+    from scrutineer.assess.targets import TargetStore, read_targets_file
+    from scrutineer.catalogue.load import load_catalogue
+    from scrutineer.records.access_log import command_user
+    from scrutineer.records.store import open_records
+
     settings = load_settings()
     store = TargetStore(open_records(settings), load_catalogue())
     targets = read_targets_file(file, store.catalogue)
@@ -631,6 +680,10 @@ def targets_import(
 @targets_app.command("export")
 def targets_export() -> None:
     """Print the targets as CSV, in the format `targets import` reads."""
+    from scrutineer.assess.targets import TargetStore, write_targets
+    from scrutineer.catalogue.load import load_catalogue
+    from scrutineer.records.store import open_records
+
     store = TargetStore(open_records(load_settings()), load_catalogue())
     typer.echo(write_targets(store.all()), nl=False)
 
@@ -642,6 +695,10 @@ def monitoring(
     panel: Annotated[str | None, typer.Option(help="The panel, if several met that day")] = None,
 ) -> None:
     """The monitoring report of a meeting: every recommendation still on the list."""
+    from scrutineer.outputs.report.monitoring import monitoring_context, write_monitoring
+    from scrutineer.records.panels import find_meeting
+    from scrutineer.records.store import open_records
+
     records = open_records(load_settings())
     meeting_id = find_meeting(records, _day(meeting, "--meeting"), panel)
     written = write_monitoring(monitoring_context(records, meeting_id), out)
@@ -660,6 +717,9 @@ def qa_import(
 ) -> None:
     """Check every row of every file, then store them all, or nothing (audits.csv,
     iro_alerts.csv, ...: see docs/qa-records.md)."""
+    from scrutineer.records.qa import import_files
+    from scrutineer.records.store import open_records
+
     counts = import_files(open_records(load_settings()), files)
     typer.echo("Imported " + ", ".join(f"{n:,} {name}" for name, n in counts.items()) + ".")
 
@@ -669,6 +729,9 @@ def qa_export(
     folder: Annotated[Path, typer.Argument(help="Folder to write the CSV files to")],
 ) -> None:
     """Write every quality-assurance record, one CSV file per type, as `qa import` reads them."""
+    from scrutineer.records.qa import export_file, record_types
+    from scrutineer.records.store import open_records
+
     records = open_records(load_settings())
     folder.mkdir(parents=True, exist_ok=True)
     for name in record_types():
@@ -680,12 +743,17 @@ def qa_export(
 def qa_history() -> None:
     """Print every change to a quality-assurance record as CSV: when, who, what, which
     record, before and after."""
+    from scrutineer.records.qa import history_csv as qa_history_csv
+    from scrutineer.records.store import open_records
+
     typer.echo(qa_history_csv(open_records(load_settings())), nl=False)
 
 
 @qa_app.command("files")
 def qa_files() -> None:
     """Print the quality-assurance files' columns and codes as Markdown."""
+    from scrutineer.records.qa import render_files_doc
+
     typer.echo(render_files_doc(), nl=False)
 
 
@@ -702,6 +770,9 @@ def governance_import(
 ) -> None:
     """Check every row of every file, then store them all, or nothing (panels.csv,
     meetings.csv, recommendations.csv, ...: see docs/governance-records.md)."""
+    from scrutineer.records import governance_files
+    from scrutineer.records.store import open_records
+
     counts = governance_files.import_files(open_records(load_settings()), files)
     typer.echo("Imported " + ", ".join(f"{n:,} {name}" for name, n in counts.items()) + ".")
 
@@ -711,6 +782,9 @@ def governance_export(
     folder: Annotated[Path, typer.Argument(help="Folder to write the CSV files to")],
 ) -> None:
     """Write every governance record, one CSV file per type, as `governance import` reads."""
+    from scrutineer.records import governance_files
+    from scrutineer.records.store import open_records
+
     written = governance_files.export_folder(open_records(load_settings()), folder)
     typer.echo(f"Wrote {len(written)} files to {folder}.")
 
@@ -719,12 +793,17 @@ def governance_export(
 def governance_history() -> None:
     """Print every change to a governance record made by an import as CSV (who, when,
     before, after); changes made on the web are in each record's own updates."""
+    from scrutineer.records import governance_files
+    from scrutineer.records.store import open_records
+
     typer.echo(governance_files.history_csv(open_records(load_settings())), nl=False)
 
 
 @governance_app.command("files")
 def governance_files_doc() -> None:
     """Print the governance files' columns and codes as Markdown."""
+    from scrutineer.records import governance_files
+
     typer.echo(governance_files.render_files_doc(), nl=False)
 
 
@@ -749,6 +828,9 @@ def returns_export(
     ] = False,
 ) -> None:
     """Write a snapshot's returns for a collection year, as the DfE's formats specify."""
+    from scrutineer.returns.collection import Collection
+    from scrutineer.returns.export import export_returns
+
     written = export_returns(load_settings(), Collection.parse(year), out, snapshot, xml_903)
     typer.echo("Wrote " + ", ".join(str(p) for p in written) + ".")
 
@@ -773,6 +855,11 @@ def returns_import(
     """Load a return as a snapshot, checked as an extract is: a CIN census as at its
     reference date, an SSDA903 as at the 31 March its collection ends. Every warning and
     error is listed, in the return's own tables and columns, and written to a CSV."""
+    from scrutineer.extract.report import format_issues, write_issues_csv
+    from scrutineer.returns.collection import READ_FROM, Collection
+    from scrutineer.returns.findings import ReturnRejected
+    from scrutineer.returns.load import import_return
+
     where = issues or load_settings().data_dir / "imports" / f"{path.name}-findings.csv"
     try:
         chosen = Collection.parse(year, READ_FROM).year if year else None
@@ -792,10 +879,14 @@ def returns_import(
 
 
 def _benchmarks() -> Benchmarks:
+    from scrutineer.assess.benchmarks import benchmarks_for
+
     return benchmarks_for(load_settings().data_dir)
 
 
 def _by(by: str | None) -> By | None:
+    from scrutineer.engine.compute import By
+
     if by not in (None, "service", "team", "worker"):
         raise FormatInvalid(str(by), "--by", "service, team or worker")
     return cast(By | None, by)

@@ -19,8 +19,9 @@ from scrutineer.outputs.assessment import assessment_table
 from scrutineer.outputs.report.make import make_report
 from scrutineer.records.governance_year import record_governance_year
 from scrutineer.records.qa import count, engine_rows, import_files
+from scrutineer.records.roles import ROLES
 from scrutineer.records.store import open_records
-from scrutineer.records.users import ROLES, add_user, list_users, set_password
+from scrutineer.records.users import add_user, list_users, set_password
 from scrutineer.returns.collection import Collection
 from scrutineer.returns.export import export_returns
 from scrutineer.settings import Settings

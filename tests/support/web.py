@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from scrutineer.records.users import ROLES, add_user
+from scrutineer.records.roles import ROLES
+from scrutineer.records.users import add_user
 from scrutineer.settings import Settings
 
 

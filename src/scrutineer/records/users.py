@@ -15,9 +15,8 @@ from sqlalchemy.orm import Session
 
 from scrutineer.errors import ScrutineerError
 from scrutineer.records import models
+from scrutineer.records.roles import ROLES
 
-ROLES = ("admin", "analyst", "manager", "auditor", "iro", "scrutiny", "panel", "viewer")
-CHILD_LEVEL_ROLES = ("admin", "analyst", "manager", "auditor", "iro")  # panel, viewer: aggregates
 MAX_FAILED_LOGINS = 5
 HASHER = PasswordHasher()
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scrutineer.records.users import ROLES, UserView
+from scrutineer.records.roles import ROLES
+from scrutineer.records.users import UserView
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from scrutineer.errors import SettingInvalid
-from scrutineer.records.users import ROLES
+from scrutineer.records.roles import ROLES
 from scrutineer.settings import PREFIX, Settings
 
 if TYPE_CHECKING:

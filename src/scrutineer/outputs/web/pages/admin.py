@@ -9,7 +9,8 @@ from scrutineer.outputs.report.layouts import narrative_keys, narrative_label
 from scrutineer.outputs.web.pages.request import Header, Page, PageRequest
 from scrutineer.records.access_log import recent_access
 from scrutineer.records.narratives import narratives_for
-from scrutineer.records.users import ROLES, list_users, locked
+from scrutineer.records.roles import ROLES
+from scrutineer.records.users import list_users, locked
 
 
 class SnapshotsPage(TypedDict):
