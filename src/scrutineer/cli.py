@@ -2,6 +2,8 @@
 
 Each command's docstring is its --help. Errors the user can fix are ScrutineerError and
 become a message on stderr and a non-zero exit code in `main`, the only place that does so.
+Each command imports what it uses when it runs, so help and mistakes answer at once
+(tests/test_cli_startup.py): only what option declarations need is imported here.
 """
 
 from __future__ import annotations
