@@ -123,13 +123,19 @@ class Contract:
 def load_contract() -> Contract:
     """The contract shipped with Scrutineer, checked for consistency."""
     folder = resources.files(__package__)
-    codes = _parse_codes(yaml.safe_load(folder.joinpath("codes.yaml").read_text("utf-8")))
-    tables = _parse_tables(yaml.safe_load(folder.joinpath("tables.yaml").read_text("utf-8")))
+    codes = _parse_codes(_yaml(folder.joinpath("codes.yaml").read_text("utf-8")))
+    tables = _parse_tables(_yaml(folder.joinpath("tables.yaml").read_text("utf-8")))
     contract = Contract(tables=tables, codes=codes)
     problems = list(contract_problems(contract))
     if problems:
         raise ContractInvalid(problems)
     return contract
+
+
+def _yaml(text: str) -> Any:
+    """Safe YAML, with libyaml's parser where PyYAML has it (the contract is read by every
+    command: 0.12 s in Python, 0.014 s in C)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _parse_codes(raw: Mapping[str, Any]) -> dict[str, CodeList]:
