@@ -36,7 +36,7 @@ from scrutineer.assess.rules import (
 from scrutineer.assess.targets import Target, TargetStore
 from scrutineer.calendar import Period
 from scrutineer.catalogue.model import Catalogue, Kpi
-from scrutineer.engine.batch import compute_everything
+from scrutineer.engine.batch import authority_values
 from scrutineer.engine.compute import Engine, Value
 from scrutineer.errors import SettingInvalid
 from scrutineer.settings import PREFIX, Settings
@@ -165,16 +165,7 @@ def standards_of(
 def assess_month(engine: Engine, period: Period, against: Standards) -> list[Assessment]:
     """Every indicator judged for `period`: the one assessment behind the command line, the
     demo, the report and (from its cached values, `assess_values`) the dashboard."""
-    first = period.shift(1 - SERIES_MONTHS)
-    values = compute_everything(
-        engine.con,
-        engine.catalogue,
-        engine.populations,
-        first,
-        period,
-        levels=("authority",),
-        qa=engine.qa,
-    ).values["authority"]
+    values = authority_values(engine, period.shift(1 - SERIES_MONTHS), period)
     return assess_values(engine.catalogue, period, values, against)
 
 

@@ -58,6 +58,20 @@ def compute_everything(
     return _merge(catalogue, parts)
 
 
+def authority_values(engine: Engine, first: Period, last: Period) -> list[Value]:
+    """Every indicator for the authority as a whole from `first` to `last`, with the QA
+    records the engine holds: what an assessment and the inspection summary read."""
+    return compute_everything(
+        engine.con,
+        engine.catalogue,
+        engine.populations,
+        first,
+        last,
+        levels=("authority",),
+        qa=engine.qa,
+    ).values["authority"]
+
+
 def _buckets(catalogue: Catalogue, threads: int) -> list[list[Kpi]]:
     by_cohort: dict[str, list[Kpi]] = defaultdict(list)
     for kpi in catalogue:

@@ -10,7 +10,7 @@ from datetime import date
 
 from scrutineer.calendar import Period, periods
 from scrutineer.catalogue.model import Kpi
-from scrutineer.engine.batch import compute_everything
+from scrutineer.engine.batch import authority_values
 from scrutineer.engine.compute import Engine, Value
 from scrutineer.engine.exceptions import ExceptionRow, exception_list
 from scrutineer.inspection.annex_a import AnnexTable, Window
@@ -47,16 +47,7 @@ class InspectionSummary:
 def summarise(engine: Engine, period: Window, tables: list[AnnexTable]) -> InspectionSummary:
     first, last = Period.of(period.start), Period.of(period.end)
     months = tuple(periods(first, last))
-    values = compute_everything(
-        engine.con,
-        engine.catalogue,
-        engine.populations,
-        first,
-        last,
-        levels=("authority",),
-        qa=engine.qa,
-    ).values["authority"]
-    found = {(v.kpi, v.period): v for v in values}
+    found = {(v.kpi, v.period): v for v in authority_values(engine, first, last)}
     lists = []
     for table in tables:
         annex = table.annex

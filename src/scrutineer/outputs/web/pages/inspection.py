@@ -32,9 +32,10 @@ class InspectionPage(TypedDict):
 def drawn(p: PageRequest) -> Drawn:
     """Annex A as the page's query asks (`as_at`, `months`), drawn once per snapshot and
     question (a page, then its downloads, draw it once)."""
-    latest = p.cache.manifests()[-1] if p.cache.manifests() else None
-    if latest is None:
+    manifests = p.cache.manifests()
+    if not manifests:
         raise NotShown("No snapshot has been loaded yet.")
+    latest = manifests[-1]
     text, months_text = p.query("as_at"), p.query("months")
     as_at = parse_day(text, iso_only=True) if text else latest.as_at
     if as_at is None:
